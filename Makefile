@@ -1,0 +1,27 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test samples bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/cchc ingest samples --out out
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+# Rebuild the DOCX and PDF samples from the text sample (needs a TrueType
+# font with Vietnamese glyphs, such as Debian's fonts-dejavu-core).
+samples: $(STAMP)
+	$(BIN)/python scripts/make_samples.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,145 @@
+"""The plain data that flows through the pipeline.
+
+A reader turns a file into a `Document` of `Block`s, in reading order.  The
+normalise step joins the blocks into one normalised text and records each
+block's span in it, so every later fact can point at `Document.text[start:end]`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# Block kinds, in the words of the data contract.
+HEADING = "heading"
+PARAGRAPH = "paragraph"
+LIST_ITEM = "list_item"
+TABLE = "table"
+FOOTNOTE = "footnote"
+PAGE_HEADER = "page_header"
+PAGE_FOOTER = "page_footer"
+BLOCK_KINDS = (HEADING, PARAGRAPH, LIST_ITEM, TABLE, FOOTNOTE, PAGE_HEADER, PAGE_FOOTER)
+
+# Kinds that are part of the report's running text, as opposed to page
+# furniture and notes that a reader moves out of the way.
+BODY_KINDS = (HEADING, PARAGRAPH, LIST_ITEM, TABLE)
+
+
+@dataclass
+class Block:
+    """One unit of a document: a paragraph, a heading, a table, a footnote...
+
+    `text` is what the reader saw.  After normalisation it is replaced by the
+    normalised text, and `start`/`end` locate it in `Document.text`.
+    A table's `text` is its cells, tab-separated, one row a line; `cells`
+    keeps the grid.
+    """
+
+    kind: str
+    text: str
+    page: int = 1
+    cells: list[list[str]] | None = None
+    # A heading level the format itself declares (Word's "Heading 2", a PDF
+    # font size rank); None where the reader cannot tell.
+    level: int | None = None
+    start: int = 0
+    end: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in BLOCK_KINDS:
+            raise ValueError(f"unknown block kind {self.kind!r}")
+
+
+@dataclass
+class Document:
+    """A report as read from one file."""
+
+    source_path: str
+    format: str  # txt, docx, pdf
+    blocks: list[Block]
+    n_pages: int = 1
+    encoding: str | None = None  # for text files: the encoding that was detected
+    warnings: list[str] = field(default_factory=list)
+    # Filled by normalisation.
+    text: str = ""
+
+    def body_blocks(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind in BODY_KINDS]
+
+    def page_at(self, offset: int) -> int:
+        """Page of the block that holds a character offset of `text`."""
+        for block in self.blocks:
+            if block.start <= offset < block.end or offset == block.end:
+                return block.page
+        return self.blocks[-1].page if self.blocks else 1
+
+
+@dataclass
+class PartialDate:
+    """A date as precise as the text says: a day, a month, or only a year."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> str:
+        if self.day is not None:
+            return "day"
+        if self.month is not None:
+            return "month"
+        return "year"
+
+    def first_day(self) -> date:
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def iso(self) -> str:
+        if self.day is not None:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month is not None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+
+@dataclass
+class ReportMeta:
+    """What the header and the closing block say about the report itself."""
+
+    issuer: str | None = None
+    issuer_code: str | None = None
+    province: str | None = None
+    doc_number: str | None = None
+    report_date: PartialDate | None = None
+    place: str | None = None
+    title: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    period_text: str | None = None
+    signer: str | None = None
+    signer_role: str | None = None
+    recipients: list[str] = field(default_factory=list)
+
+    @property
+    def report_year(self) -> int | None:
+        if self.report_date is not None:
+            return self.report_date.year
+        if self.period_end is not None:
+            return self.period_end.year
+        return None
+
+
+@dataclass
+class Section:
+    """A numbered heading and the text under it, up to the next heading of
+    the same or a higher level."""
+
+    section_path: str  # e.g. "II.6.1"
+    number: str  # the heading's own number as written: "II", "6.1", "a"
+    title: str
+    level: int
+    area: str | None
+    kind: str  # result, limitation, plan, recommendation, other
+    start: int  # span of the whole section in Document.text
+    end: int
+    heading_end: int
+    page: int = 1

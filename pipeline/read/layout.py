@@ -1,0 +1,120 @@
+"""Layout rules that every reader shares: what a heading line looks like, and
+how a paragraph cut by a page break is put back together.
+
+Reports are typed in Word, printed, and copied back out of PDFs: a sentence
+that ran over a page break arrives as two paragraphs ("...hoạt động đối ngoại"
+/ "trên địa bàn tỉnh"), often with that page's footnotes or running header
+between them.  `join_broken_paragraphs` re-joins such sentences and moves what
+stood between them to after the re-joined paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.model import (
+    FOOTNOTE,
+    HEADING,
+    LIST_ITEM,
+    PAGE_FOOTER,
+    PAGE_HEADER,
+    PARAGRAPH,
+    Block,
+)
+
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+TO_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
+
+# "I. ", "II. ", "1. ", "6.1. ", "6.1 ", "a) ", "đ) " at the start of a line.
+HEADING_NUMBER = re.compile(
+    r"^\s*(?P<number>(?P<roman>[IVXL]{1,6})\.|(?P<arabic>\d{1,2}(?:\.\d{1,2}){0,3})\.?|(?P<letter>[a-zđ])\))\s+(?=\S)"
+)
+LIST_MARKER = re.compile(r"^\s*(?:[-–—+•*▪●○◦]|\d{1,2}\))\s+")
+FOOTNOTE_MARKER = re.compile(f"^\\s*[{SUPERSCRIPT_DIGITS}]+\\s*")
+
+_MAX_HEADING_CHARS = 220
+_SENTENCE_END = re.compile(r"[.!?:;…]['\"”’)\]»]*\s*$")
+_MOVABLE = (FOOTNOTE, PAGE_HEADER, PAGE_FOOTER)
+
+
+def looks_like_heading(line: str) -> bool:
+    """A numbered line short enough to be a title and not ending a sentence."""
+    m = HEADING_NUMBER.match(line)
+    if not m:
+        return False
+    text = line.strip()
+    if len(text) > _MAX_HEADING_CHARS or text.endswith((".", ";", ",")):
+        return False
+    rest = text[m.end() - (len(line) - len(line.lstrip())) :].lstrip()
+    # "1. 000 hồ sơ" or "2.5 triệu" are numbers, not headings.
+    return bool(rest) and not rest[0].isdigit()
+
+
+def classify_line(line: str) -> str:
+    """Block kind of one line of running text, from its shape alone."""
+    if FOOTNOTE_MARKER.match(line):
+        return FOOTNOTE
+    if looks_like_heading(line):
+        return HEADING
+    if LIST_MARKER.match(line):
+        return LIST_ITEM
+    return PARAGRAPH
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text))
+
+
+def continues_text(before: str, after: str) -> bool:
+    """Whether `after` reads as the rest of a sentence that `before` left open."""
+    before, after = before.rstrip(), after.lstrip()
+    if not before or not after or ends_sentence(before):
+        return False
+    if before.endswith((",", "-", "–", "(", "/")):
+        return True
+    return after[0].islower()
+
+
+def continues(prev: Block, nxt: Block) -> bool:
+    """Whether block `nxt` is the rest of the sentence that `prev` left unfinished."""
+    if prev.kind not in (PARAGRAPH, LIST_ITEM) or nxt.kind != PARAGRAPH:
+        return False
+    return continues_text(prev.text, nxt.text)
+
+
+def join_broken_paragraphs(blocks: list[Block], separator: str = " ") -> list[Block]:
+    """Re-join paragraphs that a page or line break cut mid-sentence.
+
+    Footnotes and page furniture that stood between the two halves are moved
+    after the re-joined paragraph, in their order.
+    """
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        i += 1
+        moved: list[Block] = []
+        while block.kind in (PARAGRAPH, LIST_ITEM):
+            j = i
+            while j < len(blocks) and blocks[j].kind in _MOVABLE:
+                j += 1
+            if j >= len(blocks) or not continues(block, blocks[j]):
+                break
+            moved.extend(blocks[i:j])
+            block = Block(
+                kind=block.kind,
+                text=block.text.rstrip() + separator + blocks[j].text.lstrip(),
+                page=block.page,
+                level=block.level,
+            )
+            i = j + 1
+        out.append(block)
+        out.extend(moved)
+    return out
+
+
+def heading_or_paragraph(block: Block) -> Block:
+    """Re-classify a paragraph as a heading when its shape says so."""
+    if block.kind == PARAGRAPH and "\n" not in block.text and looks_like_heading(block.text):
+        block.kind = HEADING
+    return block

@@ -1,0 +1,88 @@
+"""Plain-text reports: decode, split into blocks, re-join broken sentences.
+
+Text reports are mostly copied out of a paginated original.  Paragraphs are
+separated by blank lines; a form feed, where present, marks a page; lines that
+open with a superscript digit are that page's footnotes.  Text exported as
+Markdown keeps `**bold**` markers and `#` heading marks, which are layout and
+not words, so they are dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from pipeline.model import Block, Document
+from pipeline.read.layout import PARAGRAPH, classify_line, continues_text, join_broken_paragraphs
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_BLANK_LINES = re.compile(r"\n[ \t]*\n+")
+_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.S)
+_MD_HEADING = re.compile(r"^#{1,6}\s+", re.M)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode report bytes; return the text and the encoding that fitted."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data.decode(name), name
+    if data[:4096].count(0) > len(data[:4096]) // 4:
+        even = data[0::2][:2048].count(0)
+        odd = data[1::2][:2048].count(0)
+        name = "utf-16-be" if even > odd else "utf-16-le"
+        return data.decode(name, errors="replace"), name
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        # Vietnamese Windows text that is not UTF-8 is almost always CP1258;
+        # it decodes every byte, so it comes last.
+        return data.decode("cp1258", errors="replace"), "cp1258"
+
+
+def split_blocks(text: str, page: int) -> list[Block]:
+    """Blocks of one page: a blank line ends a block, and so does a line that
+    opens a heading, a list item or a footnote.  A hard-wrapped line that
+    continues the sentence above is joined to it."""
+    blocks: list[Block] = []
+    for chunk in _BLANK_LINES.split(text):
+        current: Block | None = None
+        for line in (ln.strip() for ln in chunk.split("\n")):
+            if not line:
+                continue
+            kind = classify_line(line)
+            if current is not None and kind == PARAGRAPH and continues_text(current.text, line):
+                current.text += " " + line
+                continue
+            current = Block(kind=kind, text=line, page=page)
+            blocks.append(current)
+    return blocks
+
+
+def read_txt(path: Path) -> Document:
+    text, encoding = decode(path.read_bytes())
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _MD_HEADING.sub("", _BOLD.sub(r"\2", text))
+    pages = text.split("\f")
+    blocks: list[Block] = []
+    for number, page_text in enumerate(pages, start=1):
+        blocks.extend(split_blocks(page_text, number))
+    blocks = join_broken_paragraphs(blocks)
+    warnings = []
+    if "\ufffd" in text:
+        warnings.append(f"some bytes could not be decoded as {encoding} and were replaced")
+    return Document(
+        source_path=str(path),
+        format="txt",
+        blocks=blocks,
+        n_pages=len(pages),
+        encoding=encoding,
+        warnings=warnings,
+    )
+
