@@ -1,0 +1,343 @@
+"""Recover what a report says about itself and how it is organised.
+
+`parse_header` reads the front matter (number, place and date, title,
+period, issuer) and the closing block (signer, recipients); `build_sections`
+turns the numbered headings into a section tree with a reform area and a kind
+for each section.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.extract.dates import find_dates, find_periods
+from pipeline.normalize import normalize_text
+from pipeline.model import FOOTNOTE, HEADING, PAGE_FOOTER, PAGE_HEADER, TABLE, Document, ReportMeta, Section
+from pipeline.patterns import entries, example_checker
+from pipeline.read.layout import HEADING_NUMBER
+
+# ---------------------------------------------------------------- header ---
+
+_DOC_NUMBER = re.compile(r"\bSố\s*:?\s*(?P<number>[\w.]*\s*/\s*[\w\-–&./]+)")
+_PLACE_DATE = re.compile(r"^\s*(?P<place>[^\W\d_][^,\n]{1,40}?)\s*,\s*ngày\b", re.IGNORECASE)
+_REPORT_TITLE = re.compile(r"^\s*BÁO\s+CÁO\s*$")
+_AGENCY_LINE = re.compile(
+    r"^(?:SỞ|UBND|ỦY BAN|UỶ BAN|BAN|PHÒNG|VĂN PHÒNG|THANH TRA|CỤC|CHI CỤC|TRUNG TÂM|BỘ|TỔNG CỤC|ĐẢNG ỦY|ĐẢNG UỶ|"
+    r"BỆNH VIỆN|TRƯỜNG|HUYỆN|THÀNH PHỐ|THỊ XÃ|XÃ|PHƯỜNG|KHO BẠC|BẢO HIỂM)\b"
+)
+_NOT_AGENCY = re.compile(r"CỘNG HÒA|CỘNG HOÀ|ĐỘC LẬP|BÁO CÁO")
+_PROVINCE = re.compile(r"\b(?:TỈNH|THÀNH PHỐ|tỉnh|thành phố)\s+(?P<name>[^\W\d_][\w ]{1,30})")
+_INTRO_ISSUER = re.compile(
+    r"(?P<name>(?:Sở|Ủy ban nhân dân|UBND|Phòng|Ban|Văn phòng|Thanh tra|Cục|Chi cục|Trung tâm)\s+[^,.;:()]{2,60}?)\s+báo\s+cáo\b"
+)
+_ROLE_WORDS = re.compile(
+    r"\b(?:KT\.|TM\.|TL\.|Q\.|GIÁM ĐỐC|CHỦ TỊCH|TRƯỞNG|CHÁNH|THỦ TRƯỞNG|BÍ THƯ|VIỆN TRƯỞNG|HIỆU TRƯỞNG|TỔNG)\b"
+)
+_RECIPIENTS = re.compile(r"^\s*Nơi\s+nhận\s*:?", re.IGNORECASE)
+
+
+def _closing_lines(doc: Document, max_blocks: int = 15) -> list[str]:
+    """The last lines of the body, table cells included, in reading order."""
+    body = [b for b in doc.blocks if b.kind not in (FOOTNOTE, PAGE_HEADER, PAGE_FOOTER)]
+    lines: list[str] = []
+    for block in body[-max_blocks:]:
+        if block.kind == TABLE and block.cells:
+            for row in block.cells:
+                for cell in row:
+                    lines.extend(cell.split("\n"))
+        else:
+            lines.extend(block.text.split("\n"))
+    return [ln.strip() for ln in lines if ln.strip()]
+
+
+def _is_name_word(word: str) -> bool:
+    return len(word) > 1 and word[0].isupper() and word[1:].islower() and word.isalpha()
+
+
+def _trailing_name(line: str) -> str | None:
+    """A person's name at the end of a line: 2 to 6 capitalised words."""
+    words = line.split()
+    name: list[str] = []
+    for word in reversed(words):
+        if not _is_name_word(word):
+            break
+        name.insert(0, word)
+    return " ".join(name) if 2 <= len(name) <= 6 else None
+
+
+def _signer(lines: list[str]) -> tuple[str | None, str | None]:
+    role_at = [i for i, ln in enumerate(lines) if ln.isupper() and _ROLE_WORDS.search(ln)]
+    if not role_at:
+        return None, None
+    first = role_at[0]
+    # Role lines may run on: "KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC".
+    last = first
+    while last + 1 < len(lines) and lines[last + 1].isupper():
+        last += 1
+    role = " / ".join(lines[first : last + 1])
+    for ln in lines[last:]:
+        name = _trailing_name(ln)
+        if name:
+            return name, role
+    return None, role
+
+
+def _recipients(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    started = False
+    for ln in lines:
+        if _RECIPIENTS.match(ln):
+            started = True
+            rest = _RECIPIENTS.sub("", ln).strip()
+            if rest:
+                out.append(rest.lstrip("-–+• ").rstrip(";,. "))
+            continue
+        if started:
+            if not ln.startswith(("-", "–", "+", "•")):
+                if out:
+                    break
+                continue
+            out.append(ln.lstrip("-–+• ").rstrip(";,. "))
+    return out
+
+
+def _issuer_names() -> dict[str, str]:
+    return {e["code"]: e["name"] for e in entries("issuers")}
+
+
+def _agency_title(line: str) -> str:
+    """"SỞ NGOẠI VỤ" → "Sở Ngoại vụ": Vietnamese capitalises the kind of body
+    and the first word of its name."""
+    words = line.lower().split()
+    if len(words) >= 2:
+        words[0] = words[0].capitalize()
+        words[1] = words[1].capitalize()
+    return " ".join(words)
+
+
+def parse_header(doc: Document) -> ReportMeta:
+    meta = ReportMeta()
+    first_heading = next((b for b in doc.blocks if b.kind == HEADING), None)
+    front = [
+        b
+        for b in doc.blocks
+        if b.kind not in (FOOTNOTE, PAGE_HEADER, PAGE_FOOTER) and (first_heading is None or b.start < first_heading.start)
+    ][:20]
+    front_lines = [ln.strip() for b in front for ln in (b.text.split("\n") if b.kind != TABLE else _cell_lines(b))]
+
+    for ln in front_lines:
+        if meta.doc_number is None and (m := _DOC_NUMBER.search(ln)):
+            meta.doc_number = re.sub(r"\s+", "", m.group("number"))
+        if meta.place is None and (m := _PLACE_DATE.match(ln)):
+            dates = [d for d in find_dates(ln) if d.value is not None]
+            if dates:
+                meta.place = m.group("place").strip()
+                meta.report_date = dates[0].value
+
+    agencies = [ln for ln in front_lines if ln.isupper() and _AGENCY_LINE.match(ln) and not _NOT_AGENCY.search(ln)]
+    code = _issuer_code(meta.doc_number)
+    names = _issuer_names()
+    if agencies:
+        meta.issuer = _agency_title(agencies[-1])
+        for ln in agencies:
+            if m := _PROVINCE.search(ln):
+                meta.province = m.group("name").strip().title()
+    elif code in names:
+        meta.issuer = names[code]
+    else:
+        intro = " ".join(b.text for b in front)
+        if m := _INTRO_ISSUER.search(intro):
+            meta.issuer = m.group("name").strip()
+    meta.issuer_code = code
+    if meta.province is None and meta.place:
+        meta.province = meta.place
+
+    # Title: the lines after "BÁO CÁO", up to the first sentence of the body.
+    for i, ln in enumerate(front_lines):
+        if _REPORT_TITLE.match(ln) and i + 1 < len(front_lines):
+            meta.title = front_lines[i + 1]
+            break
+
+    _set_period(doc, meta, front_lines)
+
+    closing = _closing_lines(doc)
+    meta.signer, meta.signer_role = _signer(closing)
+    meta.recipients = _recipients(closing)
+    return meta
+
+
+def _cell_lines(block) -> list[str]:
+    return [ln for row in block.cells or [] for cell in row for ln in cell.split("\n")]
+
+
+def _issuer_code(doc_number: str | None) -> str | None:
+    """"/BC-SNgV" → "SNgV"; "123/BC-UBND" → "UBND"."""
+    if not doc_number or "-" not in doc_number:
+        return None
+    code = doc_number.rsplit("/", 1)[-1].split("-", 1)[-1]
+    return code or None
+
+
+def _set_period(doc: Document, meta: ReportMeta, front_lines: list[str]) -> None:
+    """The reporting period: an explicit data cut-off anywhere in the report
+    wins; then the title's period; then the first period of the front matter."""
+    cutoffs = [p for p in find_periods(doc.text) if p.cutoff]
+    candidates = cutoffs or find_periods(meta.title or "") or find_periods(" ".join(front_lines))
+    if not candidates:
+        return
+    period = candidates[0]
+    meta.period_start = period.start_date
+    meta.period_end = period.end_date
+    if period.end_date is None and meta.report_date is not None and meta.report_date.precision == "day":
+        meta.period_end = meta.report_date.first_day()
+    meta.period_text = period.text
+
+
+# -------------------------------------------------------------- sections ---
+
+
+@dataclass
+class _Phrases:
+    key: str
+    phrases: list[str]
+
+
+@cache
+def _phrase_table(name: str, key: str) -> list[_Phrases]:
+    return [_Phrases(e[key], [_comparable(p) for p in e["phrases"]]) for e in entries(name)]
+
+
+def _comparable(text: str) -> str:
+    return normalize_text(text).text.lower()
+
+
+def area_of_heading(title: str) -> str | None:
+    """The reform area a heading names by its own words, or None."""
+    text = _comparable(title)
+    best, best_len = None, 0
+    for entry in _phrase_table("areas", "area"):
+        for phrase in entry.phrases:
+            if len(phrase) > best_len and re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
+                best, best_len = entry.key, len(phrase)
+    return best
+
+
+def kind_of_heading(title: str) -> str | None:
+    """result / limitation / plan / recommendation: the phrase that comes first wins."""
+    text = _comparable(title)
+    best, best_pos = None, len(text) + 1
+    for entry in _phrase_table("section_kinds", "kind"):
+        for phrase in entry.phrases:
+            m = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)
+            if m and m.start() < best_pos:
+                best, best_pos = entry.key, m.start()
+    return best
+
+
+def _heading_parts(text: str) -> tuple[str, str, str] | None:
+    """(kind of number, number, title) of a numbered heading."""
+    m = HEADING_NUMBER.match(text)
+    if not m:
+        return None
+    title = text[m.end() :].strip()
+    if m.group("roman"):
+        return "roman", m.group("roman"), title
+    if m.group("arabic"):
+        return "arabic", m.group("arabic").rstrip("."), title
+    return "letter", m.group("letter"), title
+
+
+def build_sections(doc: Document) -> list[Section]:
+    """The section tree of the numbered headings, in document order."""
+    sections: list[Section] = []
+    stack: list[Section] = []  # open sections, outermost first
+    has_roman = any(
+        (p := _heading_parts(b.text)) and p[0] == "roman" for b in doc.blocks if b.kind == HEADING
+    )
+    later_kind_seen = False
+    for block in doc.blocks:
+        if block.kind != HEADING:
+            continue
+        parts = _heading_parts(block.text)
+        if parts is None:
+            continue
+        style, number, title = parts
+        if style == "roman":
+            level = 1
+        elif style == "arabic":
+            level = number.count(".") + 1 + (1 if has_roman else 0)
+        else:
+            level = (stack[-1].level + 1) if stack else 1
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        if style == "arabic" and parent is not None and "." in number:
+            # "6.1" under "II.6" is "II.6.1".
+            path = _join(_ancestor_at(stack, 1 if has_roman else 0), number)
+        else:
+            path = _join(parent, number)
+        area = area_of_heading(title) or (parent.area if parent else None)
+        if parent is None:
+            kind = kind_of_heading(title)
+            if kind is None:
+                kind = "other" if later_kind_seen else "result"
+            later_kind_seen = later_kind_seen or kind != "result"
+        else:
+            kind = parent.kind
+        section = Section(
+            section_path=path,
+            number=number,
+            title=title,
+            level=level,
+            area=area,
+            kind=kind,
+            start=block.start,
+            end=len(doc.text),
+            heading_end=block.end,
+            page=block.page,
+        )
+        sections.append(section)
+        stack.append(section)
+    # A section ends where the next heading of its level or higher begins.
+    for i, section in enumerate(sections):
+        for later in sections[i + 1 :]:
+            if later.level <= section.level:
+                section.end = later.start
+                break
+    return sections
+
+
+def _ancestor_at(stack: list[Section], depth: int) -> Section | None:
+    return stack[depth - 1] if depth and len(stack) >= depth else None
+
+
+def _join(parent: Section | None, number: str) -> str:
+    return f"{parent.section_path}.{number}" if parent else number
+
+
+def section_at(sections: list[Section], offset: int) -> Section | None:
+    """The innermost section that holds a character offset."""
+    starts = [s.start for s in sections]
+    i = bisect_right(starts, offset) - 1
+    while i >= 0:
+        if sections[i].start <= offset < sections[i].end:
+            return sections[i]
+        i -= 1
+    return None
+
+
+@example_checker("areas")
+def _check_area(entry: dict) -> list[str]:
+    fails = [f"{t!r} should be {entry['area']}, got {area_of_heading(t)}" for t in entry["examples"] if area_of_heading(t) != entry["area"]]
+    fails += [f"{t!r} should not be {entry['area']}" for t in entry["counter_examples"] if area_of_heading(t) == entry["area"]]
+    return fails
+
+
+@example_checker("section_kinds")
+def _check_kind(entry: dict) -> list[str]:
+    fails = [f"{t!r} should be {entry['kind']}, got {kind_of_heading(t)}" for t in entry["examples"] if kind_of_heading(t) != entry["kind"]]
+    fails += [f"{t!r} should not be {entry['kind']}" for t in entry["counter_examples"] if kind_of_heading(t) == entry["kind"]]
+    return fails
