@@ -1,0 +1,80 @@
+"""The `cchc` command: a thin face over the flows and the library."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+# Quiet, offline defaults for Prefect's local mode; a user's own settings win.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")
+
+app = typer.Typer(
+    help="Read Vietnamese administrative-reform reports (PDF, DOCX, TXT) into comparable parquet tables.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+
+@app.callback()
+def main() -> None:
+    """cchc turns báo cáo cải cách hành chính into data."""
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Report files or folders to read (folders are walked recursively)."),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder for the parquet tables."),
+    workers: int = typer.Option(0, "--workers", "-w", help="Parsing processes; 0 means one per CPU core."),
+    force: bool = typer.Option(False, "--force", help="Re-read every file, even the unchanged ones."),
+) -> None:
+    """Read every report under PATHS and write the tables to OUT.
+
+    Unchanged files (same bytes, same cchc version) are skipped.  Exit status:
+    0 when every file was read, 1 when any file failed (they are listed),
+    2 when another run holds the output folder.
+    """
+    from flows.ingest import run_ingest
+    from pipeline.store import OutputLocked
+
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        bar = progress.add_task("reading reports", total=None)
+
+        def on_progress(event: str, done: int, total: int) -> None:
+            progress.update(bar, completed=done, total=total)
+
+        try:
+            summary = run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,
+                                 progress=on_progress)
+        except OutputLocked as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2)
+
+    table = Table(title=f"cchc ingest → {out}")
+    table.add_column("status")
+    table.add_column("files", justify="right")
+    for status, n in sorted(summary.by_status.items()):
+        table.add_row(status, str(n))
+    table.add_row("[dim]of which unchanged, skipped[/dim]", f"[dim]{summary.unchanged}[/dim]")
+    table.add_row("rows written", str(summary.rows_written))
+    table.add_row("time", f"{summary.seconds:.1f} s")
+    Console().print(table)
+    for path, error in summary.failed:
+        console.print(f"[red]failed[/red] {path}: {error}")
+    for problem in summary.problems:
+        console.print(f"[yellow]not read[/yellow] {problem}")
+    raise typer.Exit(summary.exit_code)

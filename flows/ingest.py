@@ -1,0 +1,168 @@
+"""The ingest flow: discover report files, parse the changed ones in worker
+processes, write the tables, publish a summary.
+
+Only orchestration lives here; every step it calls is in `pipeline/`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from pipeline.discover import discover
+from pipeline.process import FAILED, ReportResult, process_files
+from pipeline.store import OutputStore
+
+# Files per task: Prefect spends a few milliseconds on each task run, more
+# than parsing a short text report takes, so small files travel in batches.
+DEFAULT_BATCH_SIZE = 8
+
+
+@dataclass
+class RunSummary:
+    discovered: int = 0
+    parsed: int = 0
+    unchanged: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    rows_written: int = 0
+    seconds: float = 0.0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, error)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed or self.problems else 0
+
+
+ProgressCallback = Callable[[str, int, int], None]  # (event, done, total)
+_listeners: list[ProgressCallback] = []
+
+
+def _notify(event: str, done: int, total: int) -> None:
+    for listener in _listeners:
+        listener(event, done, total)
+
+
+# Parsing is CPU-bound Python, so it runs in worker processes.  The pool is
+# plain `concurrent.futures` rather than Prefect's process task runner: its
+# workers import only the library, not Prefect, so they start fast and never
+# start an API server of their own.  Tasks run in threads and hand their batch
+# to the pool; on a Dask cluster (no local pool) a task parses in place.
+_pool: ProcessPoolExecutor | None = None
+
+
+@contextmanager
+def worker_pool(workers: int) -> Iterator[None]:
+    global _pool
+    if workers <= 1:
+        yield
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipeline.process"])
+    _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        yield
+    finally:
+        _pool.shutdown(cancel_futures=True)
+        _pool = None
+
+
+@task(name="parse-batch", cache_policy=NO_CACHE)
+def parse_batch(batch: list[tuple[str, str | None]]) -> list[ReportResult]:
+    if _pool is not None:
+        return _pool.submit(process_files, batch).result()
+    return process_files(batch)
+
+
+def _crashed(batch: list[tuple[str, str | None]], exc: BaseException) -> list[ReportResult]:
+    """Rows for a batch whose worker died: the files are accounted for."""
+    return [
+        ReportResult({"source_path": p, "report_id": None, "source_sha256": sha, "status": FAILED,
+                      "error": f"worker crashed: {type(exc).__name__}: {exc}"})
+        for p, sha in batch
+    ]
+
+
+@flow(name="cchc-ingest", log_prints=True)
+def ingest(paths: list[str], out: str = "out", force: bool = False, batch_size: int = DEFAULT_BATCH_SIZE) -> RunSummary:
+    started = time.perf_counter()
+    summary = RunSummary()
+    store = OutputStore(out)
+    with store.lock():
+        files, summary.problems = discover(paths)
+        summary.discovered = len(files)
+        todo: list[tuple[str, str | None]] = []
+        for path in files:
+            try:
+                unchanged, sha = (False, None) if force else store.is_unchanged(path)
+            except OSError:
+                unchanged, sha = False, None  # unreadable: let the parser say so in its row
+            if unchanged:
+                summary.unchanged += 1
+                status = store.manifest[path].status
+                summary.by_status[status] = summary.by_status.get(status, 0) + 1
+            else:
+                todo.append((path, sha))
+        _notify("start", 0, len(todo))
+
+        batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
+        futures = {parse_batch.submit(b): b for b in batches}
+        done = 0
+        for future in as_completed(list(futures)):
+            try:
+                results = future.result()
+            except Exception as exc:
+                results = _crashed(futures[future], exc)
+            for result in results:
+                summary.rows_written += store.write(result)
+                summary.parsed += 1
+                summary.by_status[result.status] = summary.by_status.get(result.status, 0) + 1
+                if result.status == FAILED:
+                    summary.failed.append((result.report["source_path"], result.report.get("error") or ""))
+            store.save_manifest()
+            done += len(results)
+            _notify("parsed", done, len(todo))
+        store.save_manifest()
+    summary.seconds = round(time.perf_counter() - started, 2)
+    create_table_artifact(
+        key="cchc-ingest-summary",
+        table=[{"status": s, "files": n} for s, n in sorted(summary.by_status.items())]
+        + [{"status": "unchanged (skipped)", "files": summary.unchanged}],
+        description=f"{summary.discovered} files, {summary.parsed} parsed, {summary.rows_written} rows written "
+        f"in {summary.seconds}s",
+    )
+    return summary
+
+
+def run_ingest(
+    paths: list[str],
+    out: str = "out",
+    workers: int | None = None,
+    force: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: ProgressCallback | None = None,
+) -> RunSummary:
+    """Run the flow with `workers` parsing processes (in-process when 1)."""
+    workers = workers or os.cpu_count() or 1
+    runner = ThreadPoolTaskRunner(max_workers=workers)
+    if progress:
+        _listeners.append(progress)
+    try:
+        with worker_pool(workers):
+            return ingest.with_options(task_runner=runner)(
+                paths=[str(p) for p in paths], out=str(out), force=force, batch_size=batch_size
+            )
+    finally:
+        if progress:
+            _listeners.remove(progress)

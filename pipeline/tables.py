@@ -1,0 +1,123 @@
+"""The output tables: their columns, with pinned Arrow types and meanings.
+
+Each table is a list of `Column`s.  The Arrow schema is pinned so that every
+file of a dataset has the same types whatever pandas would have guessed
+(pandas 3 writes `large_string` otherwise), dates are real `date32`, and an
+all-null column keeps its type.  `docs/schema.md` is generated from these
+declarations (`python -m pipeline.tables > docs/schema.md`), so the
+documentation cannot drift from the files.
+
+Every table is partitioned by `report_year` (hive style: `report_year=2023/`);
+the partition column is not stored inside the files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    doc: str
+
+
+PARTITION = Column(
+    "report_year", pa.int32(), "Year of the report's date (else of its period's end); 0 when unknown; the hive partition"
+)
+
+_PROVENANCE = [
+    Column("page", pa.int32(), "Page of the source file (1 for formats without pages)"),
+    Column("char_start", pa.int64(), "Start of the evidence in the report's normalised text (`out/text/<report_id>.txt`)"),
+    Column("char_end", pa.int64(), "End (exclusive) of the evidence in the normalised text"),
+    Column("sentence", pa.string(), "The sentence (or list clause) the fact stands in"),
+]
+
+TABLES: dict[str, list[Column]] = {
+    "reports": [
+        Column("report_id", pa.string(), "Content hash of the file (first 16 hex digits of its SHA-256)"),
+        Column("source_path", pa.string(), "Path of the file as given to `cchc ingest`"),
+        Column("source_sha256", pa.string(), "Full SHA-256 of the file's bytes"),
+        Column("format", pa.string(), "Format detected from the bytes: txt, docx, pdf, doc, html, empty, binary..."),
+        Column("encoding", pa.string(), "Text files: the encoding that was detected (utf-8, utf-8-sig, utf-16, cp1258)"),
+        Column("status", pa.string(), "ok, partial (read, but a later step failed), failed, or needs_ocr"),
+        Column("error", pa.string(), "What went wrong and what to do, for any status but ok"),
+        Column("warnings", pa.string(), "Reader warnings, one per line"),
+        Column("issuer", pa.string(), "Reporting body, e.g. 'Sở Ngoại vụ'"),
+        Column("issuer_code", pa.string(), "Its code from the report's number, e.g. 'SNgV'"),
+        Column("province", pa.string(), "Province from the header or the place line"),
+        Column("doc_number", pa.string(), "The report's own number as written, e.g. '/BC-SNgV' (serial left blank)"),
+        Column("report_date", pa.date32(), "The report's date; for month or year precision, the first day"),
+        Column("report_date_precision", pa.string(), "day, month or year"),
+        Column("place", pa.string(), "Place on the date line, e.g. 'Hà Tĩnh'"),
+        Column("title", pa.string(), "Title line under 'BÁO CÁO'"),
+        Column("period_start", pa.date32(), "First day of the reporting period"),
+        Column("period_end", pa.date32(), "Last day of the reporting period"),
+        Column("period_text", pa.string(), "The words the period was read from"),
+        Column("signer", pa.string(), "Name under the signature block"),
+        Column("signer_role", pa.string(), "Role lines above the name, joined by ' / '"),
+        Column("recipients", pa.string(), "The 'Nơi nhận' list, one recipient per line"),
+        Column("n_pages", pa.int32(), "Pages in the source file"),
+        Column("n_sections", pa.int32(), "Numbered sections found"),
+        Column("pipeline_version", pa.string(), "Version of cchc that wrote the row"),
+    ],
+    "sections": [
+        Column("report_id", pa.string(), "The report (see `reports`)"),
+        Column("section_path", pa.string(), "Path of numbers from the top, e.g. 'II.6.1'"),
+        Column("number", pa.string(), "The heading's own number: 'II', '6.1', 'a'"),
+        Column("title", pa.string(), "Heading text without its number"),
+        Column("level", pa.int16(), "1 for Roman-numbered headings, deeper for 1., 6.1., a)"),
+        Column("area", pa.string(), "Reform area from the heading words, inherited by subsections (see README)"),
+        Column("kind", pa.string(), "result, limitation, plan, recommendation or other, from the top-level heading"),
+        Column("page", pa.int32(), "Page of the heading"),
+        Column("char_start", pa.int64(), "Start of the section (its heading) in the normalised text"),
+        Column("char_end", pa.int64(), "End of the section: the next heading of the same or a higher level"),
+    ],
+}
+
+
+def columns(table: str) -> list[Column]:
+    return TABLES[table]
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([pa.field(c.name, c.type) for c in TABLES[table]])
+
+
+def to_arrow(table: str, rows: list[dict]) -> pa.Table:
+    """Rows (dicts keyed by column name) as an Arrow table of the pinned schema.
+
+    A missing key is a null; an unknown key is an error, so a renamed field
+    cannot silently vanish from the output.
+    """
+    schema = arrow_schema(table)
+    names = set(schema.names)
+    for row in rows:
+        extra = set(row) - names - {PARTITION.name}
+        if extra:
+            raise KeyError(f"{table}: no column for {sorted(extra)}")
+    data = {name: [row.get(name) for row in rows] for name in schema.names}
+    return pa.Table.from_pydict(data, schema=schema)
+
+
+def schema_markdown() -> str:
+    lines = [
+        "# Output tables",
+        "",
+        "Generated from `pipeline/tables.py` (`python -m pipeline.tables > docs/schema.md`).",
+        "Every table is a parquet dataset under the output folder, hive-partitioned by",
+        f"`{PARTITION.name}`, and every fact row carries `report_id` and its provenance.",
+        "",
+    ]
+    for table, cols in TABLES.items():
+        lines += [f"## `{table}`", "", "| column | type | meaning |", "|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.type} | {c.doc} |" for c in cols]
+        lines += [f"| `{PARTITION.name}` | {PARTITION.type} | {PARTITION.doc} |", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(schema_markdown())

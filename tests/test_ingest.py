@@ -1,0 +1,109 @@
+"""The whole path a user runs: files in, parquet tables out, through the
+Prefect flow.  These tests share one Prefect harness."""
+
+import shutil
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from cchc.cli import app
+from flows.ingest import run_ingest
+from pipeline.process import process_file
+from pipeline.store import OutputStore
+
+from conftest import SAMPLES, SEED_TXT
+
+
+def read_table(out, name):
+    return pd.read_parquet(out / name).sort_values(list(pd.read_parquet(out / name).columns[:2])).reset_index(drop=True)
+
+
+def test_process_file_never_raises_on_bad_input(tmp_path):
+    junk = tmp_path / "junk.docx"
+    junk.write_bytes(b"\x00\x01garbage" * 100)
+    result = process_file(junk)
+    assert result.status == "failed"
+    assert "binary" in result.report["error"]
+    missing = process_file(tmp_path / "nope.pdf")
+    assert missing.status == "failed" and "open" in missing.report["error"]
+
+
+def test_store_rewrites_identically_and_replaces_one_report(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    a, b = src / "a.txt", src / "b.txt"
+    shutil.copy(SEED_TXT, a)
+    b.write_text("Số: 3/BC-STP\n\nNinh Bình, ngày 02 tháng 01 năm 2022\n\nBÁO CÁO\n\nCông tác CCHC năm 2021\n\nI. KẾT QUẢ\n\n1. Cải cách thể chế\n\nĐã ban hành 3 văn bản.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    store = OutputStore(out)
+    for p in (a, b):
+        store.write(process_file(p))
+    store.save_manifest()
+    first = sorted(f.relative_to(out) for f in out.rglob("*.parquet"))
+    before = read_table(out, "sections")
+    store = OutputStore(out)
+    for p in (a, b):
+        store.write(process_file(p))
+    assert sorted(f.relative_to(out) for f in out.rglob("*.parquet")) == first
+    pd.testing.assert_frame_equal(read_table(out, "sections"), before)
+    # b changes: its rows are replaced, a's stay.
+    b.write_text(b.read_text(encoding="utf-8").replace("Cải cách thể chế", "Cải cách thủ tục hành chính"), encoding="utf-8")
+    store.write(process_file(b))
+    after = read_table(out, "sections")
+    assert len(after) == len(before)
+    assert after[after.report_year == 2022].area.fillna("").tolist() == ["", "tthc"]
+    pd.testing.assert_frame_equal(
+        after[after.report_year == 2023].reset_index(drop=True), before[before.report_year == 2023].reset_index(drop=True)
+    )
+    assert len(list((out / "sections").rglob("*.parquet"))) == 2  # the old file of b is gone
+    reports = pd.read_parquet(out / "reports")
+    assert sorted(reports.source_path) == sorted([str(a), str(b)])
+
+
+@pytest.fixture
+def sample_copy(tmp_path):
+    src = tmp_path / "samples"
+    shutil.copytree(SAMPLES, src)
+    return src
+
+
+def test_flow_reads_every_sample_then_skips_unchanged_files(prefect_harness, sample_copy, tmp_path):
+    out = tmp_path / "out"
+    summary = run_ingest([str(sample_copy)], out=str(out), workers=2)
+    n_files = len([p for p in sample_copy.iterdir() if p.is_file()])
+    assert summary.parsed == n_files and summary.exit_code == 0
+    reports = pd.read_parquet(out / "reports")
+    assert len(reports) == n_files
+    assert set(reports.status) == {"ok"}
+    assert set(reports.format) >= {"txt", "docx", "pdf"}
+    tables = {name: read_table(out, name) for name in ("reports", "sections")}
+
+    again = run_ingest([str(sample_copy)], out=str(out), workers=2)
+    assert again.parsed == 0 and again.unchanged == n_files
+    for name, before in tables.items():
+        pd.testing.assert_frame_equal(read_table(out, name), before)
+
+    # One bad file joins the batch: it gets a failed row, the rest stay ok.
+    (sample_copy / "broken.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00" * 50)
+    third = run_ingest([str(sample_copy)], out=str(out), workers=1)
+    assert third.parsed == 1 and third.exit_code == 1
+    reports = pd.read_parquet(out / "reports")
+    assert len(reports) == n_files + 1
+    broken = reports[reports.source_path.str.endswith("broken.pdf")].iloc[0]
+    assert broken.status == "failed" and broken.error
+
+
+def test_cli_ingest_exit_status_and_help(prefect_harness, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0 and "ingest" in result.output
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEED_TXT, src / "report.txt")
+    ok = runner.invoke(app, ["ingest", str(src), "--out", str(tmp_path / "out"), "--workers", "1"])
+    assert ok.exit_code == 0, ok.output
+    (src / "junk.pdf").write_bytes(b"\x7fELF\x02\x01\x01" + b"\x00" * 64)
+    bad = runner.invoke(app, ["ingest", str(src), "--out", str(tmp_path / "out"), "--workers", "1"])
+    assert bad.exit_code == 1
+    assert "junk.pdf" in bad.output

@@ -1,0 +1,121 @@
+from datetime import date
+
+import pytest
+
+from pipeline.model import Block, Document
+from pipeline.normalize import normalize_document
+from pipeline.structure import build_sections, parse_header, section_at
+
+from conftest import SEED_DOCX, SEED_PDF, SEED_TXT, read_normalized
+
+EXPECTED_PATHS = (
+    ["I"] + [f"I.{i}" for i in range(1, 7)]
+    + ["II"] + [f"II.{i}" for i in range(1, 7)] + ["II.6.1", "II.6.2"]
+    + ["III"] + [f"III.{i}" for i in range(1, 8)]
+    + ["IV"] + [f"IV.{i}" for i in range(1, 8)]
+    + ["V", "V.1", "V.2"]
+)
+
+
+@pytest.fixture(scope="module", params=[SEED_TXT, SEED_DOCX, SEED_PDF], ids=["txt", "docx", "pdf"])
+def seed(request):
+    return read_normalized(request.param)
+
+
+def test_header_metadata_is_the_same_in_every_format(seed):
+    meta = parse_header(seed)
+    assert meta.issuer == "Sở Ngoại vụ"
+    assert meta.province == "Hà Tĩnh"
+    assert meta.issuer_code == "SNgV"
+    assert meta.doc_number == "/BC-SNgV"
+    assert meta.place == "Hà Tĩnh"
+    assert (meta.report_date.year, meta.report_date.month, meta.report_date.precision) == (2023, 9, "month")
+    assert (meta.period_start, meta.period_end) == (date(2021, 1, 1), date(2023, 8, 31))
+    assert meta.title.startswith("Kết quả thực hiện công tác cải cách hành chính")
+    assert meta.signer == "Ngô Thị Hoài Nam"
+    assert meta.signer_role == "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"
+    assert meta.recipients[:2] == ["Văn phòng UBND tỉnh", "Sở Nội vụ"]
+    assert len(meta.recipients) == 9
+
+
+def test_section_tree_is_the_same_in_every_format(seed):
+    sections = build_sections(seed)
+    assert [s.section_path for s in sections] == EXPECTED_PATHS
+    by_path = {s.section_path: s for s in sections}
+    assert by_path["II.6.1"].area == "chinh_quyen_so"
+    assert by_path["III.4"].area == "to_chuc_bo_may"
+    assert by_path["II.6.2"].area == "chinh_quyen_so"  # inherited from II.6
+    assert by_path["II"].area is None  # "cải cách hành chính" names no single area
+    for path, s in by_path.items():
+        top = path.split(".")[0]
+        want = {"I": "result", "II": "result", "III": "limitation", "IV": "plan", "V": "recommendation"}[top]
+        assert s.kind == want, path
+    # Spans nest: a subsection lies inside its parent.
+    assert by_path["II"].start <= by_path["II.6.1"].start < by_path["II.6.1"].end <= by_path["II"].end
+
+
+def test_sections_match_the_gold_area_and_kind(seed_txt, gold):
+    by_path = {s.section_path: s for s in build_sections(seed_txt)}
+    for count in gold["counts"]:
+        section = by_path[count["section"]]
+        assert (section.area, section.kind) == (count["area"], count["kind"]), count
+
+
+def test_section_at_finds_the_innermost_section(seed_txt):
+    sections = build_sections(seed_txt)
+    offset = seed_txt.text.index("24 máy tính")
+    assert section_at(sections, offset).section_path == "II.6.1"
+    assert section_at(sections, 0) is None  # the front matter belongs to no section
+
+
+def _doc(*lines: str) -> Document:
+    return normalize_document(Document("x", "txt", [Block("paragraph", ln) for ln in lines]))
+
+
+@pytest.mark.parametrize(
+    "title, start, end",
+    [
+        ("Kết quả công tác cải cách hành chính năm 2022", date(2022, 1, 1), date(2022, 12, 31)),
+        ("Công tác cải cách hành chính quý III năm 2023", date(2023, 7, 1), date(2023, 9, 30)),
+        ("Kết quả cải cách hành chính 6 tháng đầu năm 2023", date(2023, 1, 1), date(2023, 6, 30)),
+    ],
+)
+def test_reporting_period_from_the_title(title, start, end):
+    meta = parse_header(_doc("UBND TỈNH QUẢNG BÌNH", "SỞ TƯ PHÁP", "Số: 12/BC-STP", "Quảng Bình, ngày 15 tháng 6 năm 2023", "BÁO CÁO", title))
+    assert (meta.period_start, meta.period_end) == (start, end)
+    assert meta.issuer == "Sở Tư pháp"
+    assert meta.province == "Quảng Bình"
+    assert meta.report_date.precision == "day"
+
+
+def test_an_explicit_data_cutoff_wins_over_the_calendar_period():
+    meta = parse_header(
+        _doc(
+            "Số: 45/BC-UBND",
+            "Can Lộc, ngày 20 tháng 9 năm 2023",
+            "BÁO CÁO",
+            "Kết quả cải cách hành chính quý III năm 2023",
+            "Số liệu tính từ ngày 15/6/2023 đến ngày 14/9/2023.",
+        )
+    )
+    assert (meta.period_start, meta.period_end) == (date(2023, 6, 15), date(2023, 9, 14))
+
+
+def test_arabic_only_documents_get_paths_too():
+    doc = normalize_document(
+        Document(
+            "x",
+            "txt",
+            [
+                Block("heading", "1. Cải cách thủ tục hành chính"),
+                Block("paragraph", "Đã tiếp nhận 246 hồ sơ."),
+                Block("heading", "1.1. Kiểm soát TTHC"),
+                Block("heading", "a) Công bố TTHC"),
+                Block("heading", "2. Những tồn tại, hạn chế"),
+            ],
+        )
+    )
+    sections = build_sections(doc)
+    assert [(s.section_path, s.level) for s in sections] == [("1", 1), ("1.1", 2), ("1.1.a", 3), ("2", 1)]
+    assert sections[2].area == "tthc"
+    assert sections[3].kind == "limitation"
