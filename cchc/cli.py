@@ -78,3 +78,33 @@ def ingest(
     for problem in summary.problems:
         console.print(f"[yellow]not read[/yellow] {problem}")
     raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def query(
+    out: Path = typer.Argument(..., help="Output folder written by `cchc ingest`."),
+    sql: str = typer.Argument(..., help="DuckDB SQL; every table is a view by its name (reports, sections, ...)."),
+    csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table."),
+) -> None:
+    """Run SQL over the output tables with DuckDB."""
+    import duckdb
+
+    from pipeline.query import connect
+
+    try:
+        result = connect(out).sql(sql)
+    except duckdb.Error as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1)
+    if result is None:
+        return
+    frame = result.df()
+    if csv:
+        typer.echo(frame.to_csv(index=False), nl=False)
+        return
+    table = Table()
+    for name in frame.columns:
+        table.add_column(str(name))
+    for row in frame.itertuples(index=False):
+        table.add_row(*("" if v is None or v != v else str(v) for v in row))
+    Console().print(table)
