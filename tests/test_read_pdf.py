@@ -1,0 +1,361 @@
+"""The PDF reader, on the committed sample and on small PDFs made here.
+
+The sample (scripts/sample_pdf.py) is the TXT sample laid out like a report
+printed from Word: running header, "Trang N" footer, two real footnotes,
+paragraphs running over page breaks, and a ruled closing table.  Read back,
+its running text must be word for word the TXT sample's.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import threading
+import unicodedata
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from pipeline.model import BODY_KINDS, FOOTNOTE, HEADING, LIST_ITEM, PAGE_FOOTER, PAGE_HEADER, TABLE
+from pipeline.normalize import normalize_document, normalize_text
+from pipeline.read import read_document
+from pipeline.read.layout import ends_sentence
+from pipeline.read.pdf import _join, read_pdf
+from pipeline.read.txt import read_txt
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_PDF = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.pdf"
+SAMPLE_TXT = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.txt"
+RUNNING_HEADER = "Sở Ngoại vụ Hà Tĩnh – Báo cáo kết quả CCHC 2021–2023"
+
+
+@pytest.fixture(scope="module")
+def pdf_doc():
+    return normalize_document(read_pdf(SAMPLE_PDF))
+
+
+@pytest.fixture(scope="module")
+def txt_doc():
+    return normalize_document(read_txt(SAMPLE_TXT))
+
+
+def body_words(doc) -> list[str]:
+    return [w for b in doc.blocks if b.kind in BODY_KINDS for w in b.text.split()]
+
+
+def page_texts(path: Path) -> list[str]:
+    """Each page's raw text as pdfium gives it, normalised, one line."""
+    with pdfium.PdfDocument(path) as pdf:
+        out = []
+        for page in pdf:
+            text = page.get_textpage().get_text_range().replace("\ufffe", "-").replace("-\r\n", "-")
+            out.append(" ".join(normalize_text(text).text.split()))
+        return out
+
+
+# --- the committed sample ------------------------------------------------------
+
+
+def test_sample_is_read_through_the_format_detector(pdf_doc):
+    doc = read_document(SAMPLE_PDF)
+    assert doc.format == "pdf"
+    assert doc.n_pages == pdf_doc.n_pages >= 15
+    assert doc.warnings == []
+
+
+def test_body_words_equal_the_txt_sample(pdf_doc, txt_doc):
+    pdf_words, txt_words = body_words(pdf_doc), body_words(txt_doc)
+    assert len(pdf_words) > 9000
+    assert pdf_words == txt_words
+
+
+def test_paragraphs_match_the_txt_sample(pdf_doc, txt_doc):
+    """Beyond the words: every paragraph, heading and list item comes back
+    whole, with the TXT's boundaries and kinds (the closing block is a
+    table in the PDF)."""
+    txt_blocks = [(b.kind, b.text) for b in txt_doc.body_blocks()]
+    closing = txt_blocks.index(("paragraph", "Nơi nhận:"))
+    pdf_blocks = [(b.kind, b.text) for b in pdf_doc.body_blocks()]
+    assert pdf_blocks[:-1] == txt_blocks[:closing]
+    assert pdf_blocks[-1][0] == TABLE
+
+
+def test_page_furniture_is_kept_out_of_the_body(pdf_doc):
+    n = pdf_doc.n_pages
+    headers = [b for b in pdf_doc.blocks if b.kind == PAGE_HEADER]
+    footers = [b for b in pdf_doc.blocks if b.kind == PAGE_FOOTER]
+    assert [b.page for b in headers] == list(range(1, n + 1))
+    assert {b.text for b in headers} == {RUNNING_HEADER}
+    assert [b.text for b in footers] == [f"Trang {i}" for i in range(1, n + 1)]
+    assert [b.page for b in footers] == list(range(1, n + 1))
+    body = " ".join(b.text for b in pdf_doc.body_blocks())
+    assert "Trang " not in body
+    assert "CCHC 2021–2023" not in body
+
+
+def test_headings(pdf_doc):
+    headings = [b.text for b in pdf_doc.blocks if b.kind == HEADING]
+    starts = ("I. CÔNG TÁC CHỈ ĐẠO", "II. KẾT QUẢ THỰC HIỆN", "III. TỒN TẠI", "V. KIẾN NGHỊ", "6.1. Ứng dụng")
+    for start in starts:
+        assert any(h.startswith(start) for h in headings), start
+    # A heading that wraps over two lines comes back as one block.
+    wrapped = "1. Hệ thống các văn bản chỉ đạo, điều hành đã ban hành để thực hiện có hiệu quả công tác CCHC"
+    assert wrapped in headings
+
+
+def test_footnotes(pdf_doc, txt_doc):
+    notes = [b for b in pdf_doc.blocks if b.kind == FOOTNOTE]
+    expected = [b.text for b in txt_doc.blocks if b.kind == FOOTNOTE]
+    assert [b.text for b in notes] == expected
+    assert notes[0].text.startswith("¹ Kế hoạch số 82/KH-SNgV")
+    assert notes[1].text.startswith("² Kế hoạch số 88/KH-SNgV")
+    # Each note is on the page of its marker, and the marker sits on its word.
+    pages = page_texts(SAMPLE_PDF)
+    for note, marker in zip(notes, ("Kế hoạch¹ để", "Kế hoạch² để")):
+        holder = next(b for b in pdf_doc.body_blocks() if marker in b.text)
+        assert holder.kind == LIST_ITEM
+        assert holder.page == note.page
+        assert note.text[2:60] in pages[note.page - 1]
+
+
+def test_closing_table(pdf_doc, txt_doc):
+    tables = [b for b in pdf_doc.blocks if b.kind == TABLE]
+    assert len(tables) == 1
+    table = tables[0]
+    assert table.page == pdf_doc.n_pages
+    assert len(table.cells) == 1 and len(table.cells[0]) == 2
+    left, right = table.cells[0]
+    # One line per TXT line, a recipient wrapped in its cell joined again.
+    closing = [b.text for b in txt_doc.body_blocks()]
+    closing = closing[closing.index("Nơi nhận:") :]
+    signature = closing.index("KT. GIÁM ĐỐC")
+    assert left.split("\n") == closing[:signature]
+    assert "- Các phòng chuyên môn, đơn vị trực thuộc;" in left.split("\n")
+    assert right.split("\n") == closing[signature:] == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Ngô Thị Hoài Nam"]
+    assert table.text == left + "\t" + right
+    # The table is the last body block, and its words are nowhere else.
+    assert pdf_doc.body_blocks()[-1] is table
+    assert not any("Hoài Nam" in b.text for b in pdf_doc.body_blocks()[:-1])
+
+
+@pytest.mark.parametrize(
+    "opening, cut_after",
+    [
+        # "... của thủ" | "trưởng cơ quan, ..."
+        ("Hàng năm, Cấp ủy, Ban Giám đốc Sở đã chỉ đạo", "trách nhiệm của thủ"),
+        # "... cấp tỉnh," | "Ủy ban nhân dân cấp huyện, ..."
+        ("Sở Ngoại vụ đã xây dựng Đề án sắp xếp", "thuộc Ủy ban nhân dân cấp tỉnh,"),
+    ],
+)
+def test_paragraph_cut_by_a_page_break_is_rejoined(pdf_doc, txt_doc, opening, cut_after):
+    paragraph = next(b.text for b in txt_doc.blocks if b.text.startswith(opening))
+    pages = page_texts(SAMPLE_PDF)
+    # The premise: in the PDF this paragraph starts on one page and its
+    # sentence goes on, mid-sentence, at the top of the next one.
+    cut = paragraph.index(cut_after) + len(cut_after)
+    first_part, rest = paragraph[:cut], paragraph[cut:].strip()
+    k = next(i for i, text in enumerate(pages) if first_part in text)
+    assert rest[:40] not in pages[k]
+    assert rest[:40] in pages[k + 1]
+    assert not first_part.endswith((".", ";", ":"))
+    # The reader gives it back as one block, on the page where it starts.
+    block = next(b for b in pdf_doc.body_blocks() if b.text.startswith(opening))
+    assert block.text == paragraph
+    assert block.page == k + 1
+
+
+@pytest.mark.parametrize("indented", [False, True])
+def test_page_break_before_a_capital_is_judged_by_geometry(tmp_path, font, indented):
+    """A page that ends mid-sentence and a next page that opens with a capital
+    ("... với các Sở" | "Ngành và ...") look like two paragraphs to the text
+    rules; the layout tells: the page's last line is full and the next page
+    opens flush left.  Indented, the next page's first line opens a new
+    paragraph."""
+    sample = _sample_pdf_module()
+    text = (
+        "Sở Ngoại vụ đã tham mưu cho Ủy ban nhân dân tỉnh ban hành nhiều văn bản quan trọng về công tác "
+        "đối ngoại trên địa bàn tỉnh trong giai đoạn vừa qua, đồng thời phối hợp chặt chẽ với các Sở "
+        "Ngành và địa phương trong việc triển khai thực hiện các nhiệm vụ được giao theo kế hoạch đã đề ra "
+        "từ đầu năm."
+    )
+    lines = sample.body_para(text).lines
+    cut = next(k for k in range(2, len(lines)) if lines[k].words[0].runs[0].text[0].isupper())
+    first_part = " ".join(w.runs[0].text for ln in lines[:cut] for w in ln.words)
+    assert not ends_sentence(first_part)
+    path = tmp_path / "break.pdf"
+    c = Canvas(str(path), pagesize=A4, invariant=1)
+    for number, part in ((1, lines[:cut]), (2, lines[cut:])):
+        c.setFont(font, 9)
+        c.drawCentredString(300, 808, "Sở Ngoại vụ Hà Tĩnh")
+        c.drawCentredString(300, 30, f"Trang {number}")
+        y = 760.0
+        for k, line in enumerate(part):
+            if number == 2 and k == 0 and indented:
+                line.indent = sample.INDENT
+            last = number == 2 and k == len(part) - 1
+            sample.draw_line(c, line, sample.LEFT, sample.TEXT_W, y, last)
+            y -= 16
+        c.showPage()
+    c.save()
+    doc = read_pdf(path)
+    body = [b.text for b in doc.body_blocks()]
+    if indented:
+        assert body == [first_part, text[len(first_part) + 1 :]]
+    else:
+        assert body == [text]
+        kinds = [b.kind for b in doc.blocks]
+        assert kinds == ["page_header", "paragraph", "page_footer", "page_header", "page_footer"]
+
+
+def test_block_pages_follow_the_document(pdf_doc):
+    pages = [b.page for b in pdf_doc.body_blocks()]
+    assert pages[0] == 1
+    assert pages == sorted(pages)
+    assert pages[-1] == pdf_doc.n_pages
+
+
+def test_line_joining_keeps_hyphens():
+    assert _join(["phát triển kinh tế -", "xã hội"]) == "phát triển kinh tế - xã hội"
+    assert _join(["giai đoạn 2022-", "2025"]) == "giai đoạn 2022-2025"
+    assert _join(["Văn bản số 1800/SNV-", "CCHC&VTLT"]) == "Văn bản số 1800/SNV-CCHC&VTLT"
+    assert _join(["cải cách hành chính", "nhà nước"]) == "cải cách hành chính nhà nước"
+
+
+# --- generated PDFs --------------------------------------------------------------
+
+
+def _sample_pdf_module():
+    spec = importlib.util.spec_from_file_location("sample_pdf", ROOT / "scripts" / "sample_pdf.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def font():
+    """A registered TrueType font with Vietnamese glyphs, as the sample uses."""
+    module = _sample_pdf_module()
+    try:
+        module.register_fonts()
+    except SystemExit as e:
+        pytest.skip(str(e))
+    return module.REGULAR
+
+
+def make_pdf(path: Path, pages: list[list[str]], font: str, **canvas_kw) -> Path:
+    """A PDF with the given lines on each page (an empty list: an empty page)."""
+    c = Canvas(str(path), pagesize=A4, invariant=1, **canvas_kw)
+    for lines in pages:
+        y = 760
+        for line in lines:
+            c.setFont(font, 12)
+            c.drawString(85, y, line)
+            y -= 16
+        if not lines:
+            c.rect(100, 400, 200, 100)  # something on the page, but no text
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_decomposed_text_is_read_and_normalised(tmp_path, font):
+    nfc = "Thực hiện cải cách hành chính, nâng cao hiệu lực quản lý nhà nước."
+    nfd = unicodedata.normalize("NFD", nfc)
+    assert nfd != nfc
+    doc = read_pdf(make_pdf(tmp_path / "nfd.pdf", [[nfd]], font))
+    assert doc.blocks, doc.warnings
+    assert normalize_document(doc).blocks[0].text == nfc
+
+
+def test_scaled_text_and_superscript_marker(tmp_path, font):
+    """Some producers set 1pt text and scale it with the text matrix; sizes
+    must be the printed ones, or the raised marker is not seen as small."""
+    path = tmp_path / "scaled.pdf"
+    c = Canvas(str(path), invariant=1)
+    t = c.beginText()
+    x = 85.0
+    for text, size, rise in (("Sở ban hành các Kế hoạch", 12, 0), ("1", 7, 4.5), (" để thực hiện.", 12, 0)):
+        t.setTextTransform(size, 0, 0, size, x, 700 + rise)
+        t.setFont(font, 1)
+        t.textOut(text)
+        x += stringWidth(text, font, size)
+    c.drawText(t)
+    c.save()
+    doc = read_pdf(path)
+    assert [b.text for b in doc.blocks] == ["Sở ban hành các Kế hoạch¹ để thực hiện."]
+
+
+def test_page_without_text_gives_a_warning(tmp_path, font):
+    path = make_pdf(tmp_path / "blank.pdf", [["Trang có chữ."], [], ["Trang có chữ nữa."]], font)
+    doc = read_pdf(path)
+    assert doc.n_pages == 3
+    assert any(w.startswith("page 2 has no text layer") for w in doc.warnings)
+    assert [b.text for b in doc.body_blocks()] == ["Trang có chữ.", "Trang có chữ nữa."]
+    assert [b.page for b in doc.body_blocks()] == [1, 3]
+
+
+def test_one_page_document_keeps_its_top_and_bottom_lines(tmp_path, font):
+    path = tmp_path / "one.pdf"
+    c = Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont(font, 12)
+    c.drawString(85, 815, "UBND TỈNH HÀ TĨNH")
+    c.drawString(85, 400, "Báo cáo một trang.")
+    c.drawString(85, 40, "Nơi nhận: Sở Nội vụ.")
+    c.drawCentredString(297, 20, "1")
+    c.save()
+    doc = read_pdf(path)
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("paragraph", "UBND TỈNH HÀ TĨNH"),
+        ("paragraph", "Báo cáo một trang."),
+        ("paragraph", "Nơi nhận: Sở Nội vụ."),
+        ("page_footer", "1"),
+    ]
+
+
+def test_encrypted_with_empty_user_password_opens(tmp_path, font):
+    enc = StandardEncryption("", ownerPassword="chủ sở hữu", canModify=0)
+    doc = read_pdf(make_pdf(tmp_path / "enc.pdf", [["Báo cáo được mã hóa."]], font, encrypt=enc))
+    assert [b.text for b in doc.blocks] == ["Báo cáo được mã hóa."]
+
+
+def test_encrypted_with_a_password_raises(tmp_path, font):
+    enc = StandardEncryption("secret", ownerPassword="owner")
+    path = make_pdf(tmp_path / "locked.pdf", [["Bí mật."]], font, encrypt=enc)
+    with pytest.raises(ValueError, match="encrypted PDF: needs a password"):
+        read_pdf(path)
+
+
+def test_truncated_pdf_fails_cleanly_and_quickly(tmp_path):
+    data = SAMPLE_PDF.read_bytes()
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(data[: len(data) // 2])
+    outcome = {}
+
+    def run():
+        try:
+            outcome["doc"] = read_pdf(path)
+        except ValueError as e:
+            outcome["error"] = e
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert not worker.is_alive(), "read_pdf hung on a truncated file"
+    if "error" in outcome:
+        assert "truncated" in str(outcome["error"])
+    else:
+        doc = outcome["doc"]
+        assert any("truncated" in w for w in doc.warnings)
+
+
+def test_not_a_pdf_raises_value_error(tmp_path):
+    path = tmp_path / "fake.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 50)
+    with pytest.raises(ValueError):
+        read_pdf(path)
