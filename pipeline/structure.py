@@ -29,12 +29,19 @@ _AGENCY_LINE = re.compile(
     r"BỆNH VIỆN|TRƯỜNG|HUYỆN|THÀNH PHỐ|THỊ XÃ|XÃ|PHƯỜNG|KHO BẠC|BẢO HIỂM)\b"
 )
 _NOT_AGENCY = re.compile(r"CỘNG HÒA|CỘNG HOÀ|ĐỘC LẬP|BÁO CÁO")
-_PROVINCE = re.compile(r"\b(?:TỈNH|THÀNH PHỐ|tỉnh|thành phố)\s+(?P<name>[^\W\d_][\w ]{1,30})")
+_PROVINCE_HEADER = re.compile(r"\b(?:TỈNH|THÀNH PHỐ)\s+(?P<name>[^\W\d_][\w ]{1,30})")
+# "tỉnh Hà Tĩnh" in running text: "tỉnh" and one to three capitalised words.
+_PROVINCE_MENTION = re.compile(r"\btỉnh\s+(?P<name>[A-ZĐÀ-Ỹ][^\W\d_]*(?:\s[A-ZĐÀ-Ỹ][^\W\d_]*){0,2})")
+_LOCAL_LEVELS = ("huyện", "quận", "thị xã", "thành phố", "xã", "phường", "thị trấn")
+# Kept as written when an agency name is put in normal case.
+_ABBREVIATIONS = {"UBND", "HĐND", "MTTQ", "BHXH", "KBNN", "TTHC", "CNTT"}
+_LEVEL_WORDS = ("tỉnh", "huyện", "quận", "thị xã", "thành phố", "xã", "phường", "thị trấn")
 _INTRO_ISSUER = re.compile(
     r"(?P<name>(?:Sở|Ủy ban nhân dân|UBND|Phòng|Ban|Văn phòng|Thanh tra|Cục|Chi cục|Trung tâm)\s+[^,.;:()]{2,60}?)\s+báo\s+cáo\b"
 )
-_ROLE_WORDS = re.compile(
-    r"\b(?:KT\.|TM\.|TL\.|Q\.|GIÁM ĐỐC|CHỦ TỊCH|TRƯỞNG|CHÁNH|THỦ TRƯỞNG|BÍ THƯ|VIỆN TRƯỞNG|HIỆU TRƯỞNG|TỔNG)\b"
+# "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH": the lines above a signature.
+_ROLE_LINE = re.compile(
+    r"^(?:KT|TM|TL|TUQ|Q)\.\s|\b(?:GIÁM ĐỐC|CHỦ TỊCH|TRƯỞNG|CHÁNH|THỦ TRƯỞNG|BÍ THƯ|VIỆN TRƯỞNG|HIỆU TRƯỞNG|TỔNG)\b"
 )
 _RECIPIENTS = re.compile(r"^\s*Nơi\s+nhận\s*:?", re.IGNORECASE)
 
@@ -69,7 +76,7 @@ def _trailing_name(line: str) -> str | None:
 
 
 def _signer(lines: list[str]) -> tuple[str | None, str | None]:
-    role_at = [i for i, ln in enumerate(lines) if ln.isupper() and _ROLE_WORDS.search(ln)]
+    role_at = [i for i, ln in enumerate(lines) if ln.isupper() and _ROLE_LINE.search(ln)]
     if not role_at:
         return None, None
     first = role_at[0]
@@ -109,13 +116,47 @@ def _issuer_names() -> dict[str, str]:
 
 
 def _agency_title(line: str) -> str:
-    """"SỞ NGOẠI VỤ" → "Sở Ngoại vụ": Vietnamese capitalises the kind of body
-    and the first word of its name."""
-    words = line.lower().split()
-    if len(words) >= 2:
-        words[0] = words[0].capitalize()
-        words[1] = words[1].capitalize()
+    """An agency line in normal case: "SỞ NGOẠI VỤ" → "Sở Ngoại vụ",
+    "UBND HUYỆN CAN LỘC" → "UBND huyện Can Lộc".
+
+    A name the issuer list knows is taken from it.  Otherwise Vietnamese
+    capitalises the kind of body and the first word of its name, and every
+    word of a place name after an administrative level.
+    """
+    for name in _issuer_names().values():
+        if name.upper() == line.upper():
+            return name
+    text = " ".join(w if w in _ABBREVIATIONS else w.lower() for w in line.split())
+    for level in _LEVEL_WORDS:
+        m = re.search(rf"(?<!\w){level}\s+(.+)$", text)
+        if m:
+            head = text[: m.start()].strip()
+            place = " ".join(w.capitalize() for w in m.group(1).split())
+            return " ".join(x for x in (_capitalise_first(head), level, place) if x)
+    words = text.split()
+    for i in range(min(2, len(words))):
+        words[i] = words[i] if words[i] in _ABBREVIATIONS else words[i].capitalize()
     return " ".join(words)
+
+
+def _capitalise_first(text: str) -> str:
+    return text if not text or text.split()[0] in _ABBREVIATIONS else text[0].upper() + text[1:]
+
+
+def _province(agencies: list[str], text: str, issuer: str | None, place: str | None) -> str | None:
+    """The province: from a "TỈNH …" header line, else the one the text names
+    most often, else the place line of a provincial body (a Sở writes from
+    its province's capital name)."""
+    for line in agencies:
+        if m := _PROVINCE_HEADER.search(line):
+            return " ".join(w.capitalize() for w in m.group("name").split())
+    names: dict[str, int] = {}
+    for m in _PROVINCE_MENTION.finditer(text):
+        names[m.group("name")] = names.get(m.group("name"), 0) + 1
+    if names:
+        return max(names, key=names.get)
+    local = issuer is not None and any(re.search(rf"(?<!\w){lv}(?!\w)", issuer.lower()) for lv in _LOCAL_LEVELS)
+    return None if local else place
 
 
 def parse_header(doc: Document) -> ReportMeta:
@@ -142,9 +183,6 @@ def parse_header(doc: Document) -> ReportMeta:
     names = _issuer_names()
     if agencies:
         meta.issuer = _agency_title(agencies[-1])
-        for ln in agencies:
-            if m := _PROVINCE.search(ln):
-                meta.province = m.group("name").strip().title()
     elif code in names:
         meta.issuer = names[code]
     else:
@@ -152,8 +190,7 @@ def parse_header(doc: Document) -> ReportMeta:
         if m := _INTRO_ISSUER.search(intro):
             meta.issuer = m.group("name").strip()
     meta.issuer_code = code
-    if meta.province is None and meta.place:
-        meta.province = meta.place
+    meta.province = _province(agencies, doc.text, meta.issuer, meta.place)
 
     # Title: the lines after "BÁO CÁO", up to the first sentence of the body.
     for i, ln in enumerate(front_lines):

@@ -6,7 +6,11 @@ from pipeline.model import Block, Document
 from pipeline.normalize import normalize_document
 from pipeline.structure import build_sections, parse_header, section_at
 
-from conftest import SEED_DOCX, SEED_PDF, SEED_TXT, read_normalized
+import json
+
+from conftest import ROOT, SAMPLES, SEED_DOCX, SEED_PDF, SEED_TXT, read_normalized
+
+GOLDS = sorted((ROOT / "tests" / "fixtures").glob("*.gold.json"))
 
 EXPECTED_PATHS = (
     ["I"] + [f"I.{i}" for i in range(1, 7)]
@@ -54,8 +58,27 @@ def test_section_tree_is_the_same_in_every_format(seed):
     assert by_path["II"].start <= by_path["II.6.1"].start < by_path["II.6.1"].end <= by_path["II"].end
 
 
-def test_sections_match_the_gold_area_and_kind(seed_txt, gold):
-    by_path = {s.section_path: s for s in build_sections(seed_txt)}
+@pytest.fixture(scope="module", params=GOLDS, ids=[g.name.split(".")[0] for g in GOLDS])
+def gold_report(request):
+    gold = json.loads(request.param.read_text(encoding="utf-8"))
+    return read_normalized(SAMPLES / request.param.name.replace(".gold.json", ".txt")), gold
+
+
+def test_header_matches_the_gold_of_every_sample(gold_report):
+    doc, gold = gold_report
+    meta, want = parse_header(doc), gold["report"]
+    issuer = meta.issuer if meta.province is None or meta.province in meta.issuer else f"{meta.issuer} {meta.province}"
+    assert issuer == want["issuer"]
+    assert meta.doc_number == want["number"]
+    assert meta.place == want["place"]
+    assert meta.report_date.iso() == want["date"]
+    assert (str(meta.period_start), str(meta.period_end)) == (want["period_start"], want["period_end"])
+    assert meta.signer == want["signer"]
+
+
+def test_sections_match_the_gold_area_and_kind(gold_report):
+    doc, gold = gold_report
+    by_path = {s.section_path: s for s in build_sections(doc)}
     for count in gold["counts"]:
         section = by_path[count["section"]]
         assert (section.area, section.kind) == (count["area"], count["kind"]), count
