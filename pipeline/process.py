@@ -1,6 +1,6 @@
 """One report file through the whole pipeline, whatever happens to it.
 
-read → normalize → structure → extract → tables.  A file that cannot be
+read → normalize → structure → extract (references, dates) → tables.  A file that cannot be
 read still gives a `reports` row that says why (status failed), and a step
 that fails after reading keeps what came before it (status partial): no file
 is ever dropped, and no error stops a batch.
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.extract.dates import Locator, date_rows
+from pipeline.extract.references import find_references
 from pipeline.model import ReportMeta, Section
 from pipeline.normalize import normalize_document
 from pipeline.read import UnsupportedFormat, read_document
@@ -95,6 +97,13 @@ def process_file(path: str | Path, sha256: str | None = None) -> ReportResult:
     report.update(_report_columns(meta), n_sections=len(sections))
     result.rows["sections"] = [_section_row(s) for s in sections]
     year = meta.report_year
+    try:
+        locator = Locator(doc, sections)
+        references = find_references(doc, sections, meta, locator)
+        result.rows["references"] = [asdict(r) for r in references]
+        result.rows["dates"] = [asdict(d) for d in date_rows(doc, sections, meta, references, locator)]
+    except Exception as exc:
+        report.update(status=PARTIAL, error=_error_text("extract", exc) + "\n" + traceback.format_exc(limit=3))
     report["report_year"] = year
     for rows in result.rows.values():
         for row in rows:

@@ -4,18 +4,54 @@ The grammar lives in `patterns/dates.yaml`.  A date is as precise as the text
 says ("ngày tháng 9 năm 2023" is a month); nothing is ever filled in from
 today.  An impossible date ("31/02/2023") is kept with its text and flagged,
 never shifted to a real one.
+
+`date_rows` makes the `dates` table: one row per date mention, and one per
+period mention that is not made of two dates.
+
+- A date's role is `issued` when it is the date of a cited document (the
+  `references` rows say which), `report_date` for the report's own date in
+  its front matter, `period_start` / `period_end` for the first and second
+  date of a range ("từ 01/01/2023 đến 31/8/2023": the report's period, or a
+  sentence's own), and `other` for the rest.  A range's rows carry the range
+  in `period_start` / `period_end`.
+- A period written without two dates ("6 tháng đầu năm 2023", "quý II/2022",
+  "tháng 9/2023", "giai đoạn 2021-2025", "năm 2021") is one row with role
+  `period_start`: `date` is its first day, `precision` says how much of that
+  day the text gives (month for months and quarters, year for years and
+  stages), and `period_start` / `period_end` hold both bounds.  One row
+  rather than two, because the text has one mention and its end is implied,
+  not written.
+- "năm 2021" is so common ("Kế hoạch CCHC năm 2021" names a document) that it
+  counts as a period only where it scopes a figure: its clause holds a count
+  ("Năm 2021, thực hiện việc điều động 02 công chức") and no cited document
+  with a summary comes before it in that clause; or it is the report's own
+  period in the front matter.
+- `date` is a real date only as far as the text goes: a month is stored as
+  its first day with precision "month", never filled from today; an
+  impossible date has `date` null, `is_valid` false and its text kept.
+
+Speed: the rules are scanned with `FastPattern`, which finds exactly what
+`re` finds but skips to the places a rule can start, and provenance
+(section, page, sentence) is looked up by bisection (`Locator`), so the cost
+grows linearly with the text.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
-from pipeline.model import PartialDate
+from pipeline.extract.sentences import SentenceIndex
+from pipeline.model import HEADING, Document, PartialDate, ReportMeta, Section
 from pipeline.patterns import entries, example_checker
+
+if TYPE_CHECKING:
+    from pipeline.extract.references import Reference
 
 _ROMAN_QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
@@ -27,6 +63,8 @@ class DateMention:
     text: str
     value: PartialDate | None  # None when the date is impossible
     pattern: str
+    # day, month or year: what the text gives, kept for impossible dates too.
+    precision: str | None = None
 
     @property
     def valid(self) -> bool:
@@ -50,18 +88,153 @@ class PeriodMention:
         return (self.end_date.year - self.start_date.year) * 12 + self.end_date.month - self.start_date.month + 1
 
 
+def _group_end(source: str, i: int) -> int:
+    """Index of the ")" that closes the group opened at `source[i]`."""
+    depth, j, n, in_class = 0, i, len(source), False
+    while j < n:
+        c = source[j]
+        if c == "\\":
+            j += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if source.startswith(("[]", "[^]"), j):
+                j += 2 if source[j + 1] == "]" else 3
+                continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+        j += 1
+    raise ValueError(f"unbalanced group in {source!r}")
+
+
+def _trigger_source(source: str) -> str:
+    """A looser pattern that matches wherever `source` does, and that Python
+    can scan for fast: the look-behinds of the top level taken out, and a
+    leading optional group "(X)?Y" turned into "X|Y".
+
+    Only top-level look-behinds: inside a negative look-ahead, taking one out
+    would make the pattern stricter, not looser."""
+    out: list[str] = []
+    i, n = 0, len(source)
+    in_class = False
+    level = 0
+    while i < n:
+        c = source[i]
+        if c == "\\":
+            out.append(source[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if source.startswith(("[]", "[^]"), i):
+                step = 2 if source[i + 1] == "]" else 3
+                out.append(source[i : i + step])
+                i += step
+                continue
+        elif level == 0 and source.startswith(("(?<!", "(?<="), i):
+            i = _group_end(source, i) + 1
+            continue
+        elif c == "(":
+            level += 1
+        elif c == ")":
+            level -= 1
+        out.append(c)
+        i += 1
+    relaxed = "".join(out)
+    if relaxed.startswith("(") and not relaxed.startswith(("(?=", "(?!", "(?<", "(?#")):
+        close = _group_end(relaxed, 0)
+        rest = relaxed[close + 1 :]
+        if rest.startswith("?") and not rest.startswith(("??", "?+")) and rest[1:] and not _top_level_bar(relaxed):
+            relaxed = f"{relaxed[: close + 1]}|(?:{rest[1:]})"
+    return relaxed
+
+
+def _top_level_bar(source: str) -> bool:
+    """Whether `source` is an alternation at its top level."""
+    i, n, level, in_class = 0, len(source), 0, False
+    while i < n:
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if source.startswith(("[]", "[^]"), i):
+                i += 2 if source[i + 1] == "]" else 3
+                continue
+        elif c == "(":
+            level += 1
+        elif c == ")":
+            level -= 1
+        elif c == "|" and level == 0:
+            return True
+        i += 1
+    return False
+
+
+class FastPattern:
+    """A compiled pattern whose `finditer` gives exactly the matches of the
+    pattern's own, faster when it opens with a look-behind or an optional group.
+
+    Python's `re` can jump straight to the places where a pattern may start
+    only when the pattern opens with a literal or a character set; a leading
+    look-behind or optional group makes it try every character.  A looser
+    pattern (`_trigger_source`) matches wherever the full one does, so it
+    finds the candidate places fast, and the full pattern is tried at those
+    places alone, left to right, as `finditer` would.
+    """
+
+    def __init__(self, regex: re.Pattern):
+        self.regex = regex
+        relaxed = _trigger_source(regex.pattern)
+        try:
+            self._trigger = re.compile(relaxed, regex.flags) if relaxed != regex.pattern else None
+        except re.error:
+            self._trigger = None
+
+    def finditer(self, text: str):
+        if self._trigger is None:
+            yield from self.regex.finditer(text)
+            return
+        pos, n = 0, len(text)
+        search, match = self._trigger.search, self.regex.match
+        while pos <= n:
+            candidate = search(text, pos)
+            if candidate is None:
+                return
+            m = match(text, candidate.start())
+            if m is None:
+                pos = candidate.start() + 1
+                continue
+            yield m
+            pos = m.end() if m.end() > m.start() else m.start() + 1
+
+    def match(self, text: str, pos: int = 0):
+        return self.regex.match(text, pos)
+
+
 @dataclass
 class _Rule:
     name: str
     type: str
     kind: str | None
-    regex: re.Pattern
+    regex: FastPattern
 
 
 @cache
 def _rules() -> list[_Rule]:
     return [
-        _Rule(e["name"], e["type"], e.get("kind"), re.compile(e["regex"], re.IGNORECASE))
+        _Rule(e["name"], e["type"], e.get("kind"), FastPattern(re.compile(e["regex"], re.IGNORECASE)))
         for e in entries("dates")
     ]
 
@@ -88,21 +261,59 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < e and s < span[1] for s, e in taken)
 
 
+class SpanSet:
+    """Non-overlapping spans, sorted, with a logarithmic overlap test.
+
+    A plain list scan made `find_dates` quadratic in the number of dates,
+    which a long report or a batch of joined ones feels."""
+
+    def __init__(self, spans: list[tuple[int, int]] | None = None):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for s, e in sorted(spans or []):
+            self.add((s, e))
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        # The last span that starts before this one ends is the only one
+        # that can reach into it, since the spans do not overlap each other.
+        i = bisect_left(self.starts, span[1]) - 1
+        return i >= 0 and self.ends[i] > span[0]
+
+    def add(self, span: tuple[int, int]) -> None:
+        i = bisect_right(self.starts, span[0])
+        self.starts.insert(i, span[0])
+        self.ends.insert(i, span[1])
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Every date in `text`, in order; where two rules match the same words
     the earlier rule in the pattern file wins."""
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     for rule in _rules():
         if rule.type != "date":
             continue
         for m in rule.regex.finditer(text):
             span = m.span()
-            if _overlaps(span, taken):
+            if taken.overlaps(span):
                 continue
-            taken.append(span)
-            found.append(DateMention(span[0], span[1], m.group(), _date_from_groups(m), rule.name))
+            taken.add(span)
+            precision = "day" if m.groupdict().get("day") else "month" if m.groupdict().get("month") else "year"
+            found.append(DateMention(span[0], span[1], m.group(), _date_from_groups(m), rule.name, precision))
     return sorted(found, key=lambda d: d.start)
+
+
+def date_at(text: str, pos: int) -> DateMention | None:
+    """The date written exactly at `pos`, by the first rule that reads one
+    there (as `find_dates` would, without scanning the rest of the text)."""
+    for rule in _rules():
+        if rule.type != "date":
+            continue
+        if m := rule.regex.match(text, pos):
+            g = m.groupdict()
+            precision = "day" if g.get("day") else "month" if g.get("month") else "year"
+            return DateMention(m.start(), m.end(), m.group(), _date_from_groups(m), rule.name, precision)
+    return None
 
 
 def parse_date(text: str) -> PartialDate | None:
@@ -120,13 +331,13 @@ def _last_day(year: int, month: int) -> date:
 def _period_bounds(rule: _Rule, m: re.Match) -> tuple[date, date | None] | None:
     g = m.groupdict()
     if rule.kind == "range":
-        start = _words_date(g["from"]) or parse_date(g["from"])
+        start = _words_date(g["from"]) or _date_in_group(g["from"])
         end_text = g["to"]
         if start is None or start.precision != "day":
             return None
         if not end_text[0].isdigit():
             return start.first_day(), None
-        end = _words_date(end_text) or parse_date(end_text)
+        end = _words_date(end_text) or _date_in_group(end_text)
         if end is None or end.precision != "day":
             return None
         return start.first_day(), end.first_day()
@@ -157,6 +368,13 @@ def _period_bounds(rule: _Rule, m: re.Match) -> tuple[date, date | None] | None:
     raise ValueError(f"unknown period kind {rule.kind!r} in patterns/dates.yaml")
 
 
+def _date_in_group(text: str) -> PartialDate | None:
+    """The date a range's "from"/"to" group holds: the group is one date, so
+    reading it where it starts gives what `parse_date` would, without a scan."""
+    d = date_at(text, 0)
+    return d.value if d is not None else parse_date(text)
+
+
 _WORDS_DATE = re.compile(r"(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 
 
@@ -168,33 +386,34 @@ def _words_date(text: str) -> PartialDate | None:
 _BLANK_DAY_BEFORE = re.compile(r"ngày[\s._…-]*$", re.IGNORECASE)
 
 
-def find_periods(text: str) -> list[PeriodMention]:
+def find_periods(text: str, dates: list[DateMention] | None = None) -> list[PeriodMention]:
     """Every period in `text`, in order, most specific first where they overlap.
 
     A period never overlaps a full date ("năm 2022" in "ngày 05 tháng 3 năm
     2022" is not a period), except a range, which is made of two of them; a
     year never overlaps any date ("tháng 9 năm 2023" is not the whole year).
     """
-    dates = find_dates(text)
-    day_spans = [(d.start, d.end) for d in dates if d.value and d.value.precision == "day"]
-    all_spans = [(d.start, d.end) for d in dates]
+    if dates is None:  # callers that already have them pass `find_dates(text)`
+        dates = find_dates(text)
+    day_spans = SpanSet([(d.start, d.end) for d in dates if d.value and d.value.precision == "day"])
+    all_spans = SpanSet([(d.start, d.end) for d in dates])
     found: list[PeriodMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     for rule in _rules():
         if rule.type != "period":
             continue
         for m in rule.regex.finditer(text):
             span = m.span()
-            if _overlaps(span, taken):
+            if taken.overlaps(span):
                 continue
-            if rule.kind != "range" and _overlaps(span, all_spans if rule.kind == "year" else day_spans):
+            if rule.kind != "range" and (all_spans if rule.kind == "year" else day_spans).overlaps(span):
                 continue
             if rule.kind == "month" and _BLANK_DAY_BEFORE.search(text[max(0, span[0] - 16) : span[0]]):
                 continue
             bounds = _period_bounds(rule, m)
             if bounds is None:
                 continue
-            taken.append(span)
+            taken.add(span)
             found.append(
                 PeriodMention(
                     span[0], span[1], m.group(), bounds[0], bounds[1], rule.kind, bool(m.groupdict().get("cutoff"))
@@ -238,3 +457,217 @@ def check_examples(entry: dict) -> list[str]:
         if bad:
             failures.append(f"{name}: counter-example {text!r} matched {bad[0].text!r}")
     return failures
+
+
+# ------------------------------------------------------------ provenance ---
+
+
+class Locator:
+    """Section, page and sentence of an offset of `doc.text`, each found by
+    bisection: the extractors ask for thousands of offsets, and a linear
+    lookup per offset would make their cost grow with the square of the text."""
+
+    def __init__(self, doc: Document, sections: list[Section]):
+        self.doc = doc
+        self.sections = sections
+        self._section_starts = [s.start for s in sections]
+        self._blocks = doc.blocks
+        self._block_starts = [b.start for b in doc.blocks]
+        self.sentences = SentenceIndex.of(doc.text)
+
+    def section_at(self, offset: int) -> Section | None:
+        """The innermost section that holds `offset` (as structure.section_at)."""
+        i = bisect_right(self._section_starts, offset) - 1
+        while i >= 0:
+            s = self.sections[i]
+            if s.start <= offset < s.end:
+                return s
+            i -= 1
+        return None
+
+    def section_path(self, offset: int) -> str | None:
+        s = self.section_at(offset)
+        return s.section_path if s else None
+
+    def page_at(self, offset: int) -> int:
+        i = bisect_right(self._block_starts, offset) - 1
+        if i >= 0 and offset <= self._blocks[i].end:
+            return self._blocks[i].page
+        return self.doc.page_at(offset)
+
+    def sentence_at(self, offset: int) -> str:
+        return self.sentences.sentence_at(offset)
+
+    def front_end(self, meta: ReportMeta | None = None) -> int:
+        """Where the front matter ends: at the first heading, else after the
+        title, else after the first 600 characters."""
+        for b in self._blocks:
+            if b.kind == HEADING:
+                return b.start
+        if meta is not None and meta.title:
+            at = self.doc.text.find(meta.title)
+            if at >= 0:
+                return at + len(meta.title)
+        return min(len(self.doc.text), 600)
+
+
+# ---------------------------------------------------------- dates table ---
+
+ISSUED = "issued"
+REPORT_DATE = "report_date"
+PERIOD_START = "period_start"
+PERIOD_END = "period_end"
+OTHER = "other"
+ROLES = (ISSUED, REPORT_DATE, PERIOD_START, PERIOD_END, OTHER)
+
+# The precision of a period's first day, as its text gives it.
+_PERIOD_PRECISION = {"quarter": "month", "months": "month", "month": "month", "stage": "year", "year": "year"}
+
+
+@dataclass
+class DateRow:
+    date: date | None
+    precision: str | None
+    role: str
+    text: str
+    is_valid: bool
+    period_start: date | None
+    period_end: date | None
+    section_path: str | None
+    page: int
+    char_start: int
+    char_end: int
+    sentence: str
+
+
+# A count in running text: "02 công chức", "4.131 hồ sơ", "99,71%".  Used only
+# to tell a year that scopes a figure from a year that names something.
+_FIGURE = re.compile(r"(?<![\w.,/:\-–])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\w/:\-–])|(?<![\w.,/:\-–])\d+(?:,\d+)?(?![\w./:\-–]|,\d)")
+_FIGURE_NOUN_AFTER = re.compile(r"\s*(?:%|[^\W\d_])")
+# Numbers that are labels, not counts (DESIGN: "mức độ 3", "xếp thứ 5/63",
+# "đối tượng 2", "khoản 2 Điều 9").
+_LABEL_BEFORE = re.compile(
+    r"(?:mức\s+độ|thứ|đối\s+tượng|khoản|điều|cấp|lần|nhóm|loại|hạng|quý|tháng|năm|ngày|giai\s+đoạn|iso|tcvn|số)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _has_figure(text: str, start: int, end: int, excluded: SpanSet) -> bool:
+    for m in _FIGURE.finditer(text, start, end):
+        digits = m.group()
+        if len(digits) == 4 and digits[:2] in ("19", "20"):
+            continue  # a year
+        if excluded.overlaps(m.span()):
+            continue
+        if not _FIGURE_NOUN_AFTER.match(text, m.end()):
+            continue
+        if _LABEL_BEFORE.search(text, max(start, m.start() - 14), m.start()):
+            continue
+        return True
+    return False
+
+
+def date_rows(
+    doc: Document,
+    sections: list[Section],
+    meta: ReportMeta,
+    references: list["Reference"],
+    locator: Locator | None = None,
+) -> list[DateRow]:
+    """The `dates` table of one report (see the module docstring for roles)."""
+    text = doc.text
+    loc = locator or Locator(doc, sections)
+    front_end = loc.front_end(meta)
+    dates = find_dates(text)
+    periods = find_periods(text, dates)
+
+    # The date of each cited document ends where its mention ends.
+    issued_ends = {r.char_end: r.char_start for r in references if r.issued_date_text}
+
+    report_date_at = None
+    if meta.report_date is not None:
+        for d in dates:
+            if d.start >= front_end:
+                break
+            if d.value == meta.report_date:
+                report_date_at = d.start
+                break
+
+    # Ranges lend their roles to the dates they are made of.
+    range_role: dict[int, tuple[str, PeriodMention]] = {}
+    month_period: dict[tuple[int, int], PeriodMention] = {}
+    date_starts = [d.start for d in dates]
+    for p in periods:
+        if p.kind == "range":
+            i = bisect_left(date_starts, p.start)
+            inside = []
+            while i < len(dates) and dates[i].end <= p.end:
+                inside.append(dates[i])
+                i += 1
+            for d, role in zip(inside, (PERIOD_START, PERIOD_END)):
+                range_role[d.start] = (role, p)
+        elif p.kind == "month":
+            month_period[(p.start, p.end)] = p
+
+    rows: list[DateRow] = []
+
+    def add(value: date | None, precision, role, span, mention_text, valid, p_start, p_end) -> None:
+        rows.append(
+            DateRow(
+                date=value,
+                precision=precision,
+                role=role,
+                text=mention_text,
+                is_valid=valid,
+                period_start=p_start,
+                period_end=p_end,
+                section_path=loc.section_path(span[0]),
+                page=loc.page_at(span[0]),
+                char_start=span[0],
+                char_end=span[1],
+                sentence=loc.sentence_at(span[0]),
+            )
+        )
+
+    for d in dates:
+        value = d.value.first_day() if d.value else None
+        p_start = p_end = None
+        if d.end in issued_ends and issued_ends[d.end] <= d.start:
+            role = ISSUED
+        elif d.start == report_date_at:
+            role = REPORT_DATE
+        elif d.start in range_role:
+            role, p = range_role[d.start]
+            p_start, p_end = p.start_date, p.end_date
+        elif (d.start, d.end) in month_period:
+            # "tháng 9/2023" is a date of month precision and a one-month period.
+            p = month_period[(d.start, d.end)]
+            role, p_start, p_end = PERIOD_START, p.start_date, p.end_date
+        else:
+            role = OTHER
+        add(value, d.precision, role, (d.start, d.end), d.text, d.value is not None, p_start, p_end)
+
+    taken = SpanSet([(d.start, d.end) for d in dates])
+    excluded = SpanSet()
+    for span in sorted(
+        [(d.start, d.end) for d in dates] + [(p.start, p.end) for p in periods] + [(r.char_start, r.char_end) for r in references]
+    ):
+        if not excluded.overlaps(span):
+            excluded.add(span)
+    # A year after a cited document with a summary, in its clause, is most
+    # likely part of that summary ("… về việc giao dự toán … năm 2023").
+    summarised = sorted(r.char_start for r in references if r.subject)
+    for p in periods:
+        if p.kind in ("range", "month") or taken.overlaps((p.start, p.end)):
+            continue
+        if p.kind == "year":
+            own = p.start < front_end and p.start_date == meta.period_start and p.end_date == meta.period_end
+            clause = loc.sentences.span_at(p.start)
+            i = bisect_left(summarised, clause[0])
+            in_summary = i < len(summarised) and summarised[i] < p.start
+            if not own and (in_summary or not _has_figure(text, clause[0], clause[1], excluded)):
+                continue
+        add(p.start_date, _PERIOD_PRECISION[p.kind], PERIOD_START, (p.start, p.end), p.text, True, p.start_date, p.end_date)
+
+    rows.sort(key=lambda r: r.char_start)
+    return rows
