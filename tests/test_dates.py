@@ -15,9 +15,7 @@ import pytest
 from pipeline.extract.dates import (
     ROLES,
     DateRow,
-    FastPattern,
     _rules,
-    _trigger_source,
     date_at,
     date_rows,
     find_dates,
@@ -214,29 +212,6 @@ def test_date_at_reads_only_at_its_position():
     assert date_at(text, 5).value.iso() == "2021-11-16"
     assert date_at(text, 19).value.iso() == "2018-10-09"
     assert date_at(text, 0) is None
-
-
-# ------------------------------------------------------------ fast scan ---
-
-
-def test_trigger_source_only_loosens():
-    assert _trigger_source(r"(?<![\d/.\-])(?P<day>\d{1,2})") == r"(?P<day>\d{1,2})"
-    assert _trigger_source(r"(?<!đến\s)(?<!tới\s)năm\s+") == r"năm\s+"
-    assert _trigger_source(r"(?P<c>số\s+)?từ\s+x") == r"(?P<c>số\s+)|(?:từ\s+x)"
-    # Inside a negative look-ahead, or inside a character class, nothing goes.
-    assert _trigger_source(r"a(?!(?<=x)y)b") == r"a(?!(?<=x)y)b"
-    assert _trigger_source(r"[(?<!x)]a") == r"[(?<!x)]a"
-    assert _trigger_source(r"(a)?b|c") == r"(a)?b|c"
-
-
-def test_fast_patterns_find_exactly_what_re_finds():
-    text = SAMPLE.read_text(encoding="utf-8") + SYNTHETIC
-    for rule in _rules():
-        fast = [m.span() for m in rule.regex.finditer(text)]
-        plain = [m.span() for m in rule.regex.regex.finditer(text)]
-        assert fast == plain, rule.name
-    tricky = FastPattern(re.compile(r"(?<!\d)ab|b"))
-    assert [m.span() for m in tricky.finditer("1ab ab b")] == [m.span() for m in tricky.regex.finditer("1ab ab b")]
 
 
 def test_find_periods_accepts_its_dates():

@@ -358,3 +358,17 @@ def test_partial_issued_date_is_never_filled():
     (ref,) = references_in_text("Kế hoạch số 33/KH-UBND ngày tháng 3 năm 2023 của UBND tỉnh")
     assert ref.issued_date is None
     assert ref.issued_date_text == "ngày tháng 3 năm 2023"
+
+
+def test_sentences_end_at_stops_but_not_at_abbreviations():
+    from pipeline.extract.sentences import SentenceIndex
+
+    text = "KT. GIÁM ĐỐC ký. Sở ban hành văn bản của UBND. Tiếp theo; TP. Hà Tĩnh\nDòng mới"
+    index = SentenceIndex.of(text)
+    assert [text[s:e] for s, e in zip(index.starts, index.ends)] == [
+        "KT. GIÁM ĐỐC ký.",
+        "Sở ban hành văn bản của UBND.",
+        "Tiếp theo;",
+        "TP. Hà Tĩnh",
+        "Dòng mới",
+    ]

@@ -30,10 +30,8 @@ period mention that is not made of two dates.
   its first day with precision "month", never filled from today; an
   impossible date has `date` null, `is_valid` false and its text kept.
 
-Speed: the rules are scanned with `FastPattern`, which finds exactly what
-`re` finds but skips to the places a rule can start, and provenance
-(section, page, sentence) is looked up by bisection (`Locator`), so the cost
-grows linearly with the text.
+Speed: provenance (section, page, sentence) is looked up by bisection
+(`Locator`), so the cost grows linearly with the text.
 """
 
 from __future__ import annotations
@@ -88,153 +86,18 @@ class PeriodMention:
         return (self.end_date.year - self.start_date.year) * 12 + self.end_date.month - self.start_date.month + 1
 
 
-def _group_end(source: str, i: int) -> int:
-    """Index of the ")" that closes the group opened at `source[i]`."""
-    depth, j, n, in_class = 0, i, len(source), False
-    while j < n:
-        c = source[j]
-        if c == "\\":
-            j += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if source.startswith(("[]", "[^]"), j):
-                j += 2 if source[j + 1] == "]" else 3
-                continue
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return j
-        j += 1
-    raise ValueError(f"unbalanced group in {source!r}")
-
-
-def _trigger_source(source: str) -> str:
-    """A looser pattern that matches wherever `source` does, and that Python
-    can scan for fast: the look-behinds of the top level taken out, and a
-    leading optional group "(X)?Y" turned into "X|Y".
-
-    Only top-level look-behinds: inside a negative look-ahead, taking one out
-    would make the pattern stricter, not looser."""
-    out: list[str] = []
-    i, n = 0, len(source)
-    in_class = False
-    level = 0
-    while i < n:
-        c = source[i]
-        if c == "\\":
-            out.append(source[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if source.startswith(("[]", "[^]"), i):
-                step = 2 if source[i + 1] == "]" else 3
-                out.append(source[i : i + step])
-                i += step
-                continue
-        elif level == 0 and source.startswith(("(?<!", "(?<="), i):
-            i = _group_end(source, i) + 1
-            continue
-        elif c == "(":
-            level += 1
-        elif c == ")":
-            level -= 1
-        out.append(c)
-        i += 1
-    relaxed = "".join(out)
-    if relaxed.startswith("(") and not relaxed.startswith(("(?=", "(?!", "(?<", "(?#")):
-        close = _group_end(relaxed, 0)
-        rest = relaxed[close + 1 :]
-        if rest.startswith("?") and not rest.startswith(("??", "?+")) and rest[1:] and not _top_level_bar(relaxed):
-            relaxed = f"{relaxed[: close + 1]}|(?:{rest[1:]})"
-    return relaxed
-
-
-def _top_level_bar(source: str) -> bool:
-    """Whether `source` is an alternation at its top level."""
-    i, n, level, in_class = 0, len(source), 0, False
-    while i < n:
-        c = source[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if source.startswith(("[]", "[^]"), i):
-                i += 2 if source[i + 1] == "]" else 3
-                continue
-        elif c == "(":
-            level += 1
-        elif c == ")":
-            level -= 1
-        elif c == "|" and level == 0:
-            return True
-        i += 1
-    return False
-
-
-class FastPattern:
-    """A compiled pattern whose `finditer` gives exactly the matches of the
-    pattern's own, faster when it opens with a look-behind or an optional group.
-
-    Python's `re` can jump straight to the places where a pattern may start
-    only when the pattern opens with a literal or a character set; a leading
-    look-behind or optional group makes it try every character.  A looser
-    pattern (`_trigger_source`) matches wherever the full one does, so it
-    finds the candidate places fast, and the full pattern is tried at those
-    places alone, left to right, as `finditer` would.
-    """
-
-    def __init__(self, regex: re.Pattern):
-        self.regex = regex
-        relaxed = _trigger_source(regex.pattern)
-        try:
-            self._trigger = re.compile(relaxed, regex.flags) if relaxed != regex.pattern else None
-        except re.error:
-            self._trigger = None
-
-    def finditer(self, text: str):
-        if self._trigger is None:
-            yield from self.regex.finditer(text)
-            return
-        pos, n = 0, len(text)
-        search, match = self._trigger.search, self.regex.match
-        while pos <= n:
-            candidate = search(text, pos)
-            if candidate is None:
-                return
-            m = match(text, candidate.start())
-            if m is None:
-                pos = candidate.start() + 1
-                continue
-            yield m
-            pos = m.end() if m.end() > m.start() else m.start() + 1
-
-    def match(self, text: str, pos: int = 0):
-        return self.regex.match(text, pos)
-
-
 @dataclass
 class _Rule:
     name: str
     type: str
     kind: str | None
-    regex: FastPattern
+    regex: re.Pattern
 
 
 @cache
 def _rules() -> list[_Rule]:
     return [
-        _Rule(e["name"], e["type"], e.get("kind"), FastPattern(re.compile(e["regex"], re.IGNORECASE)))
+        _Rule(e["name"], e["type"], e.get("kind"), re.compile(e["regex"], re.IGNORECASE))
         for e in entries("dates")
     ]
 

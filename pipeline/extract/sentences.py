@@ -13,7 +13,11 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-_END = re.compile(r"(?<![A-ZĐ]\.)(?<!\b[A-ZĐ][a-z]\.)[.!?;…]+['\"”’)]*(?=\s)|\n+")
+# The pattern opens with its punctuation so that `re` can jump from one
+# candidate to the next; abbreviations are ruled out afterwards.
+_END = re.compile(r"[.!?;…]+['\"”’)]*(?=\s)|\n+")
+# "KT.", "TM.", "TP.", "Th.": one or two letters, a capital first, before the dot.
+_ABBREVIATION = re.compile(r"(?:^|[^\w])[A-ZĐ][A-Za-zĐđ]?$")
 
 
 @dataclass
@@ -29,6 +33,8 @@ class SentenceIndex:
         starts, ends = [], []
         pos = 0
         for m in _END.finditer(text):
+            if m.group()[0] == "." and m.end() - m.start() == 1 and _ABBREVIATION.search(text, max(0, m.start() - 3), m.start()):
+                continue
             end = m.end() if m.group()[0] != "\n" else m.start()
             if end > pos:
                 starts.append(pos)
