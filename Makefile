@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/cchc ingest samples --out out
+	$(BIN)/cchc compare out
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

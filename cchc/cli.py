@@ -23,6 +23,13 @@ app = typer.Typer(
 console = Console(stderr=True)
 
 
+def _out() -> Console:
+    """Where tables go: the terminal's width, or a wide page when piped."""
+    import sys
+
+    return Console() if sys.stdout.isatty() else Console(width=180)
+
+
 @app.callback()
 def main() -> None:
     """cchc turns báo cáo cải cách hành chính into data."""
@@ -72,7 +79,7 @@ def ingest(
     table.add_row("[dim]of which unchanged, skipped[/dim]", f"[dim]{summary.unchanged}[/dim]")
     table.add_row("rows written", str(summary.rows_written))
     table.add_row("time", f"{summary.seconds:.1f} s")
-    Console().print(table)
+    _out().print(table)
     for path, error in summary.failed:
         console.print(f"[red]failed[/red] {path}: {error}")
     for problem in summary.problems:
@@ -98,7 +105,7 @@ def query(
         raise typer.Exit(1)
     if result is None:
         return
-    frame = result.df()
+    frame = _printable(result.df())
     if csv:
         typer.echo(frame.to_csv(index=False), nl=False)
         return
@@ -107,4 +114,63 @@ def query(
         table.add_column(str(name))
     for row in frame.itertuples(index=False):
         table.add_row(*("" if v is None or v != v else str(v) for v in row))
-    Console().print(table)
+    _out().print(table)
+
+
+def _printable(frame):
+    """Dates as dates: DuckDB hands DATE columns to pandas as timestamps."""
+    import pandas as pd
+
+    for name in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[name]):
+            frame[name] = frame[name].dt.date
+    return frame
+
+
+@app.command()
+def compare(
+    out: Path = typer.Argument(..., help="Output folder written by `cchc ingest`."),
+    issuer: str = typer.Option(None, "--issuer", help="Issuer code (e.g. SNgV) or words of its name."),
+    metric: str = typer.Option(None, "--metric", help="Canonical metric key (see patterns/metrics.yaml)."),
+) -> None:
+    """One row per issuer and metric, one column per period: how each metric
+    moved across reports.  A value marked * covers a period of a different
+    length from the one before it, so it is not directly comparable; its
+    monthly rate is in the `comparison` table."""
+    from pipeline.query import connect
+
+    frame = _printable(connect(out).execute("SELECT * FROM comparison ORDER BY issuer, metric, period_end").df())
+    if issuer:
+        frame = frame[(frame.issuer_code == issuer) | frame.issuer.str.contains(issuer, case=False, regex=False)]
+    if metric:
+        frame = frame[frame.metric == metric]
+    if frame.empty:
+        console.print("no comparison rows: ingest reports that state the same metric for several periods")
+        raise typer.Exit(0)
+    frame = frame.assign(period=[_period_label(a, b) for a, b in zip(frame.period_start, frame.period_end)])
+    for name, group in frame.groupby("issuer", sort=True):
+        periods = list(dict.fromkeys(group.sort_values(["period_end", "period_start"]).period))
+        table = Table(title=f"{name}: comparison across reports")
+        table.add_column("metric", no_wrap=True)
+        for period in periods:
+            table.add_column(period, justify="right")
+        for key, rows in group.groupby("metric", sort=True):
+            cells = {
+                r.period: f"{r.value:g}{'%' if r.is_percent else ''}{'*' if _not_comparable(r.comparable) else ''}"
+                for r in rows.itertuples()
+            }
+            if len(cells) > 1 or metric:
+                table.add_row(key, *(cells.get(p, "") for p in periods))
+        _out().print(table)
+
+
+def _not_comparable(flag) -> bool:
+    import pandas as pd
+
+    return not pd.isna(flag) and not flag
+
+
+def _period_label(start, end) -> str:
+    if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31 and start.year == end.year:
+        return str(start.year)
+    return f"{start:%m/%Y}–{end:%m/%Y}"

@@ -20,6 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from pipeline.compare import compare_reports
 from pipeline.discover import discover
 from pipeline.process import FAILED, ReportResult, process_files
 from pipeline.store import OutputStore
@@ -36,6 +37,7 @@ class RunSummary:
     unchanged: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     rows_written: int = 0
+    comparison_rows: int = 0
     seconds: float = 0.0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, error)
     problems: list[str] = field(default_factory=list)
@@ -94,6 +96,11 @@ def _crashed(batch: list[tuple[str, str | None]], exc: BaseException) -> list[Re
     ]
 
 
+@task(name="compare-reports", cache_policy=NO_CACHE)
+def compare_task(out: str) -> tuple[list[dict], list[dict]]:
+    return compare_reports(out)
+
+
 @flow(name="cchc-ingest", log_prints=True)
 def ingest(paths: list[str], out: str = "out", force: bool = False, batch_size: int = DEFAULT_BATCH_SIZE) -> RunSummary:
     started = time.perf_counter()
@@ -134,6 +141,11 @@ def ingest(paths: list[str], out: str = "out", force: bool = False, batch_size: 
             done += len(results)
             _notify("parsed", done, len(todo))
         store.save_manifest()
+        # What compares reports changes only when a report did.
+        if summary.parsed or not (store.root / "comparison").exists():
+            comparison, findings = compare_task(str(store.root))
+            summary.rows_written += store.write_across(comparison, findings)
+            summary.comparison_rows = len(comparison)
     summary.seconds = round(time.perf_counter() - started, 2)
     create_table_artifact(
         key="cchc-ingest-summary",

@@ -1,6 +1,7 @@
 """One report file through the whole pipeline, whatever happens to it.
 
-read → normalize → structure → extract (references, dates) → tables.  A file that cannot be
+read → normalize → structure → extract (references, dates, figures) →
+checks → tables.  A file that cannot be
 read still gives a `reports` row that says why (status failed), and a step
 that fails after reading keeps what came before it (status partial): no file
 is ever dropped, and no error stops a batch.
@@ -14,8 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.extract.dates import Locator, date_rows
-from pipeline.extract.references import find_references
+from pipeline.checks import check_report
+from pipeline.extract import extract
 from pipeline.model import ReportMeta, Section
 from pipeline.normalize import normalize_document
 from pipeline.read import UnsupportedFormat, read_document
@@ -98,10 +99,12 @@ def process_file(path: str | Path, sha256: str | None = None) -> ReportResult:
     result.rows["sections"] = [_section_row(s) for s in sections]
     year = meta.report_year
     try:
-        locator = Locator(doc, sections)
-        references = find_references(doc, sections, meta, locator)
-        result.rows["references"] = [asdict(r) for r in references]
-        result.rows["dates"] = [asdict(d) for d in date_rows(doc, sections, meta, references, locator)]
+        facts = extract(doc, sections, meta)
+        result.rows["references"] = [asdict(r) for r in facts.references]
+        result.rows["dates"] = [asdict(d) for d in facts.dates]
+        result.rows["metrics"] = [asdict(c) for c in facts.counts]
+        findings = check_report(doc, meta, facts.references, facts.dates, facts.counts)
+        result.rows["findings"] = [asdict(f) for f in findings]
     except Exception as exc:
         report.update(status=PARTIAL, error=_error_text("extract", exc) + "\n" + traceback.format_exc(limit=3))
     report["report_year"] = year

@@ -4,6 +4,8 @@ Layout under the output folder:
 
     reports/report_year=2023/<report_id>-<path hash>.parquet   one row per input file
     <table>/report_year=2023/<report_id>.parquet                the report's facts
+    comparison/report_year=2023/comparison.parquet              across reports, rewritten
+    findings/report_year=2023/across.parquet                    by every run that changed
     text/<report_id>.txt                                        its normalised text
     _manifest.json                                              what was read, from which bytes
 
@@ -140,6 +142,27 @@ class OutputStore:
         if not shared:
             (self.root / "text" / f"{entry.report_id}.txt").unlink(missing_ok=True)
 
+    def write_across(self, comparison: list[dict], findings: list[dict]) -> int:
+        """Replace what is computed across reports: the `comparison` table and
+        the cross-report findings (`findings/…/across.parquet`; a name that
+        starts with "_" would be skipped by pandas).  New files
+        are in place before the stale ones go."""
+        written: set[Path] = set()
+        for table, rows, name in (("comparison", comparison, "comparison"), ("findings", findings, "across")):
+            by_year: dict[int, list[dict]] = {}
+            for row in rows:
+                year = row.get(PARTITION.name)
+                by_year.setdefault(UNKNOWN_YEAR if year is None else year, []).append(row)
+            for year, year_rows in by_year.items():
+                target = self.root / table / f"{PARTITION.name}={year}" / f"{name}.parquet"
+                arrow = to_arrow(table, year_rows)
+                _atomic_write_bytes(target, lambda tmp, a=arrow: pq.write_table(a, tmp))
+                written.add(target)
+            for stale in (self.root / table).glob(f"*/{name}.parquet"):
+                if stale not in written:
+                    stale.unlink()
+        return len(comparison) + len(findings)
+
     def write(self, result: ReportResult) -> int:
         """Replace the rows of one input file; return the rows written."""
         source_path = result.report["source_path"]
@@ -152,7 +175,7 @@ class OutputStore:
         written = 0
         tables = []
         for table in TABLES:
-            rows = [result.report] if table == "reports" else result.rows.get(table, [])
+            rows = [result.report] if table == "reports" else result.rows.get(table, [])  # comparison: none
             if not rows:
                 continue
             arrow = to_arrow(table, rows)

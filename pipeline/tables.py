@@ -135,6 +135,35 @@ TABLES: dict[str, list[Column]] = {
         Column("source", pa.string(), "text or table"),
         *_PROVENANCE,
     ],
+    "findings": [
+        Column("report_id", pa.string(), "The report the finding is about"),
+        Column("check", pa.string(), "Which check: sum_mismatch, table_total, claimed_vs_listed, out_of_period, "
+               "conflicting_citation, missing_year, unknown_code, type_code_mismatch, percent_over_100, "
+               "date_after_report, period_outside_report, cross_report_mismatch, cross_report_citation_date"),
+        Column("severity", pa.string(), "error, warning or info"),
+        Column("message", pa.string(), "What is wrong, in Vietnamese, in the report's own words"),
+        Column("value_stated", pa.float64(), "The figure the report states (for a total: the stated total)"),
+        Column("value_computed", pa.float64(), "What it should be by the evidence (for a total: the sum of its parts)"),
+        Column("evidence", pa.string(), "The words at fault, as written"),
+        Column("section_path", pa.string(), "Section of the evidence"),
+        Column("related_report_id", pa.string(), "For a check across reports: the other report"),
+        *_PROVENANCE,
+    ],
+    "comparison": [
+        Column("issuer", pa.string(), "Reporting body"),
+        Column("issuer_code", pa.string(), "Its code"),
+        Column("metric", pa.string(), "Canonical metric key"),
+        Column("period_start", pa.date32(), "First day of the period"),
+        Column("period_end", pa.date32(), "Last day of the period"),
+        Column("months", pa.int32(), "Length of the period in months"),
+        Column("value", pa.float64(), "The value stated for the period (the later report's, where two disagree)"),
+        Column("is_percent", pa.bool_(), "True for a percentage"),
+        Column("report_id", pa.string(), "The report the value comes from"),
+        Column("previous_value", pa.float64(), "Value of the issuer's previous period for the metric"),
+        Column("change", pa.float64(), "value - previous_value"),
+        Column("comparable", pa.bool_(), "False when the two periods differ in length; null for the first period"),
+        Column("monthly_rate", pa.float64(), "value / months, for counts (not percentages)"),
+    ],
 }
 
 
