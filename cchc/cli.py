@@ -150,17 +150,22 @@ def compare(
     frame = frame.assign(period=[_period_label(a, b) for a, b in zip(frame.period_start, frame.period_end)])
     for name, group in frame.groupby("issuer", sort=True):
         periods = list(dict.fromkeys(group.sort_values(["period_end", "period_start"]).period))
+        rows = []
+        for key, stated in group.groupby("metric", sort=True):
+            cells = {
+                r.period: f"{r.value:g}{'%' if r.is_percent else ''}{'*' if _not_comparable(r.comparable) else ''}"
+                for r in stated.itertuples()
+            }
+            if len(cells) > 1 or metric:
+                rows.append([key, *(cells.get(p, "") for p in periods)])
+        if not rows:
+            continue  # one period only: nothing to compare yet
         table = Table(title=f"{name}: comparison across reports")
         table.add_column("metric", no_wrap=True)
         for period in periods:
             table.add_column(period, justify="right")
-        for key, rows in group.groupby("metric", sort=True):
-            cells = {
-                r.period: f"{r.value:g}{'%' if r.is_percent else ''}{'*' if _not_comparable(r.comparable) else ''}"
-                for r in rows.itertuples()
-            }
-            if len(cells) > 1 or metric:
-                table.add_row(key, *(cells.get(p, "") for p in periods))
+        for row in rows:
+            table.add_row(*row)
         _out().print(table)
 
 
