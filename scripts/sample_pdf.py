@@ -286,7 +286,8 @@ class Closing:
 
 def closing_table(blocks: list[Block]) -> Closing:
     texts = [b.text for b in blocks]
-    split = next(i for i, t in enumerate(texts) if t.startswith("KT."))
+    # The signature starts at the first line after "Nơi nhận:" that is not a recipient.
+    split = next(i for i, t in enumerate(texts) if i and not t.startswith(("-", "+")))
     cell_w = TEXT_W * 0.5 - 10
     left: list[Line] = []
     for i, t in enumerate(texts[:split]):
