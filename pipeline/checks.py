@@ -60,6 +60,34 @@ def _vn_date(d: date) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
+def finding_at(
+    fact,
+    check: str,
+    severity: str,
+    message: str,
+    stated: float | None = None,
+    computed: float | None = None,
+    evidence: str | None = None,
+    end: int | None = None,
+) -> Finding:
+    """A finding whose evidence is one extracted fact: anything with section_path,
+    page, char_start, char_end and sentence (a Count, a Reference, a DateRow,
+    a row of the metrics table)."""
+    return Finding(
+        check=check,
+        severity=severity,
+        message=message,
+        value_stated=stated,
+        value_computed=computed,
+        section_path=fact.section_path,
+        page=fact.page,
+        char_start=fact.char_start,
+        char_end=fact.char_end if end is None else end,
+        sentence=fact.sentence,
+        evidence=evidence,
+    )
+
+
 # ------------------------------------------------------------ figures ---
 
 
@@ -79,39 +107,17 @@ def sum_mismatches(counts: list[Count]) -> list[Finding]:
             continue
         check = "table_total" if total.source == "table" else "sum_mismatch"
         listed = " + ".join(c.value_text for c in children)
+        message = f"Tổng số {total.value_text} {total.unit} không khớp với các thành phần: {listed} = {_fmt(computed)}"
         findings.append(
-            Finding(
-                check=check,
-                severity=ERROR,
-                message=f"Tổng số {total.value_text} {total.unit} không khớp với các thành phần: {listed} = {_fmt(computed)}",
-                value_stated=total.value,
-                value_computed=computed,
-                section_path=total.section_path,
-                page=total.page,
-                char_start=total.char_start,
-                char_end=max(c.char_end for c in children),
-                sentence=total.sentence,
-                evidence=f"{total.value_text} {total.unit}",
-            )
+            finding_at(total, check, ERROR, message, total.value, computed, f"{total.value_text} {total.unit}",
+                     end=max(c.char_end for c in children))
         )
     return findings
 
 
 def percents_over_100(counts: list[Count]) -> list[Finding]:
     return [
-        Finding(
-            check="percent_over_100",
-            severity=ERROR,
-            message=f"Tỷ lệ {c.value_text}% vượt quá 100%",
-            value_stated=c.value,
-            value_computed=None,
-            section_path=c.section_path,
-            page=c.page,
-            char_start=c.char_start,
-            char_end=c.char_end,
-            sentence=c.sentence,
-            evidence=f"{c.value_text}%",
-        )
+        finding_at(c, "percent_over_100", ERROR, f"Tỷ lệ {c.value_text}% vượt quá 100%", c.value, evidence=f"{c.value_text}%")
         for c in counts
         if c.is_percent and c.value > 100
     ]
@@ -126,23 +132,11 @@ def periods_outside_report(counts: list[Count], meta: ReportMeta) -> list[Findin
             continue
         end = c.period_end or c.period_start
         if c.period_start < meta.period_start or end > meta.period_end:
-            findings.append(
-                Finding(
-                    check="period_outside_report",
-                    severity=WARNING,
-                    message=(
-                        f"Số liệu {c.value_text} {c.unit} tính cho kỳ {_vn_date(c.period_start)}–{_vn_date(end)}, "
-                        f"ngoài kỳ báo cáo {_vn_date(meta.period_start)}–{_vn_date(meta.period_end)}"
-                    ),
-                    value_stated=c.value,
-                    value_computed=None,
-                    section_path=c.section_path,
-                    page=c.page,
-                    char_start=c.char_start,
-                    char_end=c.char_end,
-                    sentence=c.sentence,
-                )
+            message = (
+                f"Số liệu {c.value_text} {c.unit} tính cho kỳ {_vn_date(c.period_start)}–{_vn_date(end)}, "
+                f"ngoài kỳ báo cáo {_vn_date(meta.period_start)}–{_vn_date(meta.period_end)}"
             )
+            findings.append(finding_at(c, "period_outside_report", WARNING, message, c.value))
     return findings
 
 
@@ -207,20 +201,10 @@ def claims_against_lists(doc: Document, counts: list[Count], refs: list[Referenc
         heads = _clause_heads(doc.text, region, refs)
         if not heads or len(heads) == count.value:
             continue
+        message = f"Báo cáo nêu {count.value_text} {count.unit} nhưng liệt kê {len(heads)} văn bản"
         findings.append(
-            Finding(
-                check="claimed_vs_listed",
-                severity=WARNING,
-                message=f"Báo cáo nêu {count.value_text} {count.unit} nhưng liệt kê {len(heads)} văn bản",
-                value_stated=count.value,
-                value_computed=float(len(heads)),
-                section_path=count.section_path,
-                page=count.page,
-                char_start=count.char_start,
-                char_end=region[1],
-                sentence=count.sentence,
-                evidence=f"{count.value_text} {count.unit}",
-            )
+            finding_at(count, "claimed_vs_listed", WARNING, message, count.value, float(len(heads)),
+                     f"{count.value_text} {count.unit}", end=region[1])
         )
     return findings
 
@@ -248,20 +232,8 @@ def _near(code: str, known: set[str]) -> str | None:
     return next((k for k in near if k.startswith(code)), near[0] if near else None)
 
 
-def _finding_at(ref: Reference, check: str, severity: str, message: str, **values) -> Finding:
-    return Finding(
-        check=check,
-        severity=severity,
-        message=message,
-        value_stated=values.get("stated"),
-        value_computed=values.get("computed"),
-        section_path=ref.section_path,
-        page=ref.page,
-        char_start=ref.char_start,
-        char_end=ref.char_end,
-        sentence=ref.sentence,
-        evidence=ref.number_raw,
-    )
+def _citation_finding(ref: Reference, check: str, severity: str, message: str) -> Finding:
+    return finding_at(ref, check, severity, message, evidence=ref.number_raw)
 
 
 def unknown_codes(refs: list[Reference]) -> list[Finding]:
@@ -275,10 +247,10 @@ def unknown_codes(refs: list[Reference]) -> list[Finding]:
             near = _near(code, known)
             if near:
                 message = f"Mã cơ quan '{code}' trong số {r.number} không có trong danh mục; có thể là '{near}'"
-                findings.append(_finding_at(r, "unknown_code", WARNING, message))
+                findings.append(_citation_finding(r, "unknown_code", WARNING, message))
             else:
                 message = f"Mã cơ quan '{code}' trong số {r.number} không có trong danh mục mã"
-                findings.append(_finding_at(r, "unknown_code", INFO, message))
+                findings.append(_citation_finding(r, "unknown_code", INFO, message))
     return findings
 
 
@@ -290,7 +262,7 @@ def missing_years(refs: list[Reference]) -> list[Finding]:
         serial, _, rest = r.number.partition("/")
         fixed = f"{serial}/{r.year}/{rest}"
         message = f"{r.doc_type or 'Văn bản'} số {r.number} thiếu năm ban hành trong số hiệu (đúng dạng: {fixed})"
-        findings.append(_finding_at(r, "missing_year", WARNING, message))
+        findings.append(_citation_finding(r, "missing_year", WARNING, message))
     return findings
 
 
@@ -306,7 +278,7 @@ def type_code_mismatches(doc: Document, refs: list[Reference]) -> list[Finding]:
         if not written.startswith(r.doc_type.lower()):
             continue
         message = f"Loại văn bản '{r.doc_type}' không khớp với mã loại '{r.type_code}' ({by_code.name}) trong số {r.number}"
-        findings.append(_finding_at(r, "type_code_mismatch", WARNING, message))
+        findings.append(_citation_finding(r, "type_code_mismatch", WARNING, message))
     return findings
 
 
@@ -330,7 +302,7 @@ def conflicting_citations(refs: list[Reference]) -> list[Finding]:
                     f"Văn bản số {number} được dẫn với hai ngày khác nhau: "
                     f"{_vn_date(first.issued_date)} và {_vn_date(later.issued_date)}"
                 )
-                findings.append(_finding_at(later, "conflicting_citation", ERROR, message))
+                findings.append(_citation_finding(later, "conflicting_citation", ERROR, message))
             elif first.subject and later.subject:
                 a, b = _words(first.subject), _words(later.subject)
                 if a == b or len(a) != len(b):
@@ -339,7 +311,7 @@ def conflicting_citations(refs: list[Reference]) -> list[Finding]:
                 if differ and all(_NUMBERS.fullmatch(x) and _NUMBERS.fullmatch(y) for x, y in differ):
                     said = ", ".join(f"'{x}' và '{y}'" for x, y in differ)
                     message = f"Văn bản số {number} được dẫn với trích yếu mâu thuẫn: {said}"
-                    findings.append(_finding_at(later, "conflicting_citation", WARNING, message))
+                    findings.append(_citation_finding(later, "conflicting_citation", WARNING, message))
     return findings
 
 
@@ -368,7 +340,7 @@ def out_of_period(doc: Document, meta: ReportMeta, refs: list[Reference], listed
             f"Văn bản số {r.number} ngày {_vn_date(r.issued_date)} được liệt kê là kết quả của kỳ báo cáo "
             f"({_vn_date(meta.period_start)}–{_vn_date(meta.period_end)}) nhưng ban hành ngoài kỳ"
         )
-        findings.append(_finding_at(r, "out_of_period", WARNING, message))
+        findings.append(_citation_finding(r, "out_of_period", WARNING, message))
     return findings
 
 
@@ -385,21 +357,7 @@ def dates_after_report(meta: ReportMeta, dates: list[DateRow]) -> list[Finding]:
         if d.role != "issued" or d.date is None:
             continue
         if d.date >= limit if rd.day is None else d.date > limit:
-            findings.append(
-                Finding(
-                    check="date_after_report",
-                    severity=WARNING,
-                    message=f"Ngày {d.text} sau ngày của báo cáo",
-                    value_stated=None,
-                    value_computed=None,
-                    section_path=d.section_path,
-                    page=d.page,
-                    char_start=d.char_start,
-                    char_end=d.char_end,
-                    sentence=d.sentence,
-                    evidence=d.text,
-                )
-            )
+            findings.append(finding_at(d, "date_after_report", WARNING, f"Ngày {d.text} sau ngày của báo cáo", evidence=d.text))
     return findings
 
 

@@ -12,11 +12,13 @@ set side by side.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from pipeline.checks import WARNING, finding_at
 from pipeline.query import connect
 from pipeline.tables import PARTITION
 
@@ -82,6 +84,13 @@ def comparison_rows(stated: pd.DataFrame) -> list[dict]:
     return rows
 
 
+def _across(later, first, check: str, message: str, stated=None, computed=None, evidence=None) -> dict:
+    """A finding row about the `later` report, pointing at the `first`."""
+    finding = finding_at(later, check, WARNING, message, stated, computed, evidence)
+    finding.related_report_id = first.report_id
+    return {"report_id": later.report_id, **asdict(finding)}
+
+
 def cross_report_findings(stated: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Findings that compare two reports of the same issuer."""
     findings: list[dict] = []
@@ -92,28 +101,14 @@ def cross_report_findings(stated: pd.DataFrame, con: duckdb.DuckDBPyConnection) 
         ordered = group.sort_values(["report_date", "source_path"], na_position="first")
         first = ordered.iloc[0]
         for later in ordered.iloc[1:].itertuples(index=False):
-            if later.value == first.value:
-                continue
-            findings.append(
-                {
-                    "report_id": later.report_id,
-                    "check": "cross_report_mismatch",
-                    "severity": "warning",
-                    "message": (
-                        f"Chỉ tiêu {metric} kỳ {start:%d/%m/%Y}–{end:%d/%m/%Y}: báo cáo này nêu {later.value:g}, "
-                        f"báo cáo khác của cùng cơ quan nêu {first.value:g}"
-                    ),
-                    "value_stated": float(later.value),
-                    "value_computed": float(first.value),
-                    "section_path": later.section_path,
-                    "page": later.page,
-                    "char_start": later.char_start,
-                    "char_end": later.char_end,
-                    "sentence": later.sentence,
-                    "evidence": None,
-                    "related_report_id": first.report_id,
-                }
-            )
+            if later.value != first.value:
+                message = (
+                    f"Chỉ tiêu {metric} kỳ {start:%d/%m/%Y}–{end:%d/%m/%Y}: báo cáo này nêu {later.value:g}, "
+                    f"báo cáo khác của cùng cơ quan nêu {first.value:g}"
+                )
+                findings.append(
+                    _across(later, first, "cross_report_mismatch", message, float(later.value), float(first.value))
+                )
     cited = con.execute(
         """
         SELECT r.issuer, x.report_id, x.number, x.issued_date, x.issued_date_text, x.section_path, x.page,
@@ -129,28 +124,14 @@ def cross_report_findings(stated: pd.DataFrame, con: duckdb.DuckDBPyConnection) 
             continue
         first = by_report.iloc[0]
         for later in by_report.iloc[1:].itertuples(index=False):
-            if later.issued_date == first.issued_date:
-                continue
-            findings.append(
-                {
-                    "report_id": later.report_id,
-                    "check": "cross_report_citation_date",
-                    "severity": "warning",
-                    "message": (
-                        f"Văn bản số {number} được dẫn ngày {later.issued_date:%d/%m/%Y}, "
-                        f"báo cáo khác dẫn ngày {first.issued_date:%d/%m/%Y}"
-                    ),
-                    "value_stated": None,
-                    "value_computed": None,
-                    "section_path": later.section_path,
-                    "page": later.page,
-                    "char_start": later.char_start,
-                    "char_end": later.char_end,
-                    "sentence": later.sentence,
-                    "evidence": later.issued_date_text,
-                    "related_report_id": first.report_id,
-                }
-            )
+            if later.issued_date != first.issued_date:
+                message = (
+                    f"Văn bản số {number} được dẫn ngày {later.issued_date:%d/%m/%Y}, "
+                    f"báo cáo khác dẫn ngày {first.issued_date:%d/%m/%Y}"
+                )
+                findings.append(
+                    _across(later, first, "cross_report_citation_date", message, evidence=later.issued_date_text)
+                )
     return findings
 
 

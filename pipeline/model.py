@@ -7,6 +7,7 @@ block's span in it, so every later fact can point at `Document.text[start:end]`.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -143,3 +144,15 @@ class Section:
     end: int
     heading_end: int
     page: int = 1
+
+
+def section_at(sections: list[Section], offset: int, starts: list[int] | None = None) -> Section | None:
+    """The innermost section that holds a character offset.  `starts`, the
+    sections' start offsets, may be passed in when asking many times."""
+    starts = starts if starts is not None else [s.start for s in sections]
+    i = bisect_right(starts, offset) - 1
+    while i >= 0:
+        if sections[i].start <= offset < sections[i].end:
+            return sections[i]
+        i -= 1
+    return None

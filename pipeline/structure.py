@@ -9,13 +9,12 @@ for each section.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
 from pipeline.extract.dates import find_dates, find_periods
 from pipeline.normalize import normalize_text
-from pipeline.model import FOOTNOTE, HEADING, PAGE_FOOTER, PAGE_HEADER, TABLE, Document, ReportMeta, Section
+from pipeline.model import FOOTNOTE, HEADING, PAGE_FOOTER, PAGE_HEADER, TABLE, Document, ReportMeta, Section, section_at
 from pipeline.patterns import entries, example_checker
 from pipeline.read.layout import HEADING_NUMBER
 
@@ -353,17 +352,6 @@ def _ancestor_at(stack: list[Section], depth: int) -> Section | None:
 
 def _join(parent: Section | None, number: str) -> str:
     return f"{parent.section_path}.{number}" if parent else number
-
-
-def section_at(sections: list[Section], offset: int) -> Section | None:
-    """The innermost section that holds a character offset."""
-    starts = [s.start for s in sections]
-    i = bisect_right(starts, offset) - 1
-    while i >= 0:
-        if sections[i].start <= offset < sections[i].end:
-            return sections[i]
-        i -= 1
-    return None
 
 
 @example_checker("areas")

@@ -45,7 +45,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from pipeline.extract.sentences import SentenceIndex
-from pipeline.model import HEADING, Document, PartialDate, ReportMeta, Section
+from pipeline.model import HEADING, Document, PartialDate, ReportMeta, Section, section_at
 from pipeline.patterns import entries, example_checker
 
 if TYPE_CHECKING:
@@ -339,14 +339,7 @@ class Locator:
         self.sentences = SentenceIndex.of(doc.text)
 
     def section_at(self, offset: int) -> Section | None:
-        """The innermost section that holds `offset` (as structure.section_at)."""
-        i = bisect_right(self._section_starts, offset) - 1
-        while i >= 0:
-            s = self.sections[i]
-            if s.start <= offset < s.end:
-                return s
-            i -= 1
-        return None
+        return section_at(self.sections, offset, self._section_starts)
 
     def section_path(self, offset: int) -> str | None:
         s = self.section_at(offset)
