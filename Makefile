@@ -16,7 +16,10 @@ run: $(STAMP)
 	$(BIN)/cchc ingest samples --out out
 	$(BIN)/cchc compare out
 
+# The HTML report's tests render the page in headless Chromium: Debian's
+# package, installed here when missing (CI runs as root on Debian).
 test: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(BIN)/python -m pytest -q
 
 # Rebuild the DOCX and PDF samples from the text sample (needs a TrueType

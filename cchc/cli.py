@@ -179,3 +179,52 @@ def _period_label(start, end) -> str:
     if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31 and start.year == end.year:
         return str(start.year)
     return f"{start:%m/%Y}–{end:%m/%Y}"
+
+
+@app.command()
+def export(
+    out: Path = typer.Argument(..., exists=True, file_okay=False, help="Output folder written by `cchc ingest`."),
+    xlsx: Path = typer.Option(..., "--xlsx", help="Excel workbook to write (.xlsx)."),
+) -> None:
+    """Write every table to one Excel workbook, with Vietnamese headers.
+
+    A sheet per table, named as the table, header only when it has no rows;
+    the header row is frozen and filtered, dates are dates.  Excel holds
+    1,048,576 rows a sheet: a larger table is cut there, a last sheet
+    'Ghi chú' says so, and the exit status is 1.
+    """
+    from pipeline.export import export_xlsx
+
+    result = export_xlsx(out, xlsx)
+    table = Table(title=f"cchc export → {xlsx}")
+    table.add_column("sheet")
+    table.add_column("rows", justify="right")
+    for sheet in result.sheets:
+        cut = f" [red](of {sheet.rows_in_table}: cut)[/red]" if sheet.truncated else ""
+        table.add_row(sheet.sheet, f"{sheet.rows_written}{cut}")
+    _out().print(table)
+    if result.truncated:
+        names = ", ".join(s.table for s in result.truncated)
+        console.print(
+            f"[red]Excel's row limit cut {names}[/red]: the sheet 'Ghi chú' lists the rows left out; "
+            "the full tables are in the parquet files (`cchc query OUT 'SELECT …' --csv`)."
+        )
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    out: Path = typer.Argument(..., exists=True, file_okay=False, help="Output folder written by `cchc ingest`."),
+    html: Path = typer.Option(..., "--html", help="HTML page to write."),
+) -> None:
+    """Write one self-contained HTML page in Vietnamese: the run, the findings, the charts.
+
+    The page works offline and fetches nothing.  It shows the files by status
+    and the failed ones with their error, each report's findings quoting
+    their sentences, and a chart of every metric stated for two or more
+    periods.
+    """
+    from pipeline.report_html import write_html
+
+    path = write_html(out, html)
+    console.print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB)")

@@ -1,0 +1,251 @@
+"""Every output table in one Excel workbook, for readers who work in Excel.
+
+One sheet per table, named as the table (`reports`, `metrics`, ...: the
+names of the parquet folders, the SQL views and `docs/schema.md`), with the
+Vietnamese column labels of `pipeline/tables.py` as its header row.  A table
+with no rows yet still gets its sheet, header only, so the workbook always
+has the same shape.  The header row is frozen and carries an autofilter;
+dates are real Excel dates (shown dd/mm/yyyy), numbers are numbers, and
+booleans are Excel booleans.
+
+Rows are streamed: DuckDB hands them over in batches and openpyxl's
+write-only mode writes each row to disk as it comes (with inline strings, so
+no shared-string table grows in memory), so a table of millions of rows
+costs no more memory than one batch.
+
+Excel holds at most 1,048,576 rows a sheet, the header included.  A larger
+table is cut at that limit: the sheet keeps the first rows, a last sheet
+`Ghi chú` names every cut table and how many of its rows were left out, and
+`ExportResult.truncated` lists them (the `cchc export` command then exits 1).
+The full table is always in the parquet files and `cchc query --csv`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import chain
+from pathlib import Path
+from typing import Iterator
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from pipeline.query import connect
+from pipeline.tables import PARTITION, TABLES, Column
+
+EXCEL_MAX_ROWS = 1_048_576  # rows in one sheet, the header row included
+EXCEL_MAX_CELL_CHARS = 32_767
+SHEET_NAME_MAX = 31
+NOTES_SHEET = "Ghi chú"
+DATE_FORMAT = "dd/mm/yyyy"  # the Vietnamese way of writing a date
+BATCH_ROWS = 5_000
+# Column widths, in Excel's character units.
+MIN_WIDTH, MAX_WIDTH = 8, 60
+# Room for the autofilter's drop-down button beside the header text.
+FILTER_BUTTON = 3
+
+# The two small tables are sorted for reading.  The fact tables are left in
+# their stored order, which is already readable (by year, then report, then
+# reading order within the report): sorting them would make DuckDB hold the
+# whole table before the first row comes out, and they can be millions of rows.
+ORDER_BY = {
+    "reports": "report_year, source_path",
+    "comparison": "issuer, metric, period_end, period_start",
+}
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_HEADER_ALIGN = Alignment(vertical="top", wrap_text=True)
+
+
+@dataclass
+class SheetResult:
+    table: str
+    sheet: str
+    rows_written: int
+    rows_in_table: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.rows_written < self.rows_in_table
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    sheets: list[SheetResult] = field(default_factory=list)
+
+    @property
+    def truncated(self) -> list[SheetResult]:
+        return [s for s in self.sheets if s.truncated]
+
+
+def sheet_name(table: str) -> str:
+    """The table's name as a valid sheet name (at most 31 characters, none of []:*?/\\)."""
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in table)
+    return cleaned[:SHEET_NAME_MAX]
+
+
+def table_columns(table: str) -> list[Column]:
+    """The columns of a table as they are read back: the declared ones, then the partition."""
+    return [*TABLES[table], PARTITION]
+
+
+def export_xlsx(out: str | Path, target: str | Path, *, max_rows: int = EXCEL_MAX_ROWS) -> ExportResult:
+    """Write every table of the output folder `out` to the workbook `target`.
+
+    `max_rows` is the sheet's row limit, the header included (Excel's by
+    default; tests lower it).  The workbook is written beside `target` under a
+    temporary name and renamed into place, so a failed export never leaves a
+    half-written file where a good one was.
+    """
+    target = Path(target)
+    con = connect(out)
+    con.execute("SET enable_progress_bar = false")  # DuckDB would draw one on stdout for a long query
+    wb = Workbook(write_only=True)
+    result = ExportResult(path=target)
+    for table in TABLES:
+        result.sheets.append(_write_sheet(wb, con, table, max_rows))
+    if result.truncated:
+        _write_notes(wb, result.truncated, max_rows)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return result
+
+
+def _write_sheet(wb: Workbook, con, table: str, max_rows: int) -> SheetResult:
+    cols = table_columns(table)
+    ws = wb.create_sheet(sheet_name(table))
+    [(total,)] = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()
+    limit = max(0, max_rows - 1)  # the header takes one row
+    names = ", ".join(f'"{c.name}"' for c in cols)
+    order = f" ORDER BY {ORDER_BY[table]}" if table in ORDER_BY else ""
+    batches = _row_batches(con.sql(f'SELECT {names} FROM "{table}"{order} LIMIT {limit}'))
+    first = next(batches, [])
+
+    # Write-only sheets write their column widths and panes before any row,
+    # so widths are judged from the first batch of rows.
+    for i, width in enumerate(_widths(cols, first), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+
+    ws.append([_header_cell(ws, c.label) for c in cols])
+    written = 0
+    for batch in chain([first], batches):
+        for row in batch:
+            ws.append([_cell(ws, value) for value in row])
+        written += len(batch)
+    # The filter covers the header and every written row; it is written after
+    # the rows, so it can be set now that their number is known.
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{written + 1}"
+    return SheetResult(table=table, sheet=ws.title, rows_written=written, rows_in_table=total)
+
+
+def _row_batches(relation) -> Iterator[list[tuple]]:
+    """The rows of a DuckDB relation, BATCH_ROWS at a time, streamed through
+    Arrow so the whole result is never held in memory."""
+    # to_arrow_reader is DuckDB 2's name; 1.x calls it fetch_arrow_reader.
+    reader = getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader
+    for batch in reader(BATCH_ROWS):
+        if batch.num_rows:
+            yield list(zip(*(column.to_pylist() for column in batch.columns)))
+
+
+def _write_notes(wb: Workbook, cut: list[SheetResult], max_rows: int) -> None:
+    ws = wb.create_sheet(NOTES_SHEET)
+    for letter, width in zip("ABCD", (16, 18, 18, 90)):
+        ws.column_dimensions[letter].width = width
+    ws.append([_header_cell(ws, h) for h in ("Trang tính", "Số dòng của bảng", "Số dòng đã ghi", "Ghi chú")])
+    for s in cut:
+        ws.append([
+            s.sheet,
+            s.rows_in_table,
+            s.rows_written,
+            f"Bảng bị cắt: Excel chỉ chứa tối đa {_vn_int(max_rows)} dòng mỗi trang tính (kể cả dòng tiêu đề); "
+            f"{_vn_int(s.rows_in_table - s.rows_written)} dòng không được ghi. Bảng đầy đủ nằm trong tệp parquet "
+            f"và lấy được bằng: cchc query OUT 'SELECT * FROM \"{s.table}\"' --csv",
+        ])
+
+
+def _vn_int(n: int) -> str:
+    """1048576 as Vietnamese write it: 1.048.576."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _header_cell(ws, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=_as_text(text))
+    cell.font = _HEADER_FONT
+    cell.fill = _HEADER_FILL
+    cell.alignment = _HEADER_ALIGN
+    return cell
+
+
+def _cell(ws, value):
+    """A value as Excel should hold it.
+
+    Strings come from the reports and are untrusted: one starting with '='
+    would become a formula, and '#N/A' an error value, so they are forced to
+    text.  Numbers stay numbers, dates become date cells with a date format.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None  # Excel has no NaN or infinity
+    if isinstance(value, (date, datetime)):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if isinstance(value, str):
+        text = _as_text(value)
+        if (len(text) > 1 and text.startswith("=")) or text in ERROR_CODES:
+            cell = WriteOnlyCell(ws, value=text)
+            cell.data_type = "s"
+            return cell
+        return text  # a plain string is text already, and cheaper than a cell
+    return _as_text(str(value))
+
+
+def _as_text(text: str) -> str:
+    """Text Excel accepts: no control characters, at most 32,767 characters."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if len(text) > EXCEL_MAX_CELL_CHARS:
+        text = text[: EXCEL_MAX_CELL_CHARS - 1] + "…"
+    return text
+
+
+def _widths(cols: list[Column], sample: list[tuple]) -> list[float]:
+    """A width per column: the header's, or the longest value of the sample
+    if wider, within MIN_WIDTH..MAX_WIDTH (long sentences wrap nowhere, the
+    reader widens the column when needed)."""
+    widths = []
+    for i, col in enumerate(cols):
+        longest = max((len(_shown(row[i])) for row in sample), default=0)
+        header = len(col.label) + FILTER_BUTTON
+        widths.append(float(min(MAX_WIDTH, max(MIN_WIDTH, header, longest + 2))))
+    return widths
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (date, datetime)):
+        return "00/00/0000"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

@@ -1,0 +1,144 @@
+"""`cchc export`: every table in one Excel workbook, read back with openpyxl."""
+
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl.utils import get_column_letter
+from typer.testing import CliRunner
+
+from cchc.cli import app
+from pipeline.export import DATE_FORMAT, NOTES_SHEET, export_xlsx, sheet_name, table_columns
+from pipeline.tables import PARTITION, TABLES
+
+from conftest import SAMPLES
+from test_compare import ingest_without_prefect
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("out")
+    ingest_without_prefect(sorted(p for p in SAMPLES.iterdir() if p.is_file()), folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def workbook(out, tmp_path_factory):
+    target = tmp_path_factory.mktemp("xlsx") / "cchc.xlsx"
+    result = export_xlsx(out, target)
+    assert not result.truncated
+    return openpyxl.load_workbook(target)
+
+
+def _column(ws, label: str) -> int:
+    """1-based index of the column headed `label`."""
+    return [c.value for c in ws[1]].index(label) + 1
+
+
+def test_every_label_is_there_and_unique_within_its_table():
+    for table, cols in TABLES.items():
+        labels = [c.label for c in cols] + [PARTITION.label]
+        assert all(label.strip() for label in labels), table
+        assert len(set(labels)) == len(labels), f"{table}: two columns share a header"
+
+
+def test_one_sheet_per_table_with_vietnamese_headers_frozen_and_filtered(workbook):
+    assert workbook.sheetnames == [sheet_name(t) for t in TABLES]
+    for table in TABLES:
+        ws = workbook[sheet_name(table)]
+        labels = [c.label for c in table_columns(table)]
+        assert [c.value for c in ws[1]] == labels
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:{get_column_letter(len(labels))}{ws.max_row}"
+        assert ws[1][0].font.b  # the header stands out
+        for i in range(1, len(labels) + 1):
+            assert ws.column_dimensions[get_column_letter(i)].width >= 8
+
+
+def test_rows_are_the_parquet_rows(out, workbook):
+    for table in TABLES:
+        frame = pd.read_parquet(out / table)
+        assert len(frame) > 0, table  # the samples fill every table
+        assert workbook[sheet_name(table)].max_row - 1 == len(frame), table
+
+
+def test_dates_are_dates_numbers_are_numbers(workbook):
+    reports = workbook["reports"]
+    by_path = {row[_column(reports, "Tệp nguồn") - 1].value: row for row in reports.iter_rows(min_row=2)}
+    seed = by_path[str(SAMPLES / "so-ngoai-vu-ha-tinh-2021-2023.txt")]
+    report_date = seed[_column(reports, "Ngày báo cáo") - 1]
+    assert report_date.is_date and report_date.number_format == DATE_FORMAT
+    assert report_date.value == datetime(2023, 9, 1)
+    n_pages = seed[_column(reports, "Số trang") - 1]
+    assert n_pages.data_type == "n" and isinstance(n_pages.value, int)
+
+    comparison = workbook["comparison"]
+    cols = {label: _column(comparison, label) for label in ("Mã cơ quan", "Chỉ tiêu", "Giá trị", "So sánh được với kỳ trước")}
+    rows = [
+        r for r in comparison.iter_rows(min_row=2, values_only=True)
+        if r[cols["Mã cơ quan"] - 1] == "SNgV" and r[cols["Chỉ tiêu"] - 1] == "directive_documents"
+    ]
+    assert [r[cols["Giá trị"] - 1] for r in rows] == [45, 38, 32]
+    assert [r[cols["So sánh được với kỳ trước"] - 1] for r in rows] == [None, True, False]
+
+
+def test_a_table_with_no_rows_is_a_header_only_sheet(tmp_path):
+    junk = tmp_path / "in" / "not-a-report.doc"
+    junk.parent.mkdir()
+    junk.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)  # an old Word file: failed, no facts
+    ingest_without_prefect([junk], tmp_path / "out")
+    result = export_xlsx(tmp_path / "out", tmp_path / "x.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "x.xlsx")
+    assert wb.sheetnames == [sheet_name(t) for t in TABLES]
+    assert {s.table: s.rows_written for s in result.sheets} == {t: int(t == "reports") for t in TABLES}
+    for table in TABLES:
+        ws = wb[sheet_name(table)]
+        assert [c.value for c in ws[1]] == [c.label for c in table_columns(table)]
+        assert ws.max_row == 1 + int(table == "reports")
+        assert ws.freeze_panes == "A2"
+
+
+def test_report_text_never_becomes_a_formula(tmp_path):
+    # Report text is untrusted: a title such as "=HYPERLINK(...)" must stay text.
+    report = tmp_path / "in" / "bao-cao.txt"
+    report.parent.mkdir()
+    report.write_text(
+        "SỞ TƯ PHÁP\n\nSố: 10/BC-STP\n\nNinh Bình, ngày 15 tháng 12 năm 2022\n\nBÁO CÁO\n\n"
+        '=HYPERLINK("file:///etc/passwd","Kết quả cải cách hành chính năm 2022")\n\n'
+        "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH\n\nSở đã ban hành 12 văn bản chỉ đạo, điều hành về công tác CCHC.\n\n"
+        "GIÁM ĐỐC\n\nNguyễn Văn An\n",
+        encoding="utf-8",
+    )
+    ingest_without_prefect([report], tmp_path / "out")
+    title = pd.read_parquet(tmp_path / "out" / "reports").title.iloc[0]
+    assert title.startswith("=HYPERLINK")
+    export_xlsx(tmp_path / "out", tmp_path / "x.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx")["reports"]
+    cell = ws.cell(row=2, column=_column(ws, "Tiêu đề"))
+    assert cell.data_type == "s" and cell.value == title
+
+
+def test_a_table_longer_than_the_sheet_is_cut_and_said_so(out, tmp_path):
+    # Excel's 1,048,576 rows, lowered to 50 so the test stays small.
+    result = export_xlsx(out, tmp_path / "x.xlsx", max_rows=50)
+    cut = {s.table for s in result.truncated}
+    assert cut == {t for t in TABLES if len(pd.read_parquet(out / t)) > 49}
+    wb = openpyxl.load_workbook(tmp_path / "x.xlsx")
+    assert wb.sheetnames[-1] == NOTES_SHEET
+    for table in cut:
+        assert wb[sheet_name(table)].max_row == 50
+    notes = list(wb[NOTES_SHEET].iter_rows(min_row=2, values_only=True))
+    assert {row[0] for row in notes} == {sheet_name(t) for t in cut}
+    metrics = next(row for row in notes if row[0] == "metrics")
+    assert metrics[1:3] == (len(pd.read_parquet(out / "metrics")), 49)
+    assert "Excel chỉ chứa tối đa 50 dòng" in metrics[3]
+
+
+def test_cli_export(out, tmp_path):
+    target = tmp_path / "bang.xlsx"
+    result = CliRunner().invoke(app, ["export", str(out), "--xlsx", str(target)])
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(target, read_only=True).sheetnames == [sheet_name(t) for t in TABLES]
+    assert "metrics" in result.output

@@ -1,0 +1,269 @@
+"""`cchc report`: one self-contained HTML page, checked as markup and as a
+real browser renders it (headless Chromium, which `make test` installs).
+
+The output folder holds the samples and one hostile report whose file name
+and text carry markup and a remote URL, so every test also checks that data
+is shown as text and never becomes markup or a fetch.
+"""
+
+import shutil
+import struct
+import subprocess
+import zlib
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from cchc.cli import app
+from pipeline.report_html import write_html
+
+from conftest import SAMPLES
+from test_compare import ingest_without_prefect
+
+HOSTILE_NAME = "<img src=x onerror=alert(1)>.txt"
+HOSTILE_TITLE = 'Kết quả cải cách hành chính năm 2022 <script>alert("tieu-de")</script>'
+HOSTILE_SENTENCE = (
+    "Hiện nay, Sở có 10 máy tính, trong đó có 4 máy tính để bàn, 5 máy tính xách tay "
+    '<img src="https://example.com/x.png"> <style>body{background:url(https://example.com/y.png)}</style>.'
+)
+HOSTILE_TEXT = (
+    "SỞ TƯ PHÁP\n\nSố: 10/BC-STP\n\nNinh Bình, ngày 15 tháng 12 năm 2022\n\nBÁO CÁO\n\n"
+    f"{HOSTILE_TITLE}\n\nI. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH\n\n"
+    "1. Văn bản chỉ đạo\n\nSở đã ban hành 12 văn bản chỉ đạo, điều hành về công tác CCHC.\n\n"
+    f"II. KẾT QUẢ\n\n1. Hạ tầng\n\n{HOSTILE_SENTENCE}\n\nGIÁM ĐỐC\n\nNguyễn Văn An\n"
+)
+SHARED = "so-ngoai-vu-ha-tinh-2021-2023.txt"  # the 2021–2023 review, also read as DOCX and PDF
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("report")
+    hostile = root / "in" / HOSTILE_NAME
+    hostile.parent.mkdir()
+    hostile.write_text(HOSTILE_TEXT, encoding="utf-8")
+    folder = root / "out"
+    ingest_without_prefect([*sorted(p for p in SAMPLES.iterdir() if p.is_file()), hostile], folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def page(out) -> Path:
+    return write_html(out, out.parent / "page.html")
+
+
+# ------------------------------------------------------ reading the markup
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    parent: "Element | None"
+    content: list = field(default_factory=list)  # text and child elements, in order
+
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+    def text(self) -> str:
+        return "".join(item if isinstance(item, str) else item.text() for item in self.content)
+
+    def iter(self):
+        yield self
+        for item in self.content:
+            if isinstance(item, Element):
+                yield from item.iter()
+
+    def find_all(self, tag: str, **attrs: str) -> list["Element"]:
+        """Elements by tag and attributes; data_issuer_code= means data-issuer-code=."""
+        wanted = {k.replace("_", "-"): v for k, v in attrs.items()}
+        return [e for e in self.iter() if e.tag == tag and all(e.attrs.get(k) == v for k, v in wanted.items())]
+
+
+class _TreeBuilder(HTMLParser):
+    """A small DOM of the page (the standard library has none)."""
+
+    VOID = {"meta", "br", "hr", "img", "input", "link", "source", "area", "base", "col", "embed", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = self.node = Element("#document", {}, None)
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, {k: v or "" for k, v in attrs}, self.node)
+        self.node.content.append(element)
+        if tag not in self.VOID:
+            self.node = element
+
+    def handle_startendtag(self, tag, attrs):  # <rect ... /> in SVG
+        self.handle_starttag(tag, attrs)
+        if tag not in self.VOID:
+            self.node = self.node.parent
+
+    def handle_endtag(self, tag):
+        node = self.node
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.node = node.parent
+
+    def handle_data(self, data):
+        self.node.content.append(data)
+
+
+def parse(html: str) -> Element:
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+# ----------------------------------------------------------- without Chromium
+
+RESOURCE_TAGS = {"script", "link", "img", "iframe", "frame", "object", "embed", "base", "video", "audio", "source",
+                 "image", "use", "track", "input", "form"}
+
+
+def test_page_fetches_nothing(page):
+    html = page.read_text(encoding="utf-8")
+    dom = parse(html)
+    for el in dom.iter():
+        assert el.tag not in RESOURCE_TAGS, f"<{el.tag}> in the page"
+        for name, value in el.attrs.items():
+            assert name not in ("src", "srcset", "xlink:href", "action", "data", "poster"), (el.tag, name, value)
+            if name == "href":
+                assert value.startswith("#"), f"link out of the page: {value}"
+            assert "url(" not in value or value.count("url(") == value.count("url(#"), (el.tag, name, value)
+            assert not name.startswith("on"), (el.tag, name)
+    css = "".join(el.text() for el in dom.find_all("style"))
+    assert "@import" not in css and "url(" not in css and "http" not in css
+    csp = dom.find_all("meta", http_equiv="Content-Security-Policy")
+    assert csp and "default-src 'none'" in csp[0].attrs["content"]
+    # The hostile report's remote URLs are there, as text to read.
+    assert '<img src="https://example.com/x.png">' in dom.text()
+
+
+def test_text_from_the_data_is_escaped(page, out):
+    html = page.read_text(encoding="utf-8")
+    dom = parse(html)
+    # The only <style> is the page's own; no element came from the data.
+    assert len(dom.find_all("style")) == 1
+    assert not dom.find_all("script") and not dom.find_all("img")
+    text = dom.text()
+    assert HOSTILE_NAME in text  # the file name, shown as text
+    assert HOSTILE_TITLE in text
+    assert "&lt;img src=x onerror=alert(1)&gt;.txt" in html
+    quote = next(
+        q for q in dom.find_all("blockquote") if "xách tay" in q.text() and "10 máy tính" in q.text()
+    )
+    assert quote.text() == HOSTILE_SENTENCE
+    assert [m.text() for m in quote.find_all("mark")] == ["10 máy tính"]
+
+
+def test_cli_report(out, tmp_path):
+    target = tmp_path / "trang.html"
+    result = CliRunner().invoke(app, ["report", str(out), "--html", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+# -------------------------------------------------------------- in Chromium
+
+
+def chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:
+    exe = shutil.which("chromium")
+    if exe is None:
+        pytest.fail(
+            "chromium is not installed; `make test` installs it "
+            "(apt-get install chromium, Debian's package), then run the tests again",
+            pytrace=False,
+        )
+    command = [
+        exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+        f"--user-data-dir={profile}", *args, page.as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+def png_size_and_pixels(path: Path) -> tuple[int, int, bytes]:
+    """Width, height and the inflated image data of a PNG, read by hand (no Pillow)."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    width = height = None
+    idat = b""
+    at = 8
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind = data[at + 4 : at + 8]
+        body = data[at + 8 : at + 8 + length]
+        if kind == b"IHDR":
+            width, height = struct.unpack(">II", body[:8])
+        elif kind == b"IDAT":
+            idat += body
+        at += 12 + length
+    return width, height, zlib.decompress(idat)
+
+
+def test_chromium_renders_a_screenshot_that_is_not_blank(page, tmp_path):
+    shot = tmp_path / "page.png"
+    chromium(page, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1280,2000")
+    assert shot.exists() and shot.stat().st_size > 50_000  # a blank page of this size is ~10 KB
+    width, height, pixels = png_size_and_pixels(shot)
+    assert (width, height) == (1280, 2000)
+    # A blank page inflates to a handful of byte values; text, tables and
+    # colour blocks to many.
+    assert len(set(pixels[::7])) > 64
+    # Keep the last screenshot where a developer can look at it.
+    shutil.copy(shot, page.parent / "page.png")
+
+
+def test_chromium_dom_has_the_charts_and_the_findings(page, out, tmp_path):
+    dom = parse(chromium(page, tmp_path / "profile", "--dump-dom").stdout)
+    assert not dom.find_all("script") and not dom.find_all("img")  # the hostile markup stayed text
+
+    # directive_documents of Sở Ngoại vụ: 45, 38 in the two years, then 32
+    # in the 32-month review, which is not comparable with a year.
+    [figure] = dom.find_all("figure", data_issuer_code="SNgV", data_metric="directive_documents")
+    [svg] = figure.find_all("svg")
+    bars = [r for r in svg.find_all("rect") if "bar" in r.classes()]
+    assert [float(b.attrs["data-value"]) for b in bars] == [45, 38, 32]
+    assert [b.attrs["data-period"] for b in bars] == ["2021", "2022", "01/2021–08/2023"]
+    assert ["not-comparable" in b.classes() for b in bars] == [False, False, True]
+    heights = [float(b.attrs["height"]) for b in bars]
+    assert heights[0] > heights[1] > heights[2] > 0
+    assert abs(heights[1] / heights[0] - 38 / 45) < 0.01
+    labels = [t.text() for t in svg.find_all("text") if "value" in t.classes()]
+    assert labels == ["45", "38", "32 *"]
+    legend = [g for g in svg.find_all("g") if "legend" in g.classes()]
+    assert legend and "không so sánh trực tiếp" in legend[0].text()
+    # Only metrics with two or more periods get a chart; Can Lộc has one report.
+    comparison = pd.read_parquet(out / "comparison")
+    sizes = comparison.groupby(["issuer_code", "metric"]).size()
+    charted = {(f.attrs["data-issuer-code"], f.attrs["data-metric"]) for f in dom.find_all("figure")}
+    assert charted == set(sizes[sizes >= 2].index)
+
+    # The shared report's "24 máy tính" sum mismatch, in each of its three formats.
+    reports = pd.read_parquet(out / "reports").set_index("source_path")
+    findings = pd.read_parquet(out / "findings")
+    shared_id = reports.loc[str(SAMPLES / SHARED), "report_id"]
+    expected = findings[(findings.report_id == shared_id) & (findings.evidence == "24 máy tính")].iloc[0]
+    [article] = dom.find_all("article", data_report_id=shared_id)
+    assert "Sở Ngoại vụ" in article.find_all("h3")[0].text()
+    assert SHARED in article.text()  # the source file
+    [item] = [li for li in article.find_all("li", data_check="sum_mismatch") if "24 máy tính" in li.text()]
+    assert "sev-error" in item.classes()
+    [quote] = item.find_all("blockquote")
+    assert quote.text() == expected.sentence
+    assert [m.text() for m in quote.find_all("mark")] == ["24 máy tính"]
+    assert expected.message in item.text()
+    assert "Mục II.6.1" in item.text() and "Trang 1" in item.text()
+    assert "Lỗi" in item.find_all("span")[0].text()
+
+    # The run summary counts what the tables hold.
+    assert [td.text() for td in dom.find_all("td", data_table="findings")] == [str(len(findings))]
