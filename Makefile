@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/cchc ingest samples --out out
+	$(BIN)/cchc report out --html out/report.html
 	$(BIN)/cchc compare out
 
 # The HTML report's tests render the page in headless Chromium: Debian's
