@@ -52,7 +52,7 @@ TABLES: dict[str, list[Column]] = {
         Column("source_sha256", pa.string(), "Full SHA-256 of the file's bytes", label="Mã băm SHA-256"),
         Column("format", pa.string(), "Format detected from the bytes: txt, docx, pdf, doc, html, empty, binary...",
                label="Định dạng"),
-        Column("encoding", pa.string(), "Text files: the encoding that was detected (utf-8, utf-8-sig, utf-16, cp1258)",
+        Column("encoding", pa.string(), "Text files: the encoding that was detected (utf-8, utf-8-sig, utf-16, cp1258, or tcvn3 / vni for legacy 8-bit files)",
                label="Bảng mã"),
         Column("status", pa.string(), "ok, partial (read, but a later step failed), failed, or needs_ocr",
                label="Trạng thái"),

@@ -13,7 +13,10 @@ What a reader of the printed page sees is what comes out:
 - a footnote reference becomes its number in superscript digits, and the
   footnote itself a block of its own right after the block that cites it;
 - page headers and footers go to the start and the end of the document, once
-  each, so they never break into the running text.
+  each, so they never break into the running text;
+- text in a legacy TCVN3 or VNI font (.VnTime, VNI-Times), named by the run,
+  its character style, its paragraph style or the document defaults, is
+  converted to Unicode (pipeline.read.legacy).
 
 The package is untrusted input: the zip is bounded, and XML is parsed without
 DTD loading, entity resolution or network access.
@@ -25,6 +28,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 
 from lxml import etree
@@ -39,6 +43,7 @@ from pipeline.model import (
     Document,
 )
 from pipeline.read.layout import TO_SUPERSCRIPT, classify_line, join_broken_paragraphs
+from pipeline.read.legacy import conversion_note, font_encoding, is_unicode_vietnamese, to_unicode
 
 MAX_ZIP_ENTRIES = 5000
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -55,6 +60,7 @@ def _w(tag: str) -> str:
 
 P, TBL, TR, TC, R, T = _w("p"), _w("tbl"), _w("tr"), _w("tc"), _w("r"), _w("t")
 SDT, SDT_CONTENT, SDT_PR, CUSTOM_XML = _w("sdt"), _w("sdtContent"), _w("sdtPr"), _w("customXml")
+RPR, RFONTS = _w("rPr"), _w("rFonts")
 PPR, PSTYLE, NUMPR, NUMID, ILVL = _w("pPr"), _w("pStyle"), _w("numPr"), _w("numId"), _w("ilvl")
 OUTLINE_LVL, SECT_PR, BODY, VAL = _w("outlineLvl"), _w("sectPr"), _w("body"), _w("val")
 
@@ -155,12 +161,14 @@ class _Style:
     outline: int | None  # w:outlineLvl, 0-based; 9 means body text
     num_id: str | None
     ilvl: int | None
+    fonts: dict[str, str] = field(default_factory=dict)  # see _fonts
 
 
 @dataclass
 class _Styles:
     by_id: dict[str, _Style] = field(default_factory=dict)
     default: str | None = None  # the default paragraph style, used when a paragraph names none
+    default_fonts: dict[str, str] = field(default_factory=dict)  # the document defaults' fonts
 
     def chain(self, style_id: str | None):
         """The style and the styles it is based on, nearest first."""
@@ -171,10 +179,26 @@ class _Styles:
             style_id = self.by_id[style_id].based_on
 
 
+def _fonts(rpr: etree._Element | None) -> dict[str, str]:
+    """The fonts that run properties set: "ascii" for ASCII characters,
+    "hAnsi" for the others; "" for a theme font, never a legacy one."""
+    rfonts = rpr.find(RFONTS) if rpr is not None else None
+    if rfonts is None:
+        return {}
+    fonts = {}
+    for kind in ("ascii", "hAnsi"):
+        if rfonts.get(_w(kind + "Theme")) is not None:
+            fonts[kind] = ""
+        elif rfonts.get(_w(kind)):
+            fonts[kind] = rfonts.get(_w(kind))
+    return fonts
+
+
 def _parse_styles(root: etree._Element | None) -> _Styles:
     styles = _Styles()
     if root is None:
         return styles
+    styles.default_fonts = _fonts(root.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{RPR}"))
     for st in root.iter(_w("style")):
         style_id = st.get(_w("styleId"))
         if not style_id:
@@ -187,6 +211,7 @@ def _parse_styles(root: etree._Element | None) -> _Styles:
             outline=_int(_val(ppr.find(OUTLINE_LVL))) if ppr is not None else None,
             num_id=_val(num_pr.find(NUMID)) if num_pr is not None else None,
             ilvl=_int(_val(num_pr.find(ILVL))) if num_pr is not None else None,
+            fonts=_fonts(st.find(RPR)),
         )
         if st.get(_w("type")) == "paragraph" and st.get(_w("default")) in ("1", "true", "on"):
             styles.default = style_id
@@ -402,12 +427,69 @@ class _Context:
     after_hard_break: bool = False
     footnote_numbers: dict[str, int] = field(default_factory=dict)
     pending_footnotes: list[str] = field(default_factory=list)
+    paragraph_style: str | None = None  # of the paragraph being read
+    # (encoding, font name) of the legacy-font text converted so far.
+    legacy_fonts: set[tuple[str, str]] = field(default_factory=set)
 
     def scratch(self) -> _Context:
         """A context for headers, footers and footnote bodies: same styles and
         lists, but its own pages and counters, so they do not disturb the body."""
         numbering = _Numbering(self.numbering.abstracts, self.numbering.style_links, self.numbering.nums)
-        return _Context(self.styles, numbering, footnotes={})
+        return _Context(self.styles, numbering, footnotes={}, legacy_fonts=self.legacy_fonts)
+
+
+class _LegacyText(str):
+    """Text of a run in a TCVN3 or VNI font, converted when the paragraph's
+    runs are joined (`_joined`)."""
+
+    encoding: tuple[str, bool]  # (encoding, upper-case font)
+    font: str
+
+
+def _run_font(run: etree._Element, ctx: _Context) -> str | None:
+    """The font a run's non-ASCII characters are drawn in (w:hAnsi, else
+    w:ascii), set by the run, its character style, its paragraph's style or
+    the document defaults, the nearest first."""
+    rpr = run.find(RPR)
+    levels = [_fonts(rpr)]
+    char_style = _val(rpr.find(_w("rStyle"))) if rpr is not None else None
+    levels += [style.fonts for _, style in ctx.styles.chain(char_style)]
+    levels += [style.fonts for _, style in ctx.styles.chain(ctx.paragraph_style)]
+    levels.append(ctx.styles.default_fonts)
+    for kind in ("hAnsi", "ascii"):
+        for fonts in levels:
+            if kind in fonts:
+                return fonts[kind] or None
+    return None
+
+
+def _in_font(text: str, run: etree._Element, ctx: _Context) -> str:
+    """A run's text, marked for conversion when its font is a legacy one."""
+    font = _run_font(run, ctx) if text else None
+    encoding = font_encoding(font)
+    if encoding is None:
+        return text
+    marked = _LegacyText(text)
+    marked.encoding, marked.font = encoding, font
+    return marked
+
+
+def _joined(pieces: list[str], ctx: _Context) -> str:
+    """A paragraph's text with its legacy-font runs in Unicode.  Neighbouring
+    runs in one encoding are converted together: a VNI letter and its mark
+    may sit in two runs.  Text that already holds Unicode Vietnamese is left
+    as it is, whatever its font says."""
+    if not any(isinstance(piece, _LegacyText) for piece in pieces):
+        return "".join(pieces)
+    out = []
+    for encoding, group in groupby(pieces, key=lambda piece: getattr(piece, "encoding", None)):
+        group = list(group)
+        text = "".join(group)
+        if encoding is not None and not is_unicode_vietnamese(text):
+            text = to_unicode(text, *encoding)
+            ctx.legacy_fonts.update((encoding[0], piece.font) for piece in group)
+        out.append(text)
+    return "".join(out)
 
 
 def _text_of(t: etree._Element) -> str:
@@ -440,7 +522,7 @@ def _run_text(run: etree._Element, ctx: _Context, out: list[str]) -> None:
     for child in run:
         tag = child.tag
         if tag == T:
-            text = _text_of(child)
+            text = _in_font(_text_of(child), run, ctx)
             out.append(text)
             if text.strip():
                 ctx.after_hard_break = False
@@ -484,9 +566,10 @@ def _read_paragraph(p: etree._Element, ctx: _Context) -> tuple[str, str, int | N
     ppr = p.find(PPR)
     style_id = _val(ppr.find(PSTYLE)) if ppr is not None else None
     style_id = style_id or ctx.styles.default
+    ctx.paragraph_style = style_id
     out: list[str] = []
     _inline_text(p, ctx, out)
-    text = "".join(out).rstrip()
+    text = _joined(out, ctx).rstrip()
 
     label = None
     ref = _numbering_ref(ppr, style_id, ctx.styles, ctx.numbering)
@@ -649,6 +732,7 @@ def read_docx(path: Path) -> Document:
         headers, footers = _page_furniture(zf, parser, body, rels, ctx)
 
     n_pages = ctx.page
+    warnings = [conversion_note(*used) for used in sorted(ctx.legacy_fonts)]
     return Document(
         source_path=str(path),
         format="docx",
@@ -656,4 +740,5 @@ def read_docx(path: Path) -> Document:
         + blocks
         + [Block(kind=PAGE_FOOTER, text=t, page=n_pages) for t in footers],
         n_pages=n_pages,
+        warnings=warnings,
     )

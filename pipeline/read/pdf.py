@@ -10,6 +10,8 @@ those strokes, so pdfminer never parses a page.  benchmarks/pdf_reading.py
 measures the result against pdfplumber's extract_text.
 
 From characters to blocks:
+0. characters in a legacy TCVN3 or VNI font (.VnTime, VNI-Times: the font
+   name says so) are converted to Unicode, one entry per character still;
 1. characters -> lines, in content-stream order: a line goes on while the
    baseline stays within half a font size and the pen moves right, so small
    raised digits stay on their line and become Unicode superscripts
@@ -34,6 +36,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +62,15 @@ from pipeline.read.layout import (
     continues_text,
     ends_sentence,
     join_broken_paragraphs,
+)
+from pipeline.read.legacy import (
+    TCVN3,
+    conversion_note,
+    convert_chars,
+    font_encoding,
+    is_syllable,
+    is_unicode_vietnamese,
+    to_unicode,
 )
 
 # Furniture lives in the top and bottom tenth of the page.
@@ -192,6 +204,48 @@ class _Chars:
         pdfium_c.FPDFText_GetFontInfo(self.tp.raw, int(self.index[k]), name, 128, None)
         return b"bold" in name.value.lower()
 
+    def legacy_to_unicode(self) -> set[tuple[str, str]]:
+        """Convert the text of characters in TCVN3 and VNI fonts, told by
+        the font's name, to Unicode: one entry per character still, a VNI
+        mark joined to the letter before it leaving "".  A font whose text
+        already holds Unicode Vietnamese (the PDF maps it) is left alone.
+        Returns the (encoding, font name) pairs converted."""
+        buf = ctypes.create_string_buffer(256)
+        fonts = []
+        for i in self.index:
+            pdfium_c.FPDFText_GetFontInfo(self.tp.raw, int(i), buf, 256, None)
+            fonts.append(buf.value.decode("latin-1"))
+        mapped = {font for font, ch in zip(fonts, self.text) if is_unicode_vietnamese(ch)}
+        converted = set()
+        k = 0
+        for font, run in groupby(fonts):
+            n = len(list(run))
+            legacy = font_encoding(font) if font not in mapped else None
+            if legacy is not None:
+                texts = self.text[k : k + n]
+                if legacy[0] == TCVN3:
+                    _tcvn3_line_end_u(texts, self.y[k : k + n])
+                self.text[k : k + n] = convert_chars(texts, *legacy)
+                converted.add((legacy[0], font))
+            k += n
+        return converted
+
+
+def _tcvn3_line_end_u(texts: list[str], ys: np.ndarray) -> None:
+    """pdfium takes a byte 0xAD that ends a line for a soft hyphen and
+    reports a hyphen mark; in TCVN3 that byte is the letter ư.  It is the
+    letter when the word before it on its line takes an ư ("nh" -> "như"):
+    Vietnamese words are not hyphenated."""
+    for j, ch in enumerate(texts):
+        if ch not in _PDFIUM_HYPHENS:
+            continue
+        start = j
+        while start > 0 and not texts[start - 1].isspace() and abs(ys[start - 1] - ys[j]) < 1.0:
+            start -= 1
+        word = re.search(r"\w*$", to_unicode("".join(texts[start:j]), TCVN3)).group()
+        if word and is_syllable(word + "ư"):
+            texts[j] = "\xad"
+
 
 # --- lines ----------------------------------------------------------------------
 
@@ -297,6 +351,7 @@ class _Graphics:
     v_edges: int = 0
     images: int = 0
     rules: list[tuple[float, float, float]] = field(default_factory=list)
+    legacy_fonts: bool = False  # some text is in a TCVN3 or VNI font
 
     @property
     def may_hold_table(self) -> bool:
@@ -335,8 +390,12 @@ def _graphics(page: pdfium.PdfPage) -> _Graphics:
     which pages are worth looking for a ruled table on."""
     g = _Graphics()
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    legacy_font: dict[int, bool] = {}
     for obj, kind, ctm in _objects(page):
-        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            if not g.legacy_fonts:
+                g.legacy_fonts = _is_legacy_font(pdfium_c.FPDFTextObj_GetFont(obj), legacy_font)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             g.images += 1
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
@@ -354,6 +413,15 @@ def _graphics(page: pdfium.PdfPage) -> _Graphics:
                 g.h_edges += 2
                 g.v_edges += 2
     return g
+
+
+def _is_legacy_font(font, seen: dict[int, bool]) -> bool:
+    key = ctypes.cast(font, ctypes.c_void_p).value or 0
+    if key not in seen:
+        name = ctypes.create_string_buffer(256)
+        pdfium_c.FPDFFont_GetBaseFontName(font, name, 256)
+        seen[key] = font_encoding(name.value.decode("latin-1")) is not None
+    return seen[key]
 
 
 def _line_object(x0: float, x1: float, top: float, bottom: float) -> dict:
@@ -457,6 +525,10 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, plumber, warnings: list[str]
             chars = _Chars(textpage)
             graphics = _graphics(page)
             result.rules = graphics.rules
+            if graphics.legacy_fonts:
+                for used in sorted(chars.legacy_to_unicode()):
+                    if conversion_note(*used) not in warnings:
+                        warnings.append(conversion_note(*used))
             if not len(chars):
                 note = " (it holds an image: a scan?)" if graphics.images else ""
                 warnings.append(f"page {index + 1} has no text layer{note}")

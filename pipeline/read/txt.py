@@ -4,7 +4,8 @@ Text reports are mostly copied out of a paginated original.  Paragraphs are
 separated by blank lines; a form feed, where present, marks a page; lines that
 open with a superscript digit are that page's footnotes.  Text exported as
 Markdown keeps `**bold**` markers and `#` heading marks, which are layout and
-not words, so they are dropped.
+not words, so they are dropped.  Text typed in a legacy TCVN3 or VNI font is
+recognised (pipeline.read.legacy) and converted to Unicode.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from pipeline.model import Block, Document
 from pipeline.read.layout import PARAGRAPH, classify_line, continues_text, join_broken_paragraphs
+from pipeline.read.legacy import LABELS, decode_8bit, detect_legacy, to_unicode
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -66,7 +68,18 @@ def split_blocks(text: str, page: int) -> list[Block]:
 
 
 def read_txt(path: Path) -> Document:
-    text, encoding = decode(path.read_bytes())
+    data = path.read_bytes()
+    text, encoding = decode(data)
+    warnings = []
+    # Text typed in a TCVN3 or VNI font: an 8-bit file holds the font's
+    # bytes, a Unicode one the characters they show ("B¸o c¸o").
+    legacy_text = decode_8bit(data) if encoding == "cp1258" else text
+    legacy = detect_legacy(legacy_text)
+    if legacy is not None:
+        text = to_unicode(legacy_text, legacy)
+        warnings.append(f"the text is in the legacy {LABELS[legacy]} encoding; converted to Unicode")
+        if encoding == "cp1258":
+            encoding = legacy
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _MD_HEADING.sub("", _BOLD.sub(r"\2", text))
     pages = text.split("\f")
@@ -74,7 +87,6 @@ def read_txt(path: Path) -> Document:
     for number, page_text in enumerate(pages, start=1):
         blocks.extend(split_blocks(page_text, number))
     blocks = join_broken_paragraphs(blocks)
-    warnings = []
     if "\ufffd" in text:
         warnings.append(f"some bytes could not be decoded as {encoding} and were replaced")
     return Document(
