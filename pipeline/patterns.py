@@ -18,6 +18,9 @@ import yaml
 
 PATTERNS_DIR = Path(os.environ.get("CCHC_PATTERNS", Path(__file__).resolve().parent.parent / "patterns"))
 
+# libyaml's loader is an order of magnitude faster, where it is built in.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # file stem -> function(entry) -> list of failure messages
 ExampleChecker = Callable[[dict[str, Any]], list[str]]
 EXAMPLE_CHECKERS: dict[str, ExampleChecker] = {}
@@ -28,7 +31,7 @@ def load(name: str) -> dict[str, Any]:
     """The parsed pattern file `patterns/<name>.yaml`."""
     path = PATTERNS_DIR / f"{name}.yaml"
     with open(path, encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+        data = yaml.load(f, Loader=_LOADER)
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise ValueError(f"{path}: a pattern file needs a list of `entries`")
     return data
