@@ -18,9 +18,12 @@ run: $(STAMP)
 	$(BIN)/cchc compare out
 
 # The HTML report's tests render the page in headless Chromium: Debian's
-# package, installed here when missing (CI runs as root on Debian).
+# package, installed here when missing (CI runs as root on Debian).  Tesseract
+# with its Vietnamese model (a few seconds) lets the OCR tests run the real
+# tool too; without it they run the stand-in only.
 test: $(STAMP)
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	-command -v tesseract >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-vie >/dev/null)
 	$(BIN)/python -m pytest -q
 
 # Rebuild the DOCX and PDF samples from the text sample (needs a TrueType

@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from pipeline.limits import DEFAULT as DEFAULT_LIMITS
+
 # Quiet, offline defaults for Prefect's local mode; a user's own settings win.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -41,15 +43,30 @@ def ingest(
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder for the parquet tables."),
     workers: int = typer.Option(0, "--workers", "-w", help="Parsing processes; 0 means one per CPU core."),
     force: bool = typer.Option(False, "--force", help="Re-read every file, even the unchanged ones."),
+    timeout: float = typer.Option(
+        DEFAULT_LIMITS.timeout, "--timeout", min=1, metavar="SECONDS",
+        help="Time one file may take; past it its worker is killed and the file gets a failed row."),
+    max_mb: float = typer.Option(
+        DEFAULT_LIMITS.max_mb, "--max-mb", min=0.001, help="Files larger than this many MB are not read."),
+    memory_mb: int = typer.Option(
+        DEFAULT_LIMITS.memory_mb, "--memory-mb", min=0,
+        help="Address space each parsing process may use, in MB; 0 for no limit."),
 ) -> None:
     """Read every report under PATHS and write the tables to OUT.
 
     Unchanged files (same bytes, same cchc version) are skipped.  Exit status:
     0 when every file was read, 1 when any file failed (they are listed),
-    2 when another run holds the output folder.
+    2 when another run holds the output folder.  Reports that were read only
+    in part (partial, needs_ocr) are listed with what to do.
     """
+    from dataclasses import replace
+
+    from rich.markup import escape
+
     from flows.ingest import run_ingest
     from pipeline.store import OutputLocked
+
+    limits = replace(DEFAULT_LIMITS, timeout=timeout, max_mb=max_mb, memory_mb=memory_mb)
 
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -66,9 +83,9 @@ def ingest(
 
         try:
             summary = run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,
-                                 progress=on_progress)
+                                 progress=on_progress, limits=limits)
         except OutputLocked as exc:
-            console.print(f"[red]{exc}[/red]")
+            console.print(f"[red]{escape(str(exc))}[/red]")
             raise typer.Exit(2)
 
     table = Table(title=f"cchc ingest → {out}")
@@ -81,9 +98,11 @@ def ingest(
     table.add_row("time", f"{summary.seconds:.1f} s")
     _out().print(table)
     for path, error in summary.failed:
-        console.print(f"[red]failed[/red] {path}: {error}")
+        console.print(f"[red]failed[/red] {escape(path)}: {escape(error)}")
+    for path, status, error in summary.incomplete:
+        console.print(f"[yellow]{status}[/yellow] {escape(path)}: {escape(error.splitlines()[0] if error else '')}")
     for problem in summary.problems:
-        console.print(f"[yellow]not read[/yellow] {problem}")
+        console.print(f"[yellow]not read[/yellow] {escape(problem)}")
     raise typer.Exit(summary.exit_code)
 
 

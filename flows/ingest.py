@@ -6,10 +6,8 @@ Only orchestration lives here; every step it calls is in `pipeline/`.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
@@ -22,8 +20,10 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.compare import compare_reports
 from pipeline.discover import discover
-from pipeline.process import FAILED, ReportResult, process_files
+from pipeline.limits import Limits
+from pipeline.process import FAILED, NEEDS_OCR, PARTIAL, ReportResult, process_files
 from pipeline.store import OutputStore
+from pipeline.workers import WorkerPool
 
 # Files per task: Prefect spends a few milliseconds on each task run, more
 # than parsing a short text report takes, so small files travel in batches.
@@ -40,6 +40,8 @@ class RunSummary:
     comparison_rows: int = 0
     seconds: float = 0.0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, error)
+    # Read, but not whole: (path, status, error) for partial and needs_ocr.
+    incomplete: list[tuple[str, str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -56,35 +58,31 @@ def _notify(event: str, done: int, total: int) -> None:
         listener(event, done, total)
 
 
-# Parsing is CPU-bound Python, so it runs in worker processes.  The pool is
-# plain `concurrent.futures` rather than Prefect's process task runner: its
-# workers import only the library, not Prefect, so they start fast and never
-# start an API server of their own.  Tasks run in threads and hand their batch
-# to the pool; on a Dask cluster (no local pool) a task parses in place.
-_pool: ProcessPoolExecutor | None = None
+# Parsing is CPU-bound Python on untrusted files, so it runs in worker
+# processes of `pipeline.workers.WorkerPool`, one file at a time each: a file
+# that overruns --timeout or kills its worker gets a failed row and the rest
+# go on.  The pool is the library's rather than Prefect's process task
+# runner: its workers import only the library, not Prefect, so they start
+# fast and never start an API server of their own.  Tasks run in threads and
+# hand their batch to the pool; on a Dask cluster (no local pool) a task
+# parses in place, without the time limit.
+_pool: WorkerPool | None = None
 
 
 @contextmanager
-def worker_pool(workers: int) -> Iterator[None]:
+def worker_pool(workers: int, limits: Limits | None = None) -> Iterator[None]:
     global _pool
-    if workers <= 1:
-        yield
-        return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.process"])
-    _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    try:
-        yield
-    finally:
-        _pool.shutdown(cancel_futures=True)
-        _pool = None
+    with WorkerPool(workers, limits) as pool, pool.stopped_by_ctrl_c():
+        _pool = pool
+        try:
+            yield
+        finally:
+            _pool = None
 
 
 @task(name="parse-batch", cache_policy=NO_CACHE)
 def parse_batch(batch: list[tuple[str, str | None]]) -> list[ReportResult]:
-    if _pool is not None:
-        return _pool.submit(process_files, batch).result()
-    return process_files(batch)
+    return process_files(batch, pool=_pool)
 
 
 def _crashed(batch: list[tuple[str, str | None]], exc: BaseException) -> list[ReportResult]:
@@ -137,6 +135,9 @@ def ingest(paths: list[str], out: str = "out", force: bool = False, batch_size: 
                 summary.by_status[result.status] = summary.by_status.get(result.status, 0) + 1
                 if result.status == FAILED:
                     summary.failed.append((result.report["source_path"], result.report.get("error") or ""))
+                elif result.status in (PARTIAL, NEEDS_OCR):
+                    summary.incomplete.append(
+                        (result.report["source_path"], result.status, result.report.get("error") or ""))
             store.save_manifest()
             done += len(results)
             _notify("parsed", done, len(todo))
@@ -164,14 +165,16 @@ def run_ingest(
     force: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressCallback | None = None,
+    limits: Limits | None = None,
 ) -> RunSummary:
-    """Run the flow with `workers` parsing processes (in-process when 1)."""
+    """Run the flow with `workers` parsing processes, each file within
+    `limits` (time per file, memory per worker, sizes: see pipeline.limits)."""
     workers = workers or os.cpu_count() or 1
     runner = ThreadPoolTaskRunner(max_workers=workers)
     if progress:
         _listeners.append(progress)
     try:
-        with worker_pool(workers):
+        with worker_pool(workers, limits):
             return ingest.with_options(task_runner=runner)(
                 paths=[str(p) for p in paths], out=str(out), force=force, batch_size=batch_size
             )

@@ -23,6 +23,7 @@ The checks, by name (the `check` column):
 
 from __future__ import annotations
 
+from bisect import bisect_left
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -168,14 +169,23 @@ def _listed_region(doc: Document, colon_end: int) -> tuple[int, int] | None:
     return (colon_end, end) if end else None
 
 
+_CLAUSE_BREAK = re.compile("[;\n]")
+
+
 def _clause_heads(text: str, region: tuple[int, int], refs: list[Reference]) -> list[Reference]:
     """The first cited document of each clause (";" or a new line) of a list."""
     inside = [r for r in refs if region[0] <= r.char_start < region[1]]
+    # Sorted clause breaks and mention starts: each mention costs a bisection,
+    # not a scan of the list, so a huge one-line "list" stays fast.
+    starts = sorted(r.char_start for r in inside)
+    cuts = [m.start() for m in _CLAUSE_BREAK.finditer(text, region[0], region[1])]
     heads = []
     for r in inside:
-        before = text[region[0] : r.char_start]
-        clause_start = region[0] + max(before.rfind(";"), before.rfind("\n")) + 1
-        if not any(clause_start <= o.char_start < r.char_start for o in inside):
+        j = bisect_left(cuts, r.char_start)
+        clause_start = cuts[j - 1] + 1 if j else region[0]
+        # Another mention between the clause's start and this one?
+        k = bisect_left(starts, clause_start)
+        if not (k < len(starts) and starts[k] < r.char_start):
             heads.append(r)
     return heads
 

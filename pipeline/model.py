@@ -45,6 +45,8 @@ class Block:
     level: int | None = None
     start: int = 0
     end: int = 0
+    # "ocr" for text that OCR read off a scanned page; None for the file's own text.
+    source: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in BLOCK_KINDS:
@@ -61,6 +63,11 @@ class Document:
     n_pages: int = 1
     encoding: str | None = None  # for text files: the encoding that was detected
     warnings: list[str] = field(default_factory=list)
+    # Scanned pages (no usable text layer) left unread for want of OCR: the
+    # report is `needs_ocr`.  What else of the file could not be read (pages
+    # lost, text cut at a limit): the report is `partial`.
+    scanned_pages: list[int] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
     # Filled by normalisation.
     text: str = ""
 

@@ -5,23 +5,37 @@ checks → tables.  A file that cannot be
 read still gives a `reports` row that says why (status failed), and a step
 that fails after reading keeps what came before it (status partial): no file
 is ever dropped, and no error stops a batch.
+
+Statuses, each with an `error` that says what to do (docs/failure-modes.md):
+- ok: read whole;
+- partial: read, but not all of it (a truncated PDF, pages that failed, text
+  cut at `Limits.max_chars`) or a step after reading failed;
+- needs_ocr: some pages are scans and Tesseract is not installed; the rest
+  was read;
+- failed: nothing could be read (not a report format, over a limit,
+  unreadable, encrypted, or its worker timed out or died).
+
+`process_files` runs a batch in a `pipeline.workers.WorkerPool` when given
+one, so that a file that hangs or crashes its reader costs only its own row.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, limits as _limits, tools
 from pipeline.checks import check_report
 from pipeline.extract import extract
-from pipeline.model import ReportMeta, Section
+from pipeline.model import Document, ReportMeta, Section
 from pipeline.normalize import normalize_document
 from pipeline.read import UnsupportedFormat, read_document
 from pipeline.read.detect import detect_format
 from pipeline.structure import build_sections, parse_header
+from pipeline.workers import WorkerDied, WorkerPool, WorkerTimeout
 
 OK, PARTIAL, FAILED, NEEDS_OCR = "ok", "partial", "failed", "needs_ocr"
 
@@ -34,6 +48,9 @@ class ReportResult:
     report: dict
     rows: dict[str, list[dict]] = field(default_factory=dict)
     text: str = ""
+    # A tool (tools.TESSERACT, tools.SOFFICE) whose installation would let a
+    # re-run read more of the file: the manifest does not skip it then.
+    waits_for: str | None = None
 
     @property
     def report_id(self) -> str:
@@ -57,26 +74,70 @@ def report_id_of(sha256: str) -> str:
 
 
 def _error_text(step: str, exc: BaseException) -> str:
+    if isinstance(exc, MemoryError):
+        limit = _limits.current().memory_mb
+        return (f"{step}: out of memory: the file needed more than the {limit} MB a worker may use; "
+                "raise --memory-mb if the file is genuine")
+    if isinstance(exc, ValueError) and str(exc):
+        return f"{step}: {exc}"  # a reader's own words about the file
     return f"{step}: {type(exc).__name__}: {exc}"
 
 
-def process_file(path: str | Path, sha256: str | None = None) -> ReportResult:
-    """Run one file through the pipeline; never raises for a bad file."""
+def _mb(n_bytes: int) -> str:
+    return f"{n_bytes / 2**20:,.1f} MB"
+
+
+def _pages(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:10]))
+    return shown + (", …" if len(numbers) > 10 else "")
+
+
+def _cut(doc: Document, max_chars: int) -> None:
+    """Keep the first `max_chars` characters of a document's blocks."""
+    total = sum(len(b.text) for b in doc.blocks)
+    if total <= max_chars:
+        return
+    kept, room = [], max_chars
+    for block in doc.blocks:
+        if room <= 0:
+            break
+        if len(block.text) > room:
+            block.text, block.cells = block.text[:room], None
+        kept.append(block)
+        room -= len(block.text)
+    doc.blocks = kept
+    doc.lost.append(f"the text was cut at {max_chars:,} characters of {total:,}: "
+                    f"more than a report holds (Limits.max_chars)")
+
+
+def process_file(path: str | Path, sha256: str | None = None, limits: _limits.Limits | None = None) -> ReportResult:
+    """Run one file through the pipeline; never raises for a bad file.
+    `limits`, when given, are put in force for this process."""
+    if limits is not None:
+        _limits.activate(limits)
+    bounds = _limits.current()
     path = Path(path)
     report = {"source_path": str(path), "pipeline_version": __version__}
     try:
         sha256 = sha256 or file_sha256(path)
+        size = os.stat(path).st_size
     except OSError as exc:
         report.update(report_id=None, status=FAILED, error=_error_text("open", exc))
         return ReportResult(report)
     report.update(report_id=report_id_of(sha256), source_sha256=sha256)
+    if size > bounds.max_mb * 2**20:
+        report.update(status=FAILED, error=f"the file is {_mb(size)}, more than the {bounds.max_mb:g} MB "
+                      "a report may be (--max-mb): not read")
+        return ReportResult(report)
 
     try:
         report["format"] = detect_format(path)
-        doc = normalize_document(read_document(path))
+        doc = read_document(path)
+        _cut(doc, bounds.max_chars)
+        doc = normalize_document(doc)
     except UnsupportedFormat as exc:
         report.update(format=exc.format, status=FAILED, error=str(exc))
-        return ReportResult(report)
+        return ReportResult(report, waits_for=exc.waits_for)
     except Exception as exc:  # a reader bug or a broken file: say which
         report.update(status=FAILED, error=_error_text("read", exc))
         return ReportResult(report)
@@ -89,11 +150,22 @@ def process_file(path: str | Path, sha256: str | None = None) -> ReportResult:
         status=OK,
     )
     result = ReportResult(report, text=doc.text)
+    if doc.scanned_pages:
+        n = len(doc.scanned_pages)
+        which = f"{'page' if n == 1 else 'pages'} {_pages(doc.scanned_pages)}"
+        report.update(status=NEEDS_OCR, error=(
+            f"{n} of {doc.n_pages} pages are scanned images with no usable text ({which}), "
+            f"and OCR is not available: install Tesseract with its Vietnamese model "
+            f"(`{tools.INSTALL[tools.TESSERACT]}`) and run `cchc ingest` again to read them"
+            + ("; the other pages were read" if n < doc.n_pages else "")))
+        result.waits_for = tools.TESSERACT
+    if doc.lost:
+        _step_failed(report, "; ".join(doc.lost))
     try:
         meta = parse_header(doc)
         sections = build_sections(doc)
     except Exception as exc:
-        report.update(status=PARTIAL, error=_error_text("structure", exc) + "\n" + traceback.format_exc(limit=3))
+        _step_failed(report, _error_text("structure", exc) + "\n" + traceback.format_exc(limit=3))
         return result
     report.update(_report_columns(meta), n_sections=len(sections))
     result.rows["sections"] = [_section_row(s) for s in sections]
@@ -106,7 +178,7 @@ def process_file(path: str | Path, sha256: str | None = None) -> ReportResult:
         findings = check_report(doc, meta, facts.references, facts.dates, facts.counts)
         result.rows["findings"] = [asdict(f) for f in findings]
     except Exception as exc:
-        report.update(status=PARTIAL, error=_error_text("extract", exc) + "\n" + traceback.format_exc(limit=3))
+        _step_failed(report, _error_text("extract", exc) + "\n" + traceback.format_exc(limit=3))
     report["report_year"] = year
     for rows in result.rows.values():
         for row in rows:
@@ -115,9 +187,46 @@ def process_file(path: str | Path, sha256: str | None = None) -> ReportResult:
     return result
 
 
-def process_files(batch: list[tuple[str, str | None]]) -> list[ReportResult]:
-    """Process a batch of (path, known SHA-256 or None)."""
-    return [process_file(path, sha) for path, sha in batch]
+def _step_failed(report: dict, error: str) -> None:
+    """A step after reading failed: the report is partial (or stays needs_ocr)."""
+    if report["status"] == OK:
+        report["status"] = PARTIAL
+    report["error"] = f"{report['error']}\n{error}" if report.get("error") else error
+
+
+def failed_result(path: str, sha256: str | None, error: str) -> ReportResult:
+    """The row of a file that got no result of its own (its worker timed out or died)."""
+    if sha256 is None:
+        try:
+            sha256 = file_sha256(path)
+        except OSError:
+            pass
+    report = {"source_path": str(path), "pipeline_version": __version__, "status": FAILED, "error": error,
+              "report_id": report_id_of(sha256) if sha256 else None, "source_sha256": sha256}
+    try:
+        report["format"] = detect_format(Path(path))
+    except OSError:
+        pass
+    return ReportResult(report)
+
+
+def process_files(batch: list[tuple[str, str | None]], pool: WorkerPool | None = None) -> list[ReportResult]:
+    """Process a batch of (path, known SHA-256 or None), each file in a
+    worker of `pool` when given (in this process otherwise).  A file whose
+    worker overruns the pool's timeout or dies gets a failed row."""
+    if pool is None:
+        return [process_file(path, sha) for path, sha in batch]
+    results = []
+    for path, sha in batch:
+        try:
+            results.append(pool.call(process_file, path, sha))
+        except WorkerTimeout as exc:
+            results.append(failed_result(path, sha, f"{exc}: the file was given up on and its worker stopped; "
+                                                    "if it is only large or slow, raise --timeout"))
+        except WorkerDied as exc:
+            results.append(failed_result(path, sha, f"{exc} while reading this file: its reader crashed, "
+                                                    "or ran out of memory (see --memory-mb)"))
+    return results
 
 
 def _report_columns(meta: ReportMeta) -> dict:

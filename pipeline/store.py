@@ -13,8 +13,14 @@ One file per report and table means a report's rows are replaced by replacing
 its files: a re-run with the same inputs rewrites nothing, and a changed file
 replaces that report's rows only.  Every file is written to a temporary name
 beside its target and renamed into place, so a run killed half-way leaves the
-previous output readable.  A lock file keeps two runs from writing to the same
-folder at once.
+previous output readable, and the manifest is saved after each batch, so
+the next run skips what was written and reads the rest.  A lock file keeps
+two runs from writing to the same folder at once: the second refuses
+(`OutputLocked`) with a message that says so.
+
+Paths are kept as the file system gives them: a name that is not valid UTF-8
+(a folder copied from an old Windows machine) is escaped with backslashes in
+the tables and kept exactly in the manifest.
 """
 
 from __future__ import annotations
@@ -31,8 +37,8 @@ from typing import Iterator
 
 import pyarrow.parquet as pq
 
-from pipeline import __version__
-from pipeline.process import ReportResult, file_sha256
+from pipeline import __version__, tools
+from pipeline.process import FAILED, ReportResult, file_sha256
 from pipeline.tables import PARTITION, TABLES, to_arrow
 
 MANIFEST = "_manifest.json"
@@ -57,6 +63,9 @@ class ManifestEntry:
     report_year: int | None
     tables: list[str]  # the tables this report has files in
     pipeline_version: str
+    # A tool whose installation makes a re-read worthwhile (tesseract for a
+    # needs_ocr report, soffice for a .doc): the file is read again once it is there.
+    waits_for: str | None = None
 
 
 def _atomic_write_bytes(target: Path, write) -> None:
@@ -69,6 +78,23 @@ def _atomic_write_bytes(target: Path, write) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _printable(value):
+    """A string that encodes as UTF-8: bytes a file name could not decode
+    (kept as surrogates by Python) become backslash escapes."""
+    if not isinstance(value, str):
+        return value
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        raw = value.encode("utf-8", "surrogateescape") if _only_escapes(value) else value.encode("utf-8", "replace")
+        return raw.decode("utf-8", "backslashreplace")
+
+
+def _only_escapes(value: str) -> bool:
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in value)
 
 
 def _path_key(source_path: str) -> str:
@@ -86,13 +112,16 @@ class OutputStore:
         path = self.root / MANIFEST
         if not path.exists():
             return {}
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8", errors="surrogateescape"))
         return {p: ManifestEntry(**e) for p, e in data.get("files", {}).items()}
 
     def save_manifest(self) -> None:
         data = {"pipeline_version": __version__, "files": {p: asdict(e) for p, e in sorted(self.manifest.items())}}
         text = json.dumps(data, ensure_ascii=False, indent=1)
-        _atomic_write_bytes(self.root / MANIFEST, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        _atomic_write_bytes(
+            self.root / MANIFEST,
+            lambda tmp: Path(tmp).write_text(text, encoding="utf-8", errors="surrogateescape"),
+        )
 
     def is_unchanged(self, path: str | Path) -> tuple[bool, str | None]:
         """Whether a file is as the manifest last saw it, by the same pipeline
@@ -100,6 +129,8 @@ class OutputStore:
         entry = self.manifest.get(str(path))
         if entry is None or entry.pipeline_version != __version__:
             return False, None
+        if entry.waits_for and tools.available(entry.waits_for):
+            return False, None  # the tool it needed is here now: read it again
         st = os.stat(path)
         if st.st_size == entry.size and st.st_mtime_ns == entry.mtime_ns:
             return True, entry.sha256
@@ -164,7 +195,22 @@ class OutputStore:
         return len(comparison) + len(findings)
 
     def write(self, result: ReportResult) -> int:
-        """Replace the rows of one input file; return the rows written."""
+        """Replace the rows of one input file; return the rows written.  If its
+        rows cannot be written (text that does not encode, a reader that gave
+        a value of the wrong type), the file still gets its `reports` row,
+        failed, with the reason."""
+        written: list[Path] = []
+        try:
+            return self._write(result, written)
+        except Exception as exc:
+            for path in written:  # no half of a report's rows stays behind
+                path.unlink(missing_ok=True)
+            report = {k: result.report.get(k) for k in ("source_path", "report_id", "source_sha256", "format",
+                                                          "pipeline_version")}
+            report.update(status=FAILED, error=f"write: {type(exc).__name__}: {exc}")
+            return self._write(ReportResult(report), [])
+
+    def _write(self, result: ReportResult, written_files: list[Path]) -> int:
         source_path = result.report["source_path"]
         old = self.manifest.get(source_path)
         year = result.report.get(PARTITION.name)
@@ -178,14 +224,21 @@ class OutputStore:
             rows = [result.report] if table == "reports" else result.rows.get(table, [])  # comparison: none
             if not rows:
                 continue
-            arrow = to_arrow(table, rows)
+            try:
+                arrow = to_arrow(table, rows)
+            except UnicodeEncodeError:  # a path (or text) with undecodable bytes
+                arrow = to_arrow(table, [{k: _printable(v) for k, v in row.items()} for row in rows])
             target = self._fragment(table, year, report_id, source_path)
+            written_files.append(target)
             _atomic_write_bytes(target, lambda tmp, a=arrow: pq.write_table(a, tmp))
             written += len(rows)
             tables.append(table)
         if result.text:
             text_path = self.root / "text" / f"{report_id}.txt"
-            _atomic_write_bytes(text_path, lambda tmp: Path(tmp).write_text(result.text, encoding="utf-8"))
+            written_files.append(text_path)
+            _atomic_write_bytes(
+                text_path, lambda tmp: Path(tmp).write_text(result.text, encoding="utf-8", errors="replace")
+            )
         try:
             st = os.stat(source_path)
             size, mtime = st.st_size, st.st_mtime_ns
@@ -200,5 +253,6 @@ class OutputStore:
             report_year=year,
             tables=tables,
             pipeline_version=__version__,
+            waits_for=result.waits_for,
         )
         return written

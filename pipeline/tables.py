@@ -54,7 +54,8 @@ TABLES: dict[str, list[Column]] = {
                label="Định dạng"),
         Column("encoding", pa.string(), "Text files: the encoding that was detected (utf-8, utf-8-sig, utf-16, cp1258, or tcvn3 / vni for legacy 8-bit files)",
                label="Bảng mã"),
-        Column("status", pa.string(), "ok, partial (read, but a later step failed), failed, or needs_ocr",
+        Column("status", pa.string(), "ok; partial (read, but not whole, or a later step failed); failed (nothing "
+               "read); needs_ocr (scanned pages wait for Tesseract): see docs/failure-modes.md",
                label="Trạng thái"),
         Column("error", pa.string(), "What went wrong and what to do, for any status but ok", label="Lỗi"),
         Column("warnings", pa.string(), "Reader warnings, one per line", label="Cảnh báo khi đọc"),
@@ -174,7 +175,8 @@ TABLES: dict[str, list[Column]] = {
         Column("period_end", pa.date32(), "Last day of that period", label="Kỳ số liệu đến ngày"),
         Column("period_source", pa.string(), "sentence (the sentence states its own period) or report (the report's period)",
                label="Nguồn kỳ số liệu"),
-        Column("source", pa.string(), "text or table", label="Nguồn (lời văn hay bảng)"),
+        Column("source", pa.string(), "text, table, or ocr (read by OCR off a scanned page)",
+               label="Nguồn (lời văn, bảng hay OCR)"),
         *_PROVENANCE,
     ],
     "findings": [

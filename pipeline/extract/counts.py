@@ -359,7 +359,7 @@ def _text_segments(doc: Document) -> list[_Segment]:
     for i, block in enumerate(blocks):
         if i in used:
             continue
-        seg = _Segment(block.text, [0], [block.start], [block.page], TEXT)
+        seg = _Segment(block.text, [0], [block.start], [block.page], block.source or TEXT)  # "ocr" from a scan
         if block.kind == HEADING and (m := HEADING_NUMBER.match(block.text)):
             seg.skip.append((0, m.end()))
         last = block

@@ -5,24 +5,30 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.model import Document
-from pipeline.read.detect import DOC, DOCX, PDF, TXT, detect_format
+from pipeline.read.detect import DOC, DOCX, PDF, RTF, TXT, detect_format
 
 
 class UnsupportedFormat(Exception):
-    """The file is of a kind cchc cannot read (yet); the message says what to do."""
+    """The file is of a kind cchc cannot read (yet); the message says what to do.
+    `waits_for` names a tool whose installation would make it readable."""
 
-    def __init__(self, fmt: str, message: str):
+    def __init__(self, fmt: str, message: str, waits_for: str | None = None):
         super().__init__(message)
         self.format = fmt
+        self.waits_for = waits_for
 
 
 _ADVICE = {
-    DOC: "Word 97-2003 (.doc) file: convert it to .docx, e.g. `libreoffice --headless --convert-to docx FILE`",
-    "rtf": "RTF file: save it as .docx or .txt",
-    "html": "HTML page, not a report document: save the report itself as PDF, DOCX or TXT",
-    "zip": "zip archive that is not a Word document",
-    "empty": "the file is empty",
-    "binary": "unrecognised binary content: not PDF, DOCX or text",
+    DOC: "Word 97-2003 (.doc) file: install LibreOffice (`apt-get install libreoffice-writer`) and run again, "
+    "and cchc converts it; or convert it yourself: `soffice --headless --convert-to docx FILE`",
+    RTF: "RTF file: install LibreOffice (`apt-get install libreoffice-writer`) and run again, "
+    "and cchc converts it; or save it as .docx or .txt",
+    "html": "HTML page, not a report document (often a download that returned an error or login page): "
+    "save the report itself as PDF, DOCX or TXT",
+    "zip": "zip archive that is not a Word document: unpack it and give cchc the files inside",
+    "empty": "the file is empty (0 bytes): an interrupted copy or download? copy it again",
+    "binary": "unrecognised binary content: not PDF, DOCX or text (a damaged file, or another kind of file "
+    "named like a report)",
 }
 
 
@@ -42,4 +48,13 @@ def read_document(path: str | Path) -> Document:
         from pipeline.read.pdf import read_pdf
 
         return read_pdf(path)
+    if fmt in (DOC, RTF):
+        from pipeline import tools
+
+        soffice = tools.soffice()
+        if soffice is not None:
+            from pipeline.read.convert import read_with_libreoffice
+
+            return read_with_libreoffice(path, fmt, soffice)
+        raise UnsupportedFormat(fmt, _ADVICE[fmt], waits_for=tools.SOFFICE)
     raise UnsupportedFormat(fmt, _ADVICE.get(fmt, f"unsupported format {fmt}"))

@@ -106,6 +106,7 @@ def join_broken_paragraphs(blocks: list[Block], separator: str = " ") -> list[Bl
                 text=block.text.rstrip() + separator + blocks[j].text.lstrip(),
                 page=block.page,
                 level=block.level,
+                source=block.source,
             )
             i = j + 1
         out.append(block)

@@ -63,6 +63,9 @@ from pipeline.read.layout import (
     ends_sentence,
     join_broken_paragraphs,
 )
+from pipeline import limits, tools
+from pipeline.read.ocr import ocr_page, scan_reason
+from pipeline.read.repair import with_trailer
 from pipeline.read.legacy import (
     TCVN3,
     conversion_note,
@@ -129,6 +132,11 @@ class Page:
     tables: list[Table] = field(default_factory=list)
     # Short horizontal strokes: the separator above footnotes looks like one.
     rules: list[tuple[float, float, float]] = field(default_factory=list)  # (x0, x1, y)
+    # A scanned page (pipeline.read.ocr): why its text layer is unusable, and
+    # the blocks OCR read off it (None: not OCR'd).
+    scan: str | None = None
+    ocr: list[Block] | None = None
+    ocr_error: str | None = None
 
 
 # --- characters -----------------------------------------------------------------
@@ -529,9 +537,11 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, plumber, warnings: list[str]
                 for used in sorted(chars.legacy_to_unicode()):
                     if conversion_note(*used) not in warnings:
                         warnings.append(conversion_note(*used))
+            scan = scan_reason("".join(chars.text), graphics.images > 0)
+            if scan is not None:
+                return _scanned_page(page, result, scan, warnings)
             if not len(chars):
-                note = " (it holds an image: a scan?)" if graphics.images else ""
-                warnings.append(f"page {index + 1} has no text layer{note}")
+                warnings.append(f"page {index + 1} has no text layer")
                 return result
             members = np.arange(len(chars))
             tables = []
@@ -821,6 +831,22 @@ def _glue(blocks: list[Block], glued: set[int]) -> list[Block]:
     return out
 
 
+def _scanned_page(page: pdfium.PdfPage, result: Page, scan: str, warnings: list[str]) -> Page:
+    """The OCR hook: a page whose text layer is unusable is read by
+    Tesseract when it is installed, else left for `needs_ocr`."""
+    result.scan = scan
+    if tools.tesseract() is None:
+        warnings.append(f"page {result.number} has {scan}: a scan? it needs OCR")
+        return result
+    try:
+        result.ocr = ocr_page(page, result.number)
+        warnings.append(f"page {result.number} has {scan}: read by OCR (tesseract, vie)")
+    except tools.ToolError as e:
+        result.ocr_error = str(e)
+        warnings.append(f"page {result.number} has {scan}, and OCR failed: {e}")
+    return result
+
+
 def _assemble(pages: list[Page]) -> list[Block]:
     furniture = _furniture(pages)
     m = _metrics(pages, set(furniture))
@@ -829,6 +855,10 @@ def _assemble(pages: list[Page]) -> list[Block]:
     glued: set[int] = set()
     prev_last = None
     for page in pages:
+        if page.ocr is not None:  # a scanned page: OCR's blocks, no layout
+            blocks.extend(page.ocr)
+            prev_last = None
+            continue
         items, headers, notes, footers = _page_blocks(page, furniture, m, notes_so_far)
         blocks.extend(headers)
         for k, item in enumerate(items):
@@ -848,14 +878,21 @@ def _assemble(pages: list[Page]) -> list[Block]:
     return join_broken_paragraphs(_glue(blocks, glued))
 
 
-def _open(path: Path, truncated: bool) -> pdfium.PdfDocument:
+def _open(path: Path, truncated: bool) -> tuple[pdfium.PdfDocument, bool]:
     """Open with pdfium; a PDF encrypted with an empty user password opens
-    as it would in a viewer, one that needs a real password does not."""
+    as it would in a viewer, one that needs a real password does not.
+    Also says whether a truncated file had to be repaired to open."""
     for password in (None, ""):
         try:
-            return pdfium.PdfDocument(path, password=password)
+            return pdfium.PdfDocument(path, password=password), False
         except pdfium.PdfiumError as e:
             if getattr(e, "err_code", None) != pdfium_c.FPDF_ERR_PASSWORD:
+                repaired = with_trailer(path) if truncated else None
+                if repaired is not None:  # a half-downloaded file: read what survived
+                    try:
+                        return pdfium.PdfDocument(repaired, password=password), True
+                    except pdfium.PdfiumError:
+                        pass
                 hint = " (it looks truncated: no %%EOF at its end)" if truncated else ""
                 raise ValueError(f"unreadable PDF{hint}: {e}") from e
     raise ValueError("encrypted PDF: needs a password")
@@ -877,22 +914,54 @@ def read_pdf(path: Path) -> Document:
     if truncated:
         warnings.append("the file does not end with %%EOF: it may be truncated, pages may be missing")
     with _PDFIUM_LOCK:
-        pages, n_pages = _read_pages(path, truncated, warnings)
+        pages, n_pages, repaired = _read_pages(path, truncated, warnings)
     return Document(
         source_path=str(path),
         format="pdf",
         blocks=_assemble(pages),
         n_pages=n_pages,
         warnings=warnings,
+        scanned_pages=[p.number for p in pages if p.scan and p.ocr is None and p.ocr_error is None],
+        lost=_lost(pages, n_pages, repaired),
     )
+
+
+def _lost(pages: list[Page], n_pages: int, repaired: bool) -> list[str]:
+    """What of the file was not read, for the report's status (`partial`)."""
+    lost = []
+    if repaired:
+        empty = [p.number for p in pages if not p.lines and not p.tables and not p.scan]
+        said = f"; pages {_page_list(empty)} came out empty" if empty else ""
+        lost.append(f"the file does not end with %%EOF: it is truncated, pages may be missing{said}")
+    read = {p.number for p in pages}
+    max_pages = limits.current().max_pages
+    failed = [n for n in range(1, min(n_pages, max_pages) + 1) if n not in read]
+    if failed:
+        lost.append(f"{len(failed)} of {n_pages} pages could not be read: {_page_list(failed)}")
+    if n_pages > max_pages:
+        lost.append(f"the PDF has {n_pages} pages: pages {max_pages + 1}-{n_pages} were not read "
+                    f"(Limits.max_pages = {max_pages})")
+    lost.extend(f"page {p.number}: OCR failed: {p.ocr_error}" for p in pages if p.ocr_error)
+    return lost
+
+
+def _page_list(numbers: list[int]) -> str:
+    """1, 2, 3, 7 -> "1-3, 7"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 # pdfium is not thread-safe, and a flow may run readers in threads.
 _PDFIUM_LOCK = threading.Lock()
 
 
-def _read_pages(path: Path, truncated: bool, warnings: list[str]) -> tuple[list[Page], int]:
-    pdf = _open(path, truncated)
+def _read_pages(path: Path, truncated: bool, warnings: list[str]) -> tuple[list[Page], int, bool]:
+    pdf, repaired = _open(path, truncated)
     plumber_pdf = None
 
     def plumber():
@@ -908,7 +977,7 @@ def _read_pages(path: Path, truncated: bool, warnings: list[str]) -> tuple[list[
     pages: list[Page] = []
     try:
         n_pages = len(pdf)
-        for i in range(n_pages):
+        for i in range(min(n_pages, limits.current().max_pages)):
             try:
                 pages.append(_read_page(pdf, i, plumber, warnings))
             except Exception as e:  # one bad page must not lose the others
@@ -917,4 +986,4 @@ def _read_pages(path: Path, truncated: bool, warnings: list[str]) -> tuple[list[
         if plumber_pdf is not None:
             plumber_pdf.close()
         pdf.close()
-    return pages, n_pages
+    return pages, n_pages, repaired
