@@ -51,6 +51,9 @@ def ingest(
     memory_mb: int = typer.Option(
         DEFAULT_LIMITS.memory_mb, "--memory-mb", min=0,
         help="Address space each parsing process may use, in MB; 0 for no limit."),
+    dask: str = typer.Option(
+        None, "--dask", metavar="ADDRESS",
+        help="Parse on an existing Dask cluster, e.g. tcp://scheduler:8786 (inputs on shared storage)."),
 ) -> None:
     """Read every report under PATHS and write the tables to OUT.
 
@@ -83,7 +86,7 @@ def ingest(
 
         try:
             summary = run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,
-                                 progress=on_progress, limits=limits)
+                                 progress=on_progress, limits=limits, dask_address=dask)
         except OutputLocked as exc:
             console.print(f"[red]{escape(str(exc))}[/red]")
             raise typer.Exit(2)
@@ -247,3 +250,23 @@ def report(
 
     path = write_html(out, html)
     console.print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB)")
+
+
+@app.command()
+def serve(
+    inbox: Path = typer.Option(..., "--inbox", exists=True, file_okay=False, help="Folder where new reports arrive."),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder for the parquet tables."),
+    every: int = typer.Option(300, "--every", min=10, metavar="SECONDS", help="How often to look for new files."),
+    workers: int = typer.Option(0, "--workers", "-w", help="Parsing processes; 0 means one per CPU core."),
+) -> None:
+    """Register the ingest flow as a Prefect deployment that reads new files
+    in INBOX on an interval schedule, and serve it until stopped (Ctrl-C).
+
+    Runs and their summaries show in the Prefect UI of the server that
+    PREFECT_API_URL names (start one with `prefect server start`)."""
+    from prefect import serve as prefect_serve
+
+    from flows.ingest import inbox_deployment
+
+    console.print(f"serving deployment cchc-inbox/cchc-inbox: {inbox} → {out} every {every} s")
+    prefect_serve(inbox_deployment(str(inbox), str(out), every, workers))

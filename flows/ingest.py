@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import time
-from contextlib import contextmanager
+from datetime import timedelta
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -166,18 +167,47 @@ def run_ingest(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressCallback | None = None,
     limits: Limits | None = None,
+    dask_address: str | None = None,
 ) -> RunSummary:
     """Run the flow with `workers` parsing processes, each file within
-    `limits` (time per file, memory per worker, sizes: see pipeline.limits)."""
+    `limits` (time per file, memory per worker, sizes: see pipeline.limits).
+
+    With `dask_address` (e.g. "tcp://scheduler:8786") the batches are parsed
+    on that existing Dask cluster instead, through prefect-dask; the workers
+    must see the input paths (shared storage), and the tables are written by
+    this process, so the output is the same as a local run's."""
     workers = workers or os.cpu_count() or 1
-    runner = ThreadPoolTaskRunner(max_workers=workers)
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        runner, pool = DaskTaskRunner(address=dask_address), nullcontext()
+    else:
+        runner, pool = ThreadPoolTaskRunner(max_workers=workers), worker_pool(workers, limits)
     if progress:
         _listeners.append(progress)
     try:
-        with worker_pool(workers, limits):
+        with pool:
             return ingest.with_options(task_runner=runner)(
                 paths=[str(p) for p in paths], out=str(out), force=force, batch_size=batch_size
             )
     finally:
         if progress:
             _listeners.remove(progress)
+
+
+@flow(name="cchc-inbox")
+def ingest_inbox(inbox: str, out: str = "out", workers: int = 0) -> RunSummary:
+    """Read what is new in an inbox folder: the ingest flow, as a subflow,
+    with its worker pool; unchanged files are skipped as always."""
+    return run_ingest([inbox], out=out, workers=workers or None)
+
+
+def inbox_deployment(inbox: str, out: str, every_seconds: int = 300, workers: int = 0):
+    """A Prefect deployment that runs `ingest_inbox` on an interval schedule;
+    `prefect.serve(inbox_deployment(...))` serves it until stopped."""
+    return ingest_inbox.to_deployment(
+        name="cchc-inbox",
+        interval=timedelta(seconds=every_seconds),
+        parameters={"inbox": str(inbox), "out": str(out), "workers": workers},
+        description=f"Read new reports in {inbox} into {out} every {every_seconds} s",
+    )

@@ -8,23 +8,28 @@ counts, and a cross_report_mismatch finding says that they disagree.  Periods
 of different lengths (a 20-month review against an annual report) are marked
 not comparable, and a monthly rate is given for counts so they can still be
 set side by side.
+
+All of it is SQL over the output tables (DuckDB window functions), so the
+cost stays small next to parsing however many reports there are; Python only
+walks the rows that become findings.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
-import pandas as pd
 
 from pipeline.checks import WARNING, finding_at
 from pipeline.query import connect
-from pipeline.tables import PARTITION
+from pipeline.tables import PARTITION, TABLES
 
 # The first statement of each metric, per report and period, with its issuer.
-_STATEMENTS = """
-WITH stated AS (
+_STATED = """
+CREATE TEMP VIEW stated AS
+WITH numbered AS (
     SELECT r.issuer, r.issuer_code, r.report_id, r.report_date, r.source_path,
            m.metric, m.period_start, m.period_end, m.value, m.is_percent, m.idx,
            m.char_start, m.char_end, m.sentence, m.section_path, m.page,
@@ -33,105 +38,95 @@ WITH stated AS (
     WHERE m.metric IS NOT NULL AND m.period_start IS NOT NULL AND m.period_end IS NOT NULL
       AND r.issuer IS NOT NULL
 )
-SELECT * EXCLUDE (nth) FROM stated WHERE nth = 1
+SELECT * EXCLUDE (nth) FROM numbered WHERE nth = 1
+"""
+
+_COMPARISON = f"""
+WITH latest AS (
+    SELECT *, (year(period_end) - year(period_start)) * 12 + month(period_end) - month(period_start) + 1 AS months,
+           row_number() OVER (PARTITION BY issuer, issuer_code, metric, period_start, period_end
+                              ORDER BY report_date DESC NULLS LAST, source_path DESC) AS k
+    FROM stated
+)
+SELECT issuer, issuer_code, metric, period_start, period_end, months, value, is_percent, report_id,
+       lag(value) OVER w AS previous_value,
+       value - lag(value) OVER w AS change,
+       CASE WHEN lag(months) OVER w IS NULL THEN NULL ELSE months = lag(months) OVER w END AS comparable,
+       CASE WHEN is_percent THEN NULL ELSE round(value / months, 4) END AS monthly_rate,
+       year(period_end) AS {PARTITION.name}
+FROM latest WHERE k = 1
+WINDOW w AS (PARTITION BY issuer, issuer_code, metric ORDER BY period_end, period_start)
+ORDER BY issuer, metric, period_end, period_start
+"""
+
+# A later report of the same issuer stating another value for the same
+# metric and period than the first report did.
+_METRIC_MISMATCHES = """
+WITH ordered AS (
+    SELECT *, first_value(value) OVER g AS first_value, first_value(report_id) OVER g AS first_report,
+           row_number() OVER g AS pos
+    FROM stated
+    WINDOW g AS (PARTITION BY issuer, issuer_code, metric, period_start, period_end
+                 ORDER BY report_date NULLS FIRST, source_path)
+)
+SELECT * FROM ordered WHERE pos > 1 AND value <> first_value
+ORDER BY report_id, char_start
+"""
+
+# Each report's first dated citation of a number, against the first report
+# of the same issuer that cited it.  Within one issuer's reports only:
+# "01/KH-UBND" of two districts are two documents.
+_CITATION_MISMATCHES = """
+WITH dated AS (
+    SELECT r.issuer, x.report_id, x.number, x.issued_date, x.issued_date_text, x.section_path, x.page,
+           x.char_start, x.char_end, x.sentence, r.report_date, r.source_path,
+           row_number() OVER (PARTITION BY r.issuer, x.number, x.report_id ORDER BY x.char_start) AS nth
+    FROM "references" x JOIN reports r USING (report_id)
+    WHERE x.issued_date IS NOT NULL AND r.issuer IS NOT NULL
+), ordered AS (
+    SELECT *, first_value(issued_date) OVER g AS first_date, first_value(report_id) OVER g AS first_report,
+           row_number() OVER g AS pos
+    FROM dated WHERE nth = 1
+    WINDOW g AS (PARTITION BY issuer, number ORDER BY report_date NULLS FIRST, source_path, char_start)
+)
+SELECT * FROM ordered WHERE pos > 1 AND issued_date <> first_date
+ORDER BY report_id, char_start
 """
 
 
-def _months(start, end) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month + 1
+def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def statements(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(_STATEMENTS).df()
+def _across(row: dict, check: str, message: str, stated=None, computed=None, evidence=None) -> dict:
+    """A finding row about the report of `row`, pointing at the first report."""
+    finding = finding_at(SimpleNamespace(**row), check, WARNING, message, stated, computed, evidence)
+    finding.related_report_id = row["first_report"]
+    return {"report_id": row["report_id"], **asdict(finding)}
 
 
-def comparison_rows(stated: pd.DataFrame) -> list[dict]:
-    """The comparison table from the first statement of each metric per report."""
-    rows: list[dict] = []
-    if stated.empty:
-        return rows
-    latest = (
-        stated.sort_values(["report_date", "source_path"], na_position="first")
-        .groupby(["issuer", "issuer_code", "metric", "period_start", "period_end"], dropna=False, sort=False)
-        .tail(1)
-    )
-    for (issuer, code, metric), series in latest.groupby(["issuer", "issuer_code", "metric"], dropna=False, sort=True):
-        previous = None
-        for s in series.sort_values(["period_end", "period_start"]).itertuples(index=False):
-            months = _months(s.period_start, s.period_end)
-            row = {
-                "issuer": issuer,
-                "issuer_code": code,
-                "metric": metric,
-                "period_start": s.period_start,
-                "period_end": s.period_end,
-                "months": months,
-                "value": float(s.value),
-                "is_percent": bool(s.is_percent),
-                "report_id": s.report_id,
-                "previous_value": None,
-                "change": None,
-                "comparable": None,
-                "monthly_rate": None if s.is_percent else round(float(s.value) / months, 4),
-                PARTITION.name: s.period_end.year,
-            }
-            if previous is not None:
-                row["previous_value"] = previous["value"]
-                row["change"] = row["value"] - previous["value"]
-                row["comparable"] = months == previous["months"]
-            rows.append(row)
-            previous = row
-    return rows
+def comparison_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    columns = {c.name for c in TABLES["comparison"]} | {PARTITION.name}
+    return [{k: v for k, v in row.items() if k in columns} for row in _records(con, _COMPARISON)]
 
 
-def _across(later, first, check: str, message: str, stated=None, computed=None, evidence=None) -> dict:
-    """A finding row about the `later` report, pointing at the `first`."""
-    finding = finding_at(later, check, WARNING, message, stated, computed, evidence)
-    finding.related_report_id = first.report_id
-    return {"report_id": later.report_id, **asdict(finding)}
-
-
-def cross_report_findings(stated: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> list[dict]:
+def cross_report_findings(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Findings that compare two reports of the same issuer."""
-    findings: list[dict] = []
-    groups = stated.groupby(["issuer", "issuer_code", "metric", "period_start", "period_end"], dropna=False)
-    for (_, _, metric, start, end), group in groups:
-        if group.value.nunique() < 2:
-            continue
-        ordered = group.sort_values(["report_date", "source_path"], na_position="first")
-        first = ordered.iloc[0]
-        for later in ordered.iloc[1:].itertuples(index=False):
-            if later.value != first.value:
-                message = (
-                    f"Chỉ tiêu {metric} kỳ {start:%d/%m/%Y}–{end:%d/%m/%Y}: báo cáo này nêu {later.value:g}, "
-                    f"báo cáo khác của cùng cơ quan nêu {first.value:g}"
-                )
-                findings.append(
-                    _across(later, first, "cross_report_mismatch", message, float(later.value), float(first.value))
-                )
-    cited = con.execute(
-        """
-        SELECT r.issuer, x.report_id, x.number, x.issued_date, x.issued_date_text, x.section_path, x.page,
-               x.char_start, x.char_end, x.sentence, r.report_date, r.source_path
-        FROM "references" x JOIN reports r USING (report_id)
-        WHERE x.issued_date IS NOT NULL
-        """
-    ).df()
-    # Within one issuer's reports: "01/KH-UBND" of two districts are two documents.
-    for (_, number), group in cited.groupby(["issuer", "number"]):
-        by_report = group.sort_values(["report_date", "source_path", "char_start"]).drop_duplicates("report_id")
-        if by_report.issued_date.nunique() < 2:
-            continue
-        first = by_report.iloc[0]
-        for later in by_report.iloc[1:].itertuples(index=False):
-            if later.issued_date != first.issued_date:
-                message = (
-                    f"Văn bản số {number} được dẫn ngày {later.issued_date:%d/%m/%Y}, "
-                    f"báo cáo khác dẫn ngày {first.issued_date:%d/%m/%Y}"
-                )
-                findings.append(
-                    _across(later, first, "cross_report_citation_date", message, evidence=later.issued_date_text)
-                )
+    findings = []
+    for row in _records(con, _METRIC_MISMATCHES):
+        message = (
+            f"Chỉ tiêu {row['metric']} kỳ {row['period_start']:%d/%m/%Y}–{row['period_end']:%d/%m/%Y}: "
+            f"báo cáo này nêu {row['value']:g}, báo cáo khác của cùng cơ quan nêu {row['first_value']:g}"
+        )
+        findings.append(_across(row, "cross_report_mismatch", message, row["value"], row["first_value"]))
+    for row in _records(con, _CITATION_MISMATCHES):
+        message = (
+            f"Văn bản số {row['number']} được dẫn ngày {row['issued_date']:%d/%m/%Y}, "
+            f"báo cáo khác dẫn ngày {row['first_date']:%d/%m/%Y}"
+        )
+        findings.append(_across(row, "cross_report_citation_date", message, evidence=row["issued_date_text"]))
     return findings
 
 
@@ -139,9 +134,9 @@ def compare_reports(out: str | Path) -> tuple[list[dict], list[dict]]:
     """The comparison rows and the cross-report findings of an output folder,
     each finding with the `report_year` of the report it is about."""
     con = connect(out)
-    stated = statements(con)
-    findings = cross_report_findings(stated, con)
+    con.execute(_STATED)
+    findings = cross_report_findings(con)
     years = dict(con.execute("SELECT report_id, report_year FROM reports").fetchall())
     for f in findings:
         f[PARTITION.name] = years.get(f["report_id"])
-    return comparison_rows(stated), findings
+    return comparison_rows(con), findings
