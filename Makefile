@@ -26,6 +26,13 @@ test: $(STAMP)
 	-command -v tesseract >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-vie >/dev/null)
 	$(BIN)/python -m pytest -q
 
+# Speed and memory on a generated corpus of 250, 500 and 1,000 reports, all
+# measured in one run (see docs/performance.md).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/end_to_end.py
+	$(BIN)/python benchmarks/extraction_references.py
+	$(BIN)/python benchmarks/extraction_counts.py
+
 # Rebuild the DOCX and PDF samples from the text sample (needs a TrueType
 # font with Vietnamese glyphs, such as Debian's fonts-dejavu-core).
 samples: $(STAMP)
