@@ -8,7 +8,8 @@ All measured in one run, on this machine:
 - files/s end to end through the Prefect flow, for TXT and DOCX, and for a
   mixed corpus at 250, 500 and 1,000 reports (the cost per report at each
   size shows whether it grows linearly);
-- peak resident memory of the flow's process and of its largest worker;
+- peak resident memory of the flow's process during each run, and of its
+  largest worker;
 - the share of the wall time spent on orchestration rather than parsing:
   1 - (the same files parsed serially in one process) / (wall × workers);
 - a re-run with nothing changed, against the first run.
@@ -23,6 +24,7 @@ import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -52,11 +54,35 @@ def timed(fn, *args, **kwargs):
     return time.perf_counter() - start, result
 
 
-def peak_rss_mb() -> tuple[float, float]:
-    """Peak RSS of this process and of its largest child, in MB (Linux: KiB)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return own, child
+class RssSampler:
+    """The largest resident size of this process while the flow runs, read
+    from /proc every 20 ms.  (ru_maxrss would also count what this script
+    does before and after the runs, such as pdfplumber's baseline.)"""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.is_set():
+            with open("/proc/self/statm") as f:
+                self.peak = max(self.peak, int(f.read().split()[1]) * page)
+            self._stop.wait(0.02)
+
+    def __enter__(self) -> "RssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def largest_worker_mb() -> float:
+    """Peak RSS of the largest finished child process (the workers), in MB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def pdf_ratio(pdfs: list[Path]) -> tuple[float, float, float]:
@@ -128,23 +154,24 @@ def main() -> None:
     print(f"TXT and DOCX       {len(txt_docx) / seconds:8.1f} reports/s end to end ({len(txt_docx)} reports)")
 
     print("\nmixed corpus (a third each of TXT, DOCX, PDF):")
-    first = {}
+    first, peaks = {}, {}
     for n in sizes:
         folder = subset(args.corpus, names[:n], work / f"mixed-{n}")
-        first[n] = ingest_run(folder, work / f"out-{n}", args.workers)
-        print(f"  {n:5d} reports  {first[n]:7.1f} s  {n / first[n]:6.1f} reports/s  {1000 * first[n] / n:6.1f} ms per report")
+        with RssSampler() as rss:
+            first[n] = ingest_run(folder, work / f"out-{n}", args.workers)
+        peaks[n] = rss.peak / 1e6
+        print(f"  {n:5d} reports  {first[n]:7.1f} s  {n / first[n]:6.1f} reports/s  {1000 * first[n] / n:6.1f} ms per report"
+              f"  flow process at most {peaks[n]:.0f} MB")
     n = largest
     rerun = ingest_run(work / f"mixed-{n}", work / f"out-{n}", args.workers)
     print(f"  re-run of {n} with nothing changed: {rerun:.2f} s = {100 * rerun / first[n]:.1f}% of the first run")
+    child = largest_worker_mb()
 
-    # Peak memory of the flow's process is read before the serial baseline,
-    # which parses in this process.
-    own, child = peak_rss_mb()
     serial, _ = timed(lambda: [process_files([(str(args.corpus / name), None)]) and None for name in names[:n]])
     share = 1 - serial / (first[n] * args.workers)
     print(f"  orchestration share of the {n}-report run: {100 * max(share, 0):.0f}% "
           f"(parsing alone, one process: {serial:.1f} s; wall × workers: {first[n] * args.workers:.1f} s)")
-    print(f"\npeak memory        flow process {own:.0f} MB, largest worker {child:.0f} MB")
+    print(f"\npeak memory        flow process {max(peaks.values()):.0f} MB, largest worker {child:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -53,7 +53,8 @@ def ingest(
         help="Address space each parsing process may use, in MB; 0 for no limit."),
     dask: str = typer.Option(
         None, "--dask", metavar="ADDRESS",
-        help="Parse on an existing Dask cluster, e.g. tcp://scheduler:8786 (inputs on shared storage)."),
+        help="Parse on an existing Dask cluster, e.g. tcp://scheduler:8786 (inputs on shared storage); "
+             "--workers then sets how many batches (times two) are in flight, 32 by default."),
 ) -> None:
     """Read every report under PATHS and write the tables to OUT.
 

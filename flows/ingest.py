@@ -23,6 +23,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pipeline.compare import compare_reports
 from pipeline.discover import discover
 from pipeline.limits import Limits
+from pipeline.remote import is_remote, mirror_of, pull, push
 from pipeline.process import FAILED, NEEDS_OCR, PARTIAL, ReportResult, process_files
 from pipeline.store import OutputStore
 from pipeline.workers import WorkerPool
@@ -82,9 +83,32 @@ def worker_pool(workers: int, limits: Limits | None = None) -> Iterator[None]:
             _pool = None
 
 
+# Set by the flow on a local run: tasks then write their reports' rows
+# themselves and hand back only what the summary needs.  Prefect keeps every
+# task's return value until its flow run ends, so returning the rows would
+# hold the whole corpus in memory.  On a Dask cluster (no store here) the
+# rows come back and the flow writes them.
+_store: OutputStore | None = None
+
+
+@dataclass
+class Written:
+    """What the flow needs of a report that a task has written."""
+
+    source_path: str
+    status: str
+    error: str | None
+    rows: int
+
+
 @task(name="parse-batch", cache_policy=NO_CACHE)
-def parse_batch(batch: list[tuple[str, str | None]]) -> list[ReportResult]:
-    return process_files(batch, pool=_pool)
+def parse_batch(batch: list[tuple[str, str | None]]) -> list[ReportResult] | list[Written]:
+    results = process_files(batch, pool=_pool)
+    if _store is None:
+        return results
+    return [
+        Written(r.report["source_path"], r.status, r.report.get("error"), _store.write(r)) for r in results
+    ]
 
 
 def _crashed(batch: list[tuple[str, str | None]], exc: BaseException) -> list[ReportResult]:
@@ -96,17 +120,40 @@ def _crashed(batch: list[tuple[str, str | None]], exc: BaseException) -> list[Re
     ]
 
 
+@contextmanager
+def _writing_tasks(store: OutputStore) -> Iterator[None]:
+    """Local tasks write through `store` while the flow runs."""
+    global _store
+    _store = store
+    try:
+        yield
+    finally:
+        _store = None
+
+
 @task(name="compare-reports", cache_policy=NO_CACHE)
 def compare_task(out: str) -> tuple[list[dict], list[dict]]:
     return compare_reports(out)
 
 
 @flow(name="cchc-ingest", log_prints=True)
-def ingest(paths: list[str], out: str = "out", force: bool = False, batch_size: int = DEFAULT_BATCH_SIZE) -> RunSummary:
+def ingest(
+    paths: list[str],
+    out: str = "out",
+    force: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    in_flight: int = 4,
+    tasks_write: bool = True,
+) -> RunSummary:
+    """Read the reports under `paths` into `out`.  At most `in_flight`
+    batches are submitted at a time: a finished batch's results are written
+    and dropped before the next is sent, so memory does not grow with the
+    corpus.  With `tasks_write` (tasks in this process) each task writes its
+    reports' rows; otherwise (tasks on a cluster) the rows come back here."""
     started = time.perf_counter()
     summary = RunSummary()
     store = OutputStore(out)
-    with store.lock():
+    with store.lock(), (_writing_tasks(store) if tasks_write else nullcontext()):
         files, summary.problems = discover(paths)
         summary.discovered = len(files)
         todo: list[tuple[str, str | None]] = []
@@ -123,23 +170,34 @@ def ingest(paths: list[str], out: str = "out", force: bool = False, batch_size: 
                 todo.append((path, sha))
         _notify("start", 0, len(todo))
 
-        batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
-        futures = {parse_batch.submit(b): b for b in batches}
+        batches = iter([todo[i : i + batch_size] for i in range(0, len(todo), batch_size)])
+        running: dict = {}
+
+        def submit_more() -> None:
+            while len(running) < max(1, in_flight) and (batch := next(batches, None)) is not None:
+                running[parse_batch.submit(batch)] = batch
+
+        submit_more()
         done = 0
-        for future in as_completed(list(futures)):
+        while running:
+            future = next(as_completed(list(running)))
+            batch = running.pop(future)
+            submit_more()
             try:
                 results = future.result()
             except Exception as exc:
-                results = _crashed(futures[future], exc)
+                results = _crashed(batch, exc)
             for result in results:
-                summary.rows_written += store.write(result)
+                if isinstance(result, ReportResult):
+                    result = Written(result.report["source_path"], result.status, result.report.get("error"),
+                                     store.write(result))
+                summary.rows_written += result.rows
                 summary.parsed += 1
                 summary.by_status[result.status] = summary.by_status.get(result.status, 0) + 1
                 if result.status == FAILED:
-                    summary.failed.append((result.report["source_path"], result.report.get("error") or ""))
+                    summary.failed.append((result.source_path, result.error or ""))
                 elif result.status in (PARTIAL, NEEDS_OCR):
-                    summary.incomplete.append(
-                        (result.report["source_path"], result.status, result.report.get("error") or ""))
+                    summary.incomplete.append((result.source_path, result.status, result.error or ""))
             store.save_manifest()
             done += len(results)
             _notify("parsed", done, len(todo))
@@ -176,8 +234,16 @@ def run_ingest(
     With `dask_address` (e.g. "tcp://scheduler:8786") the batches are parsed
     on that existing Dask cluster instead, through prefect-dask; the workers
     must see the input paths (shared storage), and the tables are written by
-    this process, so the output is the same as a local run's."""
+    this process, so the output is the same as a local run's.  `out` may be
+    an fsspec URL (s3://bucket/cchc): see pipeline.remote."""
+    # On a cluster, `workers` is how many batches (halved) may be in flight.
+    in_flight = 2 * (workers or (32 if dask_address else os.cpu_count() or 1))
     workers = workers or os.cpu_count() or 1
+    if is_remote(out):
+        # An object store has no atomic rename or lock: write through a local mirror.
+        summary = run_ingest(paths, str(pull(out)), workers, force, batch_size, progress, limits, dask_address)
+        push(mirror_of(out), out)
+        return summary
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
@@ -192,7 +258,8 @@ def run_ingest(
         # a third of a re-run with nothing to do.
         with pool, temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             return ingest.with_options(task_runner=runner)(
-                paths=[str(p) for p in paths], out=str(out), force=force, batch_size=batch_size
+                paths=[str(p) for p in paths], out=str(out), force=force, batch_size=batch_size,
+                in_flight=in_flight, tasks_write=not dask_address,
             )
     finally:
         if progress:

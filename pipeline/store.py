@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -106,6 +107,7 @@ class OutputStore:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.manifest: dict[str, ManifestEntry] = self._load_manifest()
+        self._writing = threading.Lock()
 
     # ------------------------------------------------------------- manifest
     def _load_manifest(self) -> dict[str, ManifestEntry]:
@@ -198,7 +200,11 @@ class OutputStore:
         """Replace the rows of one input file; return the rows written.  If its
         rows cannot be written (text that does not encode, a reader that gave
         a value of the wrong type), the file still gets its `reports` row,
-        failed, with the reason."""
+        failed, with the reason.  Safe to call from several threads."""
+        with self._writing:
+            return self._write_or_fail(result)
+
+    def _write_or_fail(self, result: ReportResult) -> int:
         written: list[Path] = []
         try:
             return self._write(result, written)

@@ -47,3 +47,28 @@ def test_the_inbox_deployment_reads_what_arrives(prefect_harness, tmp_path):
     second = ingest_inbox(str(inbox), str(out), workers=1)
     assert (first.parsed, second.parsed, second.unchanged) == (1, 1, 1)
     assert len(pd.read_parquet(out / "reports")) == 2
+
+
+def test_output_to_an_fsspec_url_goes_through_a_local_mirror(prefect_harness, tmp_path, monkeypatch):
+    import fsspec
+
+    import pipeline.remote as remote
+
+    monkeypatch.setattr(remote, "CACHE", tmp_path / "cache")
+    url = f"memory://cchc-{tmp_path.name}/out"
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SAMPLES / "so-ngoai-vu-ha-tinh-2021.txt", inputs)
+    first = run_ingest([str(inputs)], out=url, workers=1)
+    fs = fsspec.filesystem("memory")
+    names = [p.split("/out/", 1)[1] for p in fs.find(f"/cchc-{tmp_path.name}/out")]
+    assert "_manifest.json" in names and any(n.startswith("metrics/report_year=2021/") for n in names)
+    assert not any(n.endswith(".lock") for n in names)
+    assert len(pd.read_parquet(f"{url}/reports")) == 1
+
+    # Another machine (an empty mirror) still skips what the remote holds.
+    shutil.rmtree(tmp_path / "cache")
+    shutil.copy(SAMPLES / "so-ngoai-vu-ha-tinh-2022.txt", inputs)
+    second = run_ingest([str(inputs)], out=url, workers=1)
+    assert (first.parsed, second.parsed, second.unchanged) == (1, 1, 1)
+    assert sorted(pd.read_parquet(f"{url}/reports").report_year.astype(int)) == [2021, 2022]
