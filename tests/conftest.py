@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,20 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=60):
         yield
+
+
+def to_cp1258(text: str) -> bytes:
+    """Encode as Windows-1258 does: letters with a tone are a base letter
+    (which may carry ^, breve or horn) followed by a combining tone mark."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out.append(ch.encode("cp1258"))
+            continue
+        except UnicodeEncodeError:
+            pass
+        decomposed = unicodedata.normalize("NFD", ch)
+        tone = [c for c in decomposed[1:] if c in "\u0300\u0301\u0303\u0309\u0323"]
+        rest = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tone))
+        out.append(rest.encode("cp1258", errors="replace") + "".join(tone).encode("cp1258"))
+    return b"".join(out)

@@ -53,15 +53,19 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
 BAD_NAME = b"bao-cao-\xff\xfe.txt"
 
 
+def _text_page(c: Canvas, lines: list[str]) -> None:
+    c.setFont("Helvetica", 12)
+    y = 760
+    for line in lines:
+        c.drawString(72, y, line)
+        y -= 16
+    c.showPage()
+
+
 def make_pdf(path: Path, pages: list[list[str]], **canvas_kw) -> Path:
     c = Canvas(str(path), pagesize=A4, invariant=1, **canvas_kw)
     for lines in pages:
-        c.setFont("Helvetica", 12)
-        y = 760
-        for line in lines:
-            c.drawString(72, y, line)
-            y -= 16
-        c.showPage()
+        _text_page(c, lines)
     c.save()
     return path
 
@@ -79,12 +83,7 @@ def make_scan(path: Path, images: list, text_pages: list[list[str]] | None = Non
         c.drawImage(ImageReader(image), 0, 0, width=A4[0], height=A4[1])
         c.showPage()
     for lines in text_pages or []:
-        c.setFont("Helvetica", 12)
-        y = 760
-        for line in lines:
-            c.drawString(72, y, line)
-            y -= 16
-        c.showPage()
+        _text_page(c, lines)
     c.save()
     return path
 

@@ -38,6 +38,8 @@ from pipeline.read.legacy import (
     vni_to_unicode,
 )
 
+from conftest import to_cp1258
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*"))
 
@@ -278,22 +280,6 @@ def test_cp1258_samples_are_not_taken_for_legacy(tmp_path):
         doc = read_normalized(path)
         assert doc.encoding == "cp1258", name
         assert not any("legacy" in w for w in doc.warnings), name
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 as Windows writes it: a base letter and a combining tone."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out.append(ch.encode("cp1258"))
-            continue
-        except UnicodeEncodeError:
-            pass
-        decomposed = unicodedata.normalize("NFD", ch)
-        tone = [c for c in decomposed[1:] if c in "\u0300\u0301\u0303\u0309\u0323"]
-        rest = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tone))
-        out.append(rest.encode("cp1258", errors="replace") + "".join(tone).encode("cp1258"))
-    return b"".join(out)
 
 
 # --- DOCX ----------------------------------------------------------------------------

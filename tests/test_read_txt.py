@@ -1,5 +1,4 @@
 import codecs
-import unicodedata
 
 import pytest
 
@@ -8,7 +7,7 @@ from pipeline.normalize import normalize_document
 from pipeline.read import UnsupportedFormat, read_document
 from pipeline.read.detect import detect_format
 
-from conftest import SEED_TXT
+from conftest import SEED_TXT, to_cp1258
 
 
 def test_sentence_cut_by_a_page_break_is_rejoined(seed_txt):
@@ -40,23 +39,6 @@ def test_headings_found(seed_txt):
     assert headings[0] == "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH"
     assert "6.1. Ứng dụng công nghệ thông tin trong hoạt động của đơn vị" in headings
     assert "V. KIẾN NGHỊ, ĐỀ XUẤT" in headings
-
-
-def to_cp1258(text: str) -> bytes:
-    """Encode as Windows-1258 does: letters with a tone are a base letter
-    (which may carry ^, breve or horn) followed by a combining tone mark."""
-    out = []
-    for ch in text:
-        try:
-            out.append(ch.encode("cp1258"))
-            continue
-        except UnicodeEncodeError:
-            pass
-        decomposed = unicodedata.normalize("NFD", ch)
-        tone = [c for c in decomposed[1:] if c in "\u0300\u0301\u0303\u0309\u0323"]
-        rest = "".join(c for c in decomposed if c not in tone)
-        out.append(unicodedata.normalize("NFC", rest).encode("cp1258") + "".join(tone).encode("cp1258"))
-    return b"".join(out)
 
 
 @pytest.mark.parametrize(
