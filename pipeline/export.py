@@ -23,8 +23,6 @@ The full table is always in the parquet files and `cchc query --csv`.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain
@@ -38,6 +36,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pipeline.query import connect
+from pipeline.store import atomic_write
 from pipeline.tables import PARTITION, TABLES, Column
 
 EXCEL_MAX_ROWS = 1_048_576  # rows in one sheet, the header row included
@@ -115,15 +114,7 @@ def export_xlsx(out: str | Path, target: str | Path, *, max_rows: int = EXCEL_MA
         result.sheets.append(_write_sheet(wb, con, table, max_rows))
     if result.truncated:
         _write_notes(wb, result.truncated, max_rows)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(target, wb.save)
     return result
 
 

@@ -24,9 +24,7 @@ the data is ever written unescaped.
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
@@ -36,6 +34,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.patterns import entries
 from pipeline.query import connect
+from pipeline.store import atomic_write
 from pipeline.tables import TABLE_LABELS, TABLES
 
 STATUS_LABELS = {
@@ -566,13 +565,5 @@ def write_html(out: str | Path, target: str | Path) -> Path:
     renamed into place)."""
     target = Path(target)
     text = build_html(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(target, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     return target

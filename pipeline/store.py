@@ -69,7 +69,10 @@ class ManifestEntry:
     waits_for: str | None = None
 
 
-def _atomic_write_bytes(target: Path, write) -> None:
+def atomic_write(target: Path, write) -> None:
+    """Write a file under a temporary name beside `target`, then rename it into
+    place: readers see the old file or the new one, never half of one.
+    `write(tmp_path)` writes the content."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -120,7 +123,7 @@ class OutputStore:
     def save_manifest(self) -> None:
         data = {"pipeline_version": __version__, "files": {p: asdict(e) for p, e in sorted(self.manifest.items())}}
         text = json.dumps(data, ensure_ascii=False, indent=1)
-        _atomic_write_bytes(
+        atomic_write(
             self.root / MANIFEST,
             lambda tmp: Path(tmp).write_text(text, encoding="utf-8", errors="surrogateescape"),
         )
@@ -189,7 +192,7 @@ class OutputStore:
             for year, year_rows in by_year.items():
                 target = self.root / table / f"{PARTITION.name}={year}" / f"{name}.parquet"
                 arrow = to_arrow(table, year_rows)
-                _atomic_write_bytes(target, lambda tmp, a=arrow: pq.write_table(a, tmp))
+                atomic_write(target, lambda tmp, a=arrow: pq.write_table(a, tmp))
                 written.add(target)
             for stale in (self.root / table).glob(f"*/{name}.parquet"):
                 if stale not in written:
@@ -236,13 +239,13 @@ class OutputStore:
                 arrow = to_arrow(table, [{k: _printable(v) for k, v in row.items()} for row in rows])
             target = self._fragment(table, year, report_id, source_path)
             written_files.append(target)
-            _atomic_write_bytes(target, lambda tmp, a=arrow: pq.write_table(a, tmp))
+            atomic_write(target, lambda tmp, a=arrow: pq.write_table(a, tmp))
             written += len(rows)
             tables.append(table)
         if result.text:
             text_path = self.root / "text" / f"{report_id}.txt"
             written_files.append(text_path)
-            _atomic_write_bytes(
+            atomic_write(
                 text_path, lambda tmp: Path(tmp).write_text(result.text, encoding="utf-8", errors="replace")
             )
         try:
