@@ -76,10 +76,7 @@ class Document:
 
     def page_at(self, offset: int) -> int:
         """Page of the block that holds a character offset of `text`."""
-        for block in self.blocks:
-            if block.start <= offset < block.end or offset == block.end:
-                return block.page
-        return self.blocks[-1].page if self.blocks else 1
+        return page_at(self.blocks, offset)
 
 
 @dataclass
@@ -163,3 +160,14 @@ def section_at(sections: list[Section], offset: int, starts: list[int] | None = 
             return sections[i]
         i -= 1
     return None
+
+
+def page_at(blocks: list[Block], offset: int, starts: list[int] | None = None) -> int:
+    """Page of the block that holds a character offset (of the block before
+    it, for the separator between two blocks).  `starts`, the blocks' start
+    offsets, may be passed in when asking many times."""
+    if not blocks:
+        return 1
+    starts = starts if starts is not None else [b.start for b in blocks]
+    i = bisect_right(starts, offset) - 1
+    return blocks[max(i, 0)].page

@@ -107,6 +107,7 @@ from functools import cache
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 
+from pipeline.extract.spans import Spans
 from pipeline.extract.dates import Locator, PeriodMention, find_dates, find_periods
 from pipeline.extract.sentences import SentenceIndex
 from pipeline.model import (
@@ -381,35 +382,6 @@ def _text_segments(doc: Document) -> list[_Segment]:
     return segments
 
 
-class _Spans:
-    """Sorted, merged spans for fast overlap tests.  (dates.SpanSet holds
-    spans that do not overlap; the caller's do: a reference holds its date.)"""
-
-    def __init__(self, spans: list[tuple[int, int]]):
-        merged: list[list[int]] = []
-        for s, e in sorted(spans):
-            if merged and s <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], e)
-            else:
-                merged.append([s, e])
-        self.starts = [s for s, _ in merged]
-        self.ends = [e for _, e in merged]
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect_right(self.starts, end - 1) - 1
-        return i >= 0 and self.ends[i] > start
-
-    def inside(self, start: int, end: int) -> bool:
-        """Whether [start, end) lies inside a longer excluded span: a year in
-        the title of a cited document, not a date the caller excluded."""
-        i = bisect_right(self.starts, start) - 1
-        return i >= 0 and end <= self.ends[i] and self.ends[i] - self.starts[i] > end - start
-
-    def next_start(self, offset: int) -> int | None:
-        i = bisect_left(self.starts, offset)
-        return self.starts[i] if i < len(self.starts) else None
-
-
 # ----------------------------------------------------------------- figures ---
 
 
@@ -522,9 +494,9 @@ def _clean(text: str, start: int, end: int) -> str:
 def _text_figures(
     seg: _Segment,
     grammar: _Grammar,
-    excluded: _Spans,
+    excluded: Spans,
     meta: ReportMeta,
-    summaries: _Spans | None = None,
+    summaries: Spans | None = None,
 ) -> list[_Figure]:
     text = seg.text
     candidates = []
@@ -594,7 +566,7 @@ def _read_figure(
     window: _Window,
     seg: _Segment,
     grammar: _Grammar,
-    excluded: _Spans,
+    excluded: Spans,
     sentence_span: tuple[int, int],
 ) -> list[_Figure]:
     """The figure(s) a number candidate gives: none, one, or a ratio's two."""
@@ -1007,7 +979,7 @@ def _headers(rows: list[list[str]], n_header: int) -> list[str]:
 
 
 def _table_figures(
-    block: Block, caption: str, doc: Document, grammar: _Grammar, excluded: _Spans, meta: ReportMeta
+    block: Block, caption: str, doc: Document, grammar: _Grammar, excluded: Spans, meta: ReportMeta
 ) -> list[_Figure]:
     """The figures of a statistics table.  `caption` is the text just before
     it ("Kết quả giải quyết hồ sơ năm 2023 như sau:"), a last source of the
@@ -1182,8 +1154,8 @@ def find_counts(
     shared with the other extractors to index the text once."""
     grammar = _grammar()
     locator = locator or Locator(doc, sections)
-    excluded = _Spans(list(excluded_spans))
-    summaries = _Spans(list(cited_summaries))
+    excluded = Spans(list(excluded_spans))
+    summaries = Spans(list(cited_summaries))
     figures: list[_Figure] = []
     for seg in _text_segments(doc):
         found = _text_figures(seg, grammar, excluded, meta, summaries)

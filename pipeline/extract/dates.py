@@ -45,7 +45,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from pipeline.extract.sentences import SentenceIndex
-from pipeline.model import HEADING, Document, PartialDate, ReportMeta, Section, section_at
+from pipeline.extract.spans import Spans
+from pipeline.model import HEADING, Document, PartialDate, ReportMeta, Section, page_at, section_at
 from pipeline.patterns import entries, example_checker
 
 if TYPE_CHECKING:
@@ -124,43 +125,19 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < e and s < span[1] for s, e in taken)
 
 
-class SpanSet:
-    """Non-overlapping spans, sorted, with a logarithmic overlap test.
-
-    A plain list scan made `find_dates` quadratic in the number of dates,
-    which a long report or a batch of joined ones feels."""
-
-    def __init__(self, spans: list[tuple[int, int]] | None = None):
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for s, e in sorted(spans or []):
-            self.add((s, e))
-
-    def overlaps(self, span: tuple[int, int]) -> bool:
-        # The last span that starts before this one ends is the only one
-        # that can reach into it, since the spans do not overlap each other.
-        i = bisect_left(self.starts, span[1]) - 1
-        return i >= 0 and self.ends[i] > span[0]
-
-    def add(self, span: tuple[int, int]) -> None:
-        i = bisect_right(self.starts, span[0])
-        self.starts.insert(i, span[0])
-        self.ends.insert(i, span[1])
-
-
 def find_dates(text: str) -> list[DateMention]:
     """Every date in `text`, in order; where two rules match the same words
     the earlier rule in the pattern file wins."""
     found: list[DateMention] = []
-    taken = SpanSet()
+    taken = Spans()
     for rule in _rules():
         if rule.type != "date":
             continue
         for m in rule.regex.finditer(text):
             span = m.span()
-            if taken.overlaps(span):
+            if taken.overlaps(*span):
                 continue
-            taken.add(span)
+            taken.add(*span)
             precision = "day" if m.groupdict().get("day") else "month" if m.groupdict().get("month") else "year"
             found.append(DateMention(span[0], span[1], m.group(), _date_from_groups(m), rule.name, precision))
     return sorted(found, key=lambda d: d.start)
@@ -258,25 +235,25 @@ def find_periods(text: str, dates: list[DateMention] | None = None) -> list[Peri
     """
     if dates is None:  # callers that already have them pass `find_dates(text)`
         dates = find_dates(text)
-    day_spans = SpanSet([(d.start, d.end) for d in dates if d.value and d.value.precision == "day"])
-    all_spans = SpanSet([(d.start, d.end) for d in dates])
+    day_spans = Spans([(d.start, d.end) for d in dates if d.value and d.value.precision == "day"])
+    all_spans = Spans([(d.start, d.end) for d in dates])
     found: list[PeriodMention] = []
-    taken = SpanSet()
+    taken = Spans()
     for rule in _rules():
         if rule.type != "period":
             continue
         for m in rule.regex.finditer(text):
             span = m.span()
-            if taken.overlaps(span):
+            if taken.overlaps(*span):
                 continue
-            if rule.kind != "range" and (all_spans if rule.kind == "year" else day_spans).overlaps(span):
+            if rule.kind != "range" and (all_spans if rule.kind == "year" else day_spans).overlaps(*span):
                 continue
             if rule.kind == "month" and _BLANK_DAY_BEFORE.search(text[max(0, span[0] - 16) : span[0]]):
                 continue
             bounds = _period_bounds(rule, m)
             if bounds is None:
                 continue
-            taken.add(span)
+            taken.add(*span)
             found.append(
                 PeriodMention(
                     span[0], span[1], m.group(), bounds[0], bounds[1], rule.kind, bool(m.groupdict().get("cutoff"))
@@ -346,10 +323,7 @@ class Locator:
         return s.section_path if s else None
 
     def page_at(self, offset: int) -> int:
-        i = bisect_right(self._block_starts, offset) - 1
-        if i >= 0 and offset <= self._blocks[i].end:
-            return self._blocks[i].page
-        return self.doc.page_at(offset)
+        return page_at(self._blocks, offset, self._block_starts)
 
     def sentence_at(self, offset: int) -> str:
         return self.sentences.sentence_at(offset)
@@ -408,12 +382,12 @@ _LABEL_BEFORE = re.compile(
 )
 
 
-def _has_figure(text: str, start: int, end: int, excluded: SpanSet) -> bool:
+def _has_figure(text: str, start: int, end: int, excluded: Spans) -> bool:
     for m in _FIGURE.finditer(text, start, end):
         digits = m.group()
         if len(digits) == 4 and digits[:2] in ("19", "20"):
             continue  # a year
-        if excluded.overlaps(m.span()):
+        if excluded.overlaps(*m.span()):
             continue
         if not _FIGURE_NOUN_AFTER.match(text, m.end()):
             continue
@@ -503,18 +477,18 @@ def date_rows(
             role = OTHER
         add(value, d.precision, role, (d.start, d.end), d.text, d.value is not None, p_start, p_end)
 
-    taken = SpanSet([(d.start, d.end) for d in dates])
-    excluded = SpanSet()
+    taken = Spans([(d.start, d.end) for d in dates])
+    excluded = Spans()
     for span in sorted(
         [(d.start, d.end) for d in dates] + [(p.start, p.end) for p in periods] + [(r.char_start, r.char_end) for r in references]
     ):
-        if not excluded.overlaps(span):
-            excluded.add(span)
+        if not excluded.overlaps(*span):
+            excluded.add(*span)
     # A year after a cited document with a summary, in its clause, is most
     # likely part of that summary ("… về việc giao dự toán … năm 2023").
     summarised = sorted(r.char_start for r in references if r.subject)
     for p in periods:
-        if p.kind in ("range", "month") or taken.overlaps((p.start, p.end)):
+        if p.kind in ("range", "month") or taken.overlaps(p.start, p.end):
             continue
         if p.kind == "year":
             own = p.start < front_end and p.start_date == meta.period_start and p.end_date == meta.period_end

@@ -36,8 +36,9 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from pipeline.extract.dates import Locator, SpanSet, date_at
+from pipeline.extract.dates import Locator, date_at
 from pipeline.extract.sentences import SentenceIndex
+from pipeline.extract.spans import Spans
 from pipeline.model import PAGE_FOOTER, PAGE_HEADER, PARAGRAPH, Block, Document, PartialDate, ReportMeta, Section
 from pipeline.normalize import normalize_document
 from pipeline.patterns import entries, example_checker
@@ -499,10 +500,10 @@ def _read_references(
     text = doc.text
     loc = locator or Locator(doc, sections)
     front_end = loc.front_end(meta) if meta is not None else 0
-    furniture = SpanSet([(b.start, b.end) for b in doc.blocks if b.kind in (PAGE_HEADER, PAGE_FOOTER)])
+    furniture = Spans([(b.start, b.end) for b in doc.blocks if b.kind in (PAGE_HEADER, PAGE_FOOTER)])
     out: list[tuple[Reference, _Mention]] = []
     for m in _scan(text, loc.sentences):
-        if furniture.overlaps((m.start, m.end)):
+        if furniture.overlaps(m.start, m.end):
             continue
         if meta is not None and _is_own_number(m, meta, front_end, text):
             continue
