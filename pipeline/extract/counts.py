@@ -107,9 +107,9 @@ from functools import cache
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 
-from pipeline.extract.spans import Spans
 from pipeline.extract.dates import Locator, PeriodMention, find_dates, find_periods
 from pipeline.extract.sentences import SentenceIndex
+from pipeline.extract.spans import Spans
 from pipeline.model import (
     FOOTNOTE,
     HEADING,
