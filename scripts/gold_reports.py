@@ -309,8 +309,208 @@ def build_docx(items: list[Item], out: Path, title: str, author: str) -> Path:
     return out
 
 
-def build_pdf(items, out, title, author):
-    raise NotImplementedError
+# --- PDF -------------------------------------------------------------------------
+
+CELL_SIZE, CELL_LEADING, CELL_PAD = 10.5, 12.5, 3.0
+
+
+def _pdf_lines(text: str, width: float, *, bold=False, size=CELL_SIZE, align="left", leading=CELL_LEADING):
+    font = sample_pdf.BOLD if bold else sample_pdf.REGULAR
+    words = sample_pdf.words_of(text, font, size, sample_pdf.MARK_SIZE, sample_pdf.MARK_RISE)
+    return sample_pdf.break_lines(words, width, 0.0, size=size, font=font, align=align, leading=leading)
+
+
+class _Pages(sample_pdf.Pages):
+    """sample_pdf's pages, in portrait or landscape, with a page number footer."""
+
+    def __init__(self, c, landscape: bool = False):
+        self.landscape = landscape
+        super().__init__(c, {})
+
+    @property
+    def size(self) -> tuple[float, float]:
+        w, h = sample_pdf.A4
+        return (h, w) if self.landscape else (w, h)
+
+    @property
+    def text_w(self) -> float:
+        return self.size[0] - sample_pdf.LEFT - sample_pdf.RIGHT
+
+    def new_page(self) -> None:
+        if self.page:
+            self.finish_page()
+            self.c.showPage()
+        self.c.setPageSize(self.size)
+        self.page += 1
+        self.y = self.size[1] - sample_pdf.TOP
+        self.page_notes = []
+
+    def room(self) -> float:
+        return self.y - sample_pdf.BOTTOM
+
+    def place(self, line, last: bool) -> None:
+        if self.y - line.leading < sample_pdf.BOTTOM:
+            self.new_page()
+        self.y -= line.leading
+        sample_pdf.draw_line(self.c, line, sample_pdf.LEFT, self.text_w, self.y + (line.leading - line.size) * 0.5, last)
+
+    def finish_page(self) -> None:
+        self.c.setFont(sample_pdf.REGULAR, sample_pdf.FURNITURE_SIZE)
+        self.c.drawCentredString(sample_pdf.LEFT + self.text_w / 2, 30, str(self.page))
+
+
+def _pdf_paragraph(pages: _Pages, item: Para) -> None:
+    """A paragraph set to the page's own text width (a landscape page is wider)."""
+    size, indent, align, gap = sample_pdf.BODY_SIZE, sample_pdf.INDENT, "justify", sample_pdf.PARA_GAP
+    bold = item.style in ("center", "heading")
+    if item.style in ("center", "italic"):
+        indent, align, gap = 0.0, "center", 2.0 if item.style == "center" else 8.0
+        if item.text.isupper() and len(item.text) <= 12:  # BÁO CÁO, PHỤ LỤC
+            size = 14.0
+    font = sample_pdf.BOLD if bold else sample_pdf.REGULAR
+    words = sample_pdf.words_of(item.text, font, size, sample_pdf.MARK_SIZE, sample_pdf.MARK_RISE)
+    lines = sample_pdf.break_lines(words, pages.text_w, indent, size=size, font=font, align=align, leading=size * 1.23)
+    for k, line in enumerate(lines):
+        pages.place(line, last=k == len(lines) - 1)
+    pages.skip(gap)
+
+
+def _pdf_columns(pages: _Pages, item: Columns) -> None:
+    """Two blocks of centred lines side by side: the issuer and the report's
+    number on the left, the national motto and place and date on the right;
+    or the recipients and the signature."""
+    shares = (0.42, 0.58) if item.kind == "front" else (0.5, 0.5)
+    widths = [pages.text_w * s for s in shares]
+    columns = []
+    for lines, width in zip((item.left, item.right), widths):
+        drawn = []
+        for text in lines:
+            if not text:
+                continue
+            if item.kind == "closing" and lines is item.left:
+                drawn += _pdf_lines(text, width - 10, bold=text.startswith("Nơi"), size=11.0, leading=13.5)
+                continue
+            bold = item.kind == "closing" or (not text.startswith("Số") and "ngày" not in text)
+            font = sample_pdf.BOLD if bold else sample_pdf.REGULAR
+            size = 12.5
+            while sample_pdf.pdfmetrics.stringWidth(text, font, size) > width - 6 and size > 9:
+                size -= 0.5  # one line, as Word's header table keeps it
+            drawn += _pdf_lines(text, width - 4, bold=bold, size=size, align="center", leading=15.0)
+        columns.append(drawn)
+    if item.kind == "closing":
+        columns[1][-1].leading = 70.0  # room for the signature and seal
+    height = max(sum(ln.leading for ln in col) for col in columns)
+    if pages.room() < height:
+        pages.new_page()
+    top = pages.y
+    x = sample_pdf.LEFT
+    for col, width in zip(columns, widths):
+        y = top
+        for line in col:
+            y -= line.leading
+            sample_pdf.draw_line(pages.c, line, x, width, y + 3, True)
+        x += width
+    pages.y = top - height - 12.0
+
+
+def _column_widths(rows: list[list[str]], width: float) -> list[float]:
+    """Each column at least as wide as its longest word; what room is left
+    goes to the columns whose text would wrap, in proportion."""
+    least, wish = [], []
+    for c in range(len(rows[0])):
+        texts = [r[c] for r in rows if r[c] not in ("<", "^", "")]
+        words = [w for t in texts for w in t.split()] or ["00"]
+        least.append(max(_cell_width(w) for w in words) + 2 * CELL_PAD + 4)
+        wish.append(max(least[-1], max((_cell_width(t) for t in texts), default=0) + 2 * CELL_PAD + 4))
+    if sum(wish) <= width:
+        return [w * width / sum(wish) for w in wish]
+    share = (width - sum(least)) / (sum(wish) - sum(least))
+    return [lo + (hi - lo) * share for lo, hi in zip(least, wish)]
+
+
+def _cell_width(text: str) -> float:
+    return sample_pdf.pdfmetrics.stringWidth(text, sample_pdf.BOLD, CELL_SIZE)
+
+
+def _pdf_table(pages: _Pages, table: Table) -> None:
+    """A ruled table; rows that do not fit go on the next page, with the
+    header rows again when the table repeats them."""
+    widths = _column_widths(table.rows, pages.text_w)
+    xs = [sample_pdf.LEFT]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    spans = _spans(table.rows)
+
+    def cell_lines(r: int, c: int) -> list:
+        h, w = spans[(r, c)]
+        bold = r < table.header_rows or table.rows[r][1].lower().startswith("tổng")
+        align = "left" if (c == 1 and r >= table.header_rows) else "center"
+        return _pdf_lines(table.rows[r][c], xs[c + w] - xs[c] - 2 * CELL_PAD, bold=bold, align=align)
+
+    heights = []
+    for r, row in enumerate(table.rows):
+        tallest = max((len(cell_lines(r, c)) for c in range(len(row)) if (r, c) in spans and spans[(r, c)][0] == 1), default=1)
+        heights.append(tallest * CELL_LEADING + 2 * CELL_PAD)
+
+    def draw_rows(first: int, last: int) -> None:
+        """Rows first..last-1 from pages.y down; a row span is drawn whole."""
+        tops = {}
+        y = pages.y
+        for r in range(first, last):
+            tops[r] = y
+            y -= heights[r]
+        tops[last] = y
+        c = pages.c
+        c.setLineWidth(0.6)
+        for (r, col), (h, w) in spans.items():
+            if not first <= r < last:
+                continue
+            top, bottom = tops[r], tops[min(r + h, last)]
+            c.rect(xs[col], bottom, xs[col + w] - xs[col], top - bottom)
+            lines = cell_lines(r, col)
+            text_h = len(lines) * CELL_LEADING
+            ty = top - (top - bottom - text_h) / 2
+            for line in lines:
+                ty -= CELL_LEADING
+                sample_pdf.draw_line(c, line, xs[col] + CELL_PAD, xs[col + w] - xs[col] - 2 * CELL_PAD, ty + 3, True)
+        pages.y = y
+
+    head = table.header_rows
+    forced = set(table.page_breaks)
+    pages.skip(4.0)
+    draw_rows(0, head)
+    r = head
+    while r < len(table.rows):
+        if r in forced or pages.room() < heights[r]:
+            pages.new_page()
+            if table.repeat_header:
+                draw_rows(0, head)
+        draw_rows(r, r + 1)
+        r += 1
+    pages.skip(10.0)
+
+
+def build_pdf(items: list[Item], out: Path, title: str, author: str) -> Path:
+    sample_pdf.register_fonts()
+    c = sample_pdf.Canvas(str(out), pagesize=sample_pdf.A4, invariant=1, pageCompression=1)
+    c.setTitle(title)
+    c.setAuthor(author)
+    c.setCreator("cchc scripts/gold_reports.py")
+    pages = _Pages(c)
+    for item in items:
+        if isinstance(item, Columns):
+            _pdf_columns(pages, item)
+        elif isinstance(item, Table):
+            _pdf_table(pages, item)
+        elif isinstance(item, Break):
+            if item.orientation:
+                pages.landscape = item.orientation == "landscape"
+            pages.new_page()
+        else:
+            _pdf_paragraph(pages, item)
+    pages.finish_page()
+    c.save()
+    return out
 
 
 # --- building --------------------------------------------------------------------
