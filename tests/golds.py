@@ -49,9 +49,10 @@ COUNT_KEYS = ("value", "unit", "section", "area", "kind", "period_start", "perio
 FINDING_KEYS = ("check", "severity", "section", "value_stated", "value_computed", "evidence")
 SERIOUS = ("error", "warning")
 PLANTED_CHECKS = ("sum_mismatch", "table_total")
-# An appendix is a section of its own: `PL` for "PHỤ LỤC", `PL.B01` for its
-# "Biểu số 01" (a "Biểu số" with no appendix heading above it is `B01`).
-APPENDIX_PATH = re.compile(r"^(?:PL[\w]*)(?:\.B\d+)?$|^B\d+$")
+# An appendix is a section of its own, its path its heading as written:
+# "PHỤ LỤC", "Phụ lục II"; a "Biểu số 01" under it is "PHỤ LỤC.Biểu số 01"
+# (and "Biểu số 01" with no appendix heading above it).
+APPENDIX_PATH = re.compile(r"^(?:(?:PHỤ LỤC|Phụ lục)(?: [\w]+)?)?(?:\.?Biểu số \d+)?$")
 
 
 @dataclass
