@@ -114,3 +114,26 @@ def _same_headings(section: str, paths: set[str]) -> bool:
         if all(part in rest for part in want) and all(p.isalpha() and p.islower() for p in set(have) - set(want)):
             return True
     return False
+
+
+BUILT = [g for g in NEW if g.report_path.with_name(g.report_path.name.rsplit(".", 1)[0] + ".src.txt").is_file()]
+
+
+@pytest.mark.parametrize("gold", BUILT, ids=[g.name for g in BUILT])
+def test_a_built_report_says_what_its_source_says(gold):
+    """The committed DOCX or PDF is its source built, not an older one:
+    every paragraph and table cell of the source stands in the report."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from gold_reports import Columns, Para, Table, parse_source
+
+    source = gold.report_path.with_name(gold.report_path.name.rsplit(".", 1)[0] + ".src.txt")
+    fmt, items = parse_source(source.read_text(encoding="utf-8"))
+    assert fmt == gold.format
+    text = " ".join(read(gold.report_path).text.split())
+    pieces = [i.text for i in items if isinstance(i, Para)]
+    pieces += [cell for i in items if isinstance(i, Table) for row in i.rows for cell in row if cell not in ("<", "^", "")]
+    pieces += [line for i in items if isinstance(i, Columns) for line in i.left + i.right if line]
+    missing = [p for p in pieces if " ".join(p.split()) not in text]
+    assert not missing, missing[:5]
