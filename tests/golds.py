@@ -13,6 +13,8 @@ Each report is read by `pipeline.process.process_file`, the very function
 readers, and the figures, citations and findings are the rows the tables get.
 
 The measures (docs/accuracy.md says the same in prose):
+- header: of the gold's issuer, number, place, date, period and signer, the
+  fields the `reports` row gets right;
 - figures: precision and recall of `match_gold`, one-to-one on value, section
   and unit (an optional gold figure may be missed without cost);
 - area and kind: of the matched figures, the share whose area and section
@@ -211,6 +213,25 @@ def reference_dates(gold: dict, references: list) -> tuple[int, int]:
     return right, of
 
 
+def header(gold: dict, report: dict) -> tuple[int, int]:
+    """(right, of) the gold's header fields as the `reports` row gives them."""
+    want = gold["report"]
+    issuer, province = report.get("issuer"), report.get("province")
+    # "Sở Y tế" of "Quảng Bình" is the gold's "Sở Y tế Quảng Bình"; a
+    # commune's or district's name is whole without its province.
+    if issuer and province and province not in issuer and issuer != want.get("issuer"):
+        issuer = f"{issuer} {province}"
+    when = report.get("report_date")
+    precision = report.get("report_date_precision")
+    date_text = None if when is None else str(when)[: {"day": 10, "month": 7, "year": 4}.get(precision, 10)]
+    got = {
+        "issuer": issuer, "number": report.get("doc_number"), "place": report.get("place"), "date": date_text,
+        "period_start": _iso(report.get("period_start")), "period_end": _iso(report.get("period_end")),
+        "signer": report.get("signer"),
+    }  # fmt: skip
+    return sum(got[k] == want.get(k) for k in got), len(got)
+
+
 # ------------------------------------------------------------- findings ---
 
 
@@ -270,6 +291,7 @@ def findings_precision_recall(gold: dict, findings: list) -> tuple[int, int, int
 class Score:
     name: str
     format: str
+    header: tuple[int, int]
     precision: float
     recall: float
     area_kind: tuple[int, int]
@@ -287,6 +309,7 @@ def score(gold: Gold) -> Score:
     return Score(
         name=gold.name,
         format=gold.format,
+        header=header(data, reading.report),
         precision=precision,
         recall=recall,
         area_kind=area_and_kind(pairs),
