@@ -45,9 +45,15 @@ def row(s) -> list[str]:
 def main() -> int:
     print("| " + " | ".join(COLUMNS) + " |")
     print("|" + "|".join("---" for _ in COLUMNS) + "|")
+    failed = 0
     for gold in registry():
-        print("| " + " | ".join(row(score(gold))) + " |", flush=True)
-    return 0
+        try:
+            cells = row(score(gold))
+        except Exception as exc:  # one unreadable gold must not hide the others
+            failed += 1
+            cells = [gold.name, gold.format, f"not scored: {type(exc).__name__}: {exc}"] + [""] * (len(COLUMNS) - 3)
+        print("| " + " | ".join(cells) + " |", flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
