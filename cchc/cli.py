@@ -113,10 +113,16 @@ def ingest(
 @app.command()
 def query(
     out: Path = typer.Argument(..., help="Output folder written by `cchc ingest`."),
-    sql: str = typer.Argument(..., help="DuckDB SQL; every table is a view by its name (reports, sections, ...)."),
+    sql: str = typer.Argument(..., help="DuckDB SQL; every table is a view by its name (reports, sections, ...), "
+                                        "and metrics_v, findings_v, references_v carry each fact's report and labels."),
     csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table."),
+    max_rows: int = typer.Option(40, "--max-rows", min=1, help="Rows shown in the table (all of them with --csv)."),
 ) -> None:
-    """Run SQL over the output tables with DuckDB."""
+    """Run SQL over the output tables with DuckDB.
+
+    The table is drawn by DuckDB itself, so every type shows, NULLs included;
+    a long result shows its first and last rows (--max-rows), and --csv
+    prints all of it."""
     import duckdb
 
     from pipeline.query import connect
@@ -128,16 +134,11 @@ def query(
         raise typer.Exit(1)
     if result is None:
         return
-    frame = _printable(result.df())
     if csv:
+        frame = _printable(result.df())
         typer.echo(frame.to_csv(index=False), nl=False)
         return
-    table = Table()
-    for name in frame.columns:
-        table.add_column(str(name))
-    for row in frame.itertuples(index=False):
-        table.add_row(*("" if v is None or v != v else str(v) for v in row))
-    _out().print(table)
+    result.show(max_rows=max_rows, max_width=_out().width, null_value="NULL")
 
 
 def _printable(frame):
@@ -154,37 +155,47 @@ def _printable(frame):
 def compare(
     out: Path = typer.Argument(..., help="Output folder written by `cchc ingest`."),
     issuer: str = typer.Option(None, "--issuer", help="Issuer code (e.g. SNgV) or words of its name."),
-    metric: str = typer.Option(None, "--metric", help="Canonical metric key (see patterns/metrics.yaml)."),
+    metric: str = typer.Option(None, "--metric", help="Canonical metric key (see `cchc metrics`)."),
 ) -> None:
     """One row per issuer and metric, one column per period: how each metric
-    moved across reports.  A value marked * covers a period of a different
-    length from the one before it, so it is not directly comparable; its
-    monthly rate is in the `comparison` table."""
+    moved across reports, with the metric's Vietnamese name and unit and the
+    numbers written the Vietnamese way (1.234,5).  A value marked * has a
+    period of a different length from the one it is compared with; a period
+    that contains others (a review of several years) is marked ⊃ and compared
+    with none of them.  The monthly rates are in the `comparison` table."""
+    from pipeline.labels import label, period_label, vn_number
     from pipeline.query import connect
 
-    frame = _printable(connect(out).execute("SELECT * FROM comparison ORDER BY issuer, metric, period_end").df())
+    con = connect(out)
+    units = dict(con.execute("SELECT key, unit FROM metric_catalogue").fetchall())
+    frame = con.execute("SELECT * FROM comparison ORDER BY issuer, metric, period_end, period_start").df()
     if issuer:
         frame = frame[(frame.issuer_code == issuer) | frame.issuer.str.contains(issuer, case=False, regex=False)]
     if metric:
         frame = frame[frame.metric == metric]
     if frame.empty:
-        console.print("no comparison rows: ingest reports that state the same metric for several periods")
+        console.print("Không có dòng so sánh nào: hãy nạp các báo cáo nêu cùng một chỉ tiêu trong nhiều kỳ.")
         raise typer.Exit(0)
-    frame = frame.assign(period=[_period_label(a, b) for a, b in zip(frame.period_start, frame.period_end)])
-    for name, group in frame.groupby("issuer", sort=True):
+    frame = frame.assign(period=[period_label(a.date(), b.date()) for a, b in zip(frame.period_start, frame.period_end)])
+    for (name, code), group in frame.groupby(["issuer", "issuer_code"], sort=True, dropna=False):
         periods = list(dict.fromkeys(group.sort_values(["period_end", "period_start"]).period))
         rows = []
         for key, stated in group.groupby("metric", sort=True):
             cells = {
-                r.period: f"{r.value:g}{'%' if r.is_percent else ''}{'*' if _not_comparable(r.comparable) else ''}"
+                r.period: vn_number(r.value, bool(r.is_percent)) + ("*" if _not_comparable(r.comparable) else "")
+                + (" ⊃" if r.contains_other_periods else "")
                 for r in stated.itertuples()
             }
+            written = set(stated.unit.dropna())
+            unit = written.pop() if len(written) == 1 else units.get(key) or ""
             if len(cells) > 1 or metric:
-                rows.append([key, *(cells.get(p, "") for p in periods)])
+                rows.append([label("metric", key), unit, *(cells.get(p, "") for p in periods)])
         if not rows:
             continue  # one period only: nothing to compare yet
-        table = Table(title=f"{name}: comparison across reports")
-        table.add_column("metric", no_wrap=True)
+        table = Table(title=f"{name}{f' ({code})' if isinstance(code, str) else ''}: so sánh qua các kỳ",
+                      caption="* độ dài kỳ khác kỳ so sánh; ⊃ kỳ bao trùm các kỳ khác, không so với kỳ nào")
+        table.add_column("Chỉ tiêu")
+        table.add_column("Đơn vị")
         for period in periods:
             table.add_column(period, justify="right")
         for row in rows:
@@ -198,10 +209,33 @@ def _not_comparable(flag) -> bool:
     return not pd.isna(flag) and not flag
 
 
-def _period_label(start, end) -> str:
-    if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31 and start.year == end.year:
-        return str(start.year)
-    return f"{start:%m/%Y}–{end:%m/%Y}"
+@app.command()
+def metrics(
+    out: Path = typer.Argument(None, help="Output folder written by `cchc ingest`; without it, the catalogue "
+                                          "of patterns/metrics.yaml with no counts."),
+    area: str = typer.Option(None, "--area", help="Only the metrics of one reform area (e.g. tthc)."),
+) -> None:
+    """List the canonical metrics: key, Vietnamese name, unit, area, and, for
+    an output folder, how many figures, targets and reports state each (the
+    `metric_catalogue` table)."""
+    from pipeline.catalogue import catalogue_rows
+    from pipeline.labels import label
+    from pipeline.query import connect
+
+    con = connect(out if out is not None else Path(os.devnull))
+    rows = catalogue_rows(con) if out is None else con.execute("SELECT * FROM metric_catalogue").df().to_dict("records")
+    if area:
+        rows = [r for r in rows if r["area"] == area]
+    table = Table(title=f"Danh mục chỉ tiêu ({len(rows)})")
+    for heading in ("Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị", "Lĩnh vực"):
+        table.add_column(heading)
+    if out is not None:
+        for heading in ("Số liệu", "Kế hoạch", "Báo cáo", "Dòng so sánh"):
+            table.add_column(heading, justify="right")
+    for r in rows:
+        counts = [str(r[k]) for k in ("figures", "targets", "reports", "comparison_rows")] if out is not None else []
+        table.add_row(r["key"], r["label"], r["unit"], label("area", r["area"]), *counts)
+    _out().print(table)
 
 
 @app.command()

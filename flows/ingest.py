@@ -20,6 +20,7 @@ from prefect.futures import as_completed
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from pipeline.catalogue import metric_catalogue
 from pipeline.compare import compare_reports
 from pipeline.discover import discover
 from pipeline.limits import Limits
@@ -207,6 +208,7 @@ def ingest(
             comparison, findings = compare_task(str(store.root))
             summary.rows_written += store.write_across(comparison, findings)
             summary.comparison_rows = len(comparison)
+            store.write_table("metric_catalogue", metric_catalogue(str(store.root)))
     summary.seconds = round(time.perf_counter() - started, 2)
     create_table_artifact(
         key="cchc-ingest-summary",

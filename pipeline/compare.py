@@ -1,62 +1,141 @@
 """Across reports: one metric of one issuer over its periods, and the checks
 that need more than one report.
 
-`comparison` has one row per issuer × metric × period.  Where one report
-states a metric twice for the same period, its first statement counts; where
-two reports of the same issuer state it for the same period, the later report
-counts, and a cross_report_mismatch finding says that they disagree.  Periods
-of different lengths (a 20-month review against an annual report) are marked
-not comparable, and a monthly rate is given for counts so they can still be
-set side by side.
+`comparison` has one row per issuer × metric × period, built from each
+report's own results (docs/comparison.md has the rule in full):
 
-All of it is SQL over the output tables (DuckDB window functions), so the
-cost stays small next to parsing however many reports there are; Python only
-walks the rows that become findings.
+- a figure counts when it has a canonical metric and a period inside its
+  report's period, is not a target or a plan (`metrics.is_target`, or a
+  figure in a plan or recommendation section), and is not a part of a total
+  of the same metric (the "14 máy tính để bàn" of "24 máy tính");
+- one value per report, metric and period: the first such figure in a
+  result section, else the first elsewhere;
+- where two reports of the same issuer give the same metric and period, the
+  later report counts, and a cross_report_mismatch finding says that they
+  disagree.
+
+Periods are measured by the calendar: a period from day d to the day before
+d, n months later, is n months (01/01–31/12 and the statistical year
+15/12–14/12 are both 12 months); any other period is measured in days only.
+Each period is compared with the latest period of the same issuer and metric
+that ends before it starts (one of the same length when there is one), never
+with a period it overlaps: a 2021–2023 review stands apart from the years it
+contains.  `comparable` is true when the two periods have the same length.
+
+The figures are chosen in SQL over the output tables (DuckDB window
+functions), so the cost stays small next to parsing however many reports
+there are; the periods of each issuer and metric, a handful, are laid out in
+Python.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from datetime import date
+from itertools import groupby
 from pathlib import Path
 from types import SimpleNamespace
 
 import duckdb
 
 from pipeline.checks import WARNING, finding_at
-from pipeline.query import connect
+from pipeline.labels import vn_date, vn_number
+from pipeline.query import connect, has_column
 from pipeline.tables import PARTITION, TABLES
 
-# The first statement of each metric, per report and period, with its issuer.
-_STATED = """
+# Sections whose figures are not results of the period.
+NOT_RESULTS = ("plan", "recommendation")
+AVERAGE_MONTH_DAYS = 365.25 / 12
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # the last day, inclusive
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def months(self) -> int | None:
+        """Whole calendar months, or None: from day d to the day before d,
+        n months later, is n months (15/12/2022–14/12/2023 is 12)."""
+        after = date.fromordinal(self.end.toordinal() + 1)
+        if after.day != self.start.day:
+            return None
+        months = (after.year - self.start.year) * 12 + after.month - self.start.month
+        return months if months > 0 else None
+
+    def same_length(self, other: "Period") -> bool:
+        """Comparable lengths: the same number of calendar months, or, for
+        periods that are not whole months, the same number of days."""
+        if self.months is not None and other.months is not None:
+            return self.months == other.months
+        return self.days == other.days
+
+    def overlaps(self, other: "Period") -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+    def contains(self, other: "Period") -> bool:
+        return self.start <= other.start and other.end <= self.end and self != other
+
+    def per_month(self, value: float) -> float:
+        return value / self.months if self.months else value / (self.days / AVERAGE_MONTH_DAYS)
+
+
+def previous_period(period: Period, others: list[Period]) -> Period | None:
+    """The period to compare `period` with: the latest of `others` that ends
+    before it starts, preferring one of the same length."""
+    before = [p for p in others if p.end < period.start]
+    if not before:
+        return None
+    same = [p for p in before if p.same_length(period)]
+    return max(same or before, key=lambda p: (p.end, p.start))
+
+
+def target_sql(con: duckdb.DuckDBPyConnection, alias: str = "m") -> str:
+    """The SQL condition that a figure of `metrics` (as `alias`) is a target
+    or a plan rather than a result: marked `is_target` by the extractor, or
+    standing in a plan or recommendation section."""
+    marked = f"coalesce({alias}.is_target, false) OR " if has_column(con, "metrics", "is_target") else ""
+    return f"({marked}coalesce({alias}.section_kind, '') IN {NOT_RESULTS})"
+
+
+def _stated_sql(target: str) -> str:
+    """The figures that stand for their report, metric and period."""
+    return f"""
 CREATE TEMP VIEW stated AS
-WITH numbered AS (
+WITH candidates AS (
     SELECT r.issuer, r.issuer_code, r.report_id, r.report_date, r.source_path,
-           m.metric, m.period_start, m.period_end, m.value, m.is_percent, m.idx,
+           m.metric, m.period_start, m.period_end, m.value, m.unit, m.is_percent, m.idx,
            m.char_start, m.char_end, m.sentence, m.section_path, m.page,
-           row_number() OVER (PARTITION BY m.report_id, m.metric, m.period_start, m.period_end ORDER BY m.idx) AS nth
-    FROM metrics m JOIN reports r USING (report_id)
+           row_number() OVER (PARTITION BY m.report_id, m.metric, m.period_start, m.period_end
+                              ORDER BY CASE WHEN m.section_kind = 'result' THEN 0 ELSE 1 END, m.idx) AS nth
+    FROM metrics m
+    JOIN reports r USING (report_id)
+    LEFT JOIN metrics total ON total.report_id = m.report_id AND total.idx = m.parent_idx
     WHERE m.metric IS NOT NULL AND m.period_start IS NOT NULL AND m.period_end IS NOT NULL
       AND r.issuer IS NOT NULL
+      AND NOT {target}
+      AND total.metric IS DISTINCT FROM m.metric
+      AND (r.period_start IS NULL OR m.period_start >= r.period_start)
+      AND (r.period_end IS NULL OR m.period_end <= r.period_end)
 )
-SELECT * EXCLUDE (nth) FROM numbered WHERE nth = 1
+SELECT * EXCLUDE (nth) FROM candidates WHERE nth = 1
 """
 
-_COMPARISON = f"""
-WITH latest AS (
-    SELECT *, (year(period_end) - year(period_start)) * 12 + month(period_end) - month(period_start) + 1 AS months,
-           row_number() OVER (PARTITION BY issuer, issuer_code, metric, period_start, period_end
-                              ORDER BY report_date DESC NULLS LAST, source_path DESC) AS k
+
+# Per issuer, metric and period, the value of the latest report.
+_LATEST = """
+WITH ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY issuer, issuer_code, metric, period_start, period_end
+                                 ORDER BY report_date DESC NULLS LAST, source_path DESC) AS k
     FROM stated
 )
-SELECT issuer, issuer_code, metric, period_start, period_end, months, value, is_percent, report_id,
-       lag(value) OVER w AS previous_value,
-       value - lag(value) OVER w AS change,
-       CASE WHEN lag(months) OVER w IS NULL THEN NULL ELSE months = lag(months) OVER w END AS comparable,
-       CASE WHEN is_percent THEN NULL ELSE round(value / months, 4) END AS monthly_rate,
-       year(period_end) AS {PARTITION.name}
-FROM latest WHERE k = 1
-WINDOW w AS (PARTITION BY issuer, issuer_code, metric ORDER BY period_end, period_start)
-ORDER BY issuer, metric, period_end, period_start
+SELECT issuer, issuer_code, metric, period_start, period_end, value, unit, is_percent, report_id
+FROM ranked WHERE k = 1
+ORDER BY issuer, issuer_code, metric, period_end, period_start
 """
 
 # A later report of the same issuer stating another value for the same
@@ -108,8 +187,33 @@ def _across(row: dict, check: str, message: str, stated=None, computed=None, evi
 
 
 def comparison_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The rows of `comparison`: each issuer's periods of each metric, with
+    the period each is compared with."""
+    rows = []
+    for _, series in groupby(_records(con, _LATEST), key=lambda r: (r["issuer"], r["issuer_code"], r["metric"])):
+        series = list(series)
+        periods = [Period(r["period_start"], r["period_end"]) for r in series]
+        values = dict(zip(periods, series))
+        for row, period in zip(series, periods):
+            others = [p for p in periods if p != period]
+            before = previous_period(period, others)
+            previous = values[before]["value"] if before else None
+            rows.append({
+                **row,
+                "days": period.days,
+                "months": period.months,
+                "previous_period_start": before.start if before else None,
+                "previous_period_end": before.end if before else None,
+                "previous_value": previous,
+                "change": None if previous is None else round(row["value"] - previous, 6),
+                "comparable": None if before is None else period.same_length(before),
+                "contains_other_periods": any(period.contains(p) for p in others),
+                "overlaps_other_periods": any(period.overlaps(p) for p in others),
+                "monthly_rate": None if row["is_percent"] else round(period.per_month(row["value"]), 4),
+                PARTITION.name: period.end.year,
+            })
     columns = {c.name for c in TABLES["comparison"]} | {PARTITION.name}
-    return [{k: v for k, v in row.items() if k in columns} for row in _records(con, _COMPARISON)]
+    return [{k: v for k, v in row.items() if k in columns} for row in rows]
 
 
 def cross_report_findings(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -117,8 +221,9 @@ def cross_report_findings(con: duckdb.DuckDBPyConnection) -> list[dict]:
     findings = []
     for row in _records(con, _METRIC_MISMATCHES):
         message = (
-            f"Chỉ tiêu {row['metric']} kỳ {row['period_start']:%d/%m/%Y}–{row['period_end']:%d/%m/%Y}: "
-            f"báo cáo này nêu {row['value']:g}, báo cáo khác của cùng cơ quan nêu {row['first_value']:g}"
+            f"Chỉ tiêu {row['metric']} kỳ {vn_date(row['period_start'])}–{vn_date(row['period_end'])}: "
+            f"báo cáo này nêu {vn_number(row['value'])}, báo cáo khác của cùng cơ quan nêu "
+            f"{vn_number(row['first_value'])}"
         )
         findings.append(_across(row, "cross_report_mismatch", message, row["value"], row["first_value"]))
     for row in _records(con, _CITATION_MISMATCHES):
@@ -134,7 +239,7 @@ def compare_reports(out: str | Path) -> tuple[list[dict], list[dict]]:
     """The comparison rows and the cross-report findings of an output folder,
     each finding with the `report_year` of the report it is about."""
     con = connect(out)
-    con.execute(_STATED)
+    con.execute(_stated_sql(target_sql(con)))
     findings = cross_report_findings(con)
     years = dict(con.execute("SELECT report_id, report_year FROM reports").fetchall())
     for f in findings:

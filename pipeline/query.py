@@ -1,7 +1,19 @@
 """SQL over the output tables with DuckDB: each table is a view by its name.
 
 `references` is a reserved word in SQL, so that view is written in double
-quotes: `SELECT * FROM "references"`.
+quotes: `SELECT * FROM "references"`; so is `check`, the findings' column.
+
+For analysts there are three views that need no join and no quoting:
+
+- `metrics_v`, `findings_v`, `references_v`: each fact with its report's
+  file, issuer and period beside it (`source_path`, `issuer`,
+  `issuer_code`, `report_date`, `report_date_precision`,
+  `report_period_start`, `report_period_end`, `report_year`), and the
+  Vietnamese words of every code column (`area_label`, `check_label` ...).
+  In `findings_v` the check is `check_name`; in `references_v` the cited
+  document's own issuer code and year are `doc_issuer_code` and `doc_year`,
+  so that `issuer_code` is the reporting body's in all three.
+- `code_labels`: every code and its Vietnamese words (group, code, label).
 """
 
 from __future__ import annotations
@@ -11,11 +23,31 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from pipeline.tables import PARTITION, TABLES, arrow_schema
+from pipeline.labels import label_rows
+from pipeline.tables import PARTITION, TABLES, UNPARTITIONED, arrow_schema
+
+# The report's columns each analyst view carries, under these names.
+_REPORT_COLUMNS = {
+    "source_path": "source_path",
+    "issuer": "issuer",
+    "issuer_code": "issuer_code",
+    "report_date": "report_date",
+    "report_date_precision": "report_date_precision",
+    "period_start": "report_period_start",
+    "period_end": "report_period_end",
+}
+
+# view → (table, its columns renamed in the view)
+ANALYST_VIEWS = {
+    "metrics_v": ("metrics", {}),
+    "findings_v": ("findings", {"check": "check_name"}),
+    "references_v": ("references", {"issuer_code": "doc_issuer_code", "year": "doc_year"}),
+}
 
 
 def connect(out: str | Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with a view per table of `out`.
+    """An in-memory DuckDB connection with a view per table of `out`, the
+    analysts' views and `code_labels`.
 
     A table with no files yet is an empty view of the right columns, so a
     query never fails just because, say, no finding was raised.
@@ -26,13 +58,52 @@ def connect(out: str | Path) -> duckdb.DuckDBPyConnection:
         folder = out / table
         if folder.is_dir() and any(folder.rglob("*.parquet")):
             pattern = str(folder / "**" / "*.parquet").replace("'", "''")
-            con.execute(
-                f"CREATE VIEW \"{table}\" AS SELECT * FROM read_parquet('{pattern}', hive_partitioning = true, "
-                f"hive_types = {{'{PARTITION.name}': INTEGER}}, union_by_name = true)"
-            )
+            if table in UNPARTITIONED:
+                source = f"read_parquet('{pattern}', union_by_name = true)"
+            else:
+                source = (f"read_parquet('{pattern}', hive_partitioning = true, "
+                          f"hive_types = {{'{PARTITION.name}': INTEGER}}, union_by_name = true)")
+            con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM {source}')
         else:
-            empty = arrow_schema(table).append(pa.field(PARTITION.name, PARTITION.type)).empty_table()
-            con.register(f"_{table}_empty", empty)
-            con.execute(f"CREATE VIEW \"{table}\" AS SELECT * FROM _{table}_empty")
+            empty = arrow_schema(table)
+            if table not in UNPARTITIONED:
+                empty = empty.append(pa.field(PARTITION.name, PARTITION.type))
+            con.register(f"_{table}_empty", empty.empty_table())
+            con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM _{table}_empty')
+    _create_analyst_views(con)
     return con
 
+
+def has_column(con: duckdb.DuckDBPyConnection, view: str, column: str) -> bool:
+    return column in [d[0] for d in con.execute(f'SELECT * FROM "{view}" LIMIT 0').description]
+
+
+def _create_analyst_views(con: duckdb.DuckDBPyConnection) -> None:
+    labels = pa.table(dict(zip(("group", "code", "label"), map(list, zip(*label_rows())))))
+    con.register("_code_labels", labels)
+    con.execute('CREATE VIEW code_labels AS SELECT "group", code, label FROM _code_labels')
+    # The same bytes found under two paths are one report with two rows in
+    # `reports`: a fact joins the first of them only.
+    con.execute("CREATE TEMP VIEW one_row_per_report AS SELECT * FROM reports "
+                "QUALIFY row_number() OVER (PARTITION BY report_id ORDER BY source_path) = 1")
+    for view, (table, renamed) in ANALYST_VIEWS.items():
+        present = [d[0] for d in con.execute(f'SELECT * FROM "{table}" LIMIT 0').description]
+        select = []
+        for name in present:
+            if name == PARTITION.name:
+                continue  # the report's, below
+            select.append(f't."{name}" AS "{renamed.get(name, name)}"')
+        select += [f'r."{col}" AS "{alias}"' for col, alias in _REPORT_COLUMNS.items()]
+        select.append(f't."{PARTITION.name}" AS "{PARTITION.name}"')
+        joins = []
+        for i, column in enumerate(c for c in TABLES[table] if c.codes and c.name in present):
+            alias = f"l{i}"
+            joins.append(f'LEFT JOIN code_labels {alias} ON {alias}."group" = \'{column.codes}\' '
+                         f'AND {alias}.code = t."{column.name}"')
+            name = renamed.get(column.name, column.name)
+            name = name[: -len("_name")] if name.endswith("_name") else name
+            select.append(f'{alias}.label AS "{name}_label"')
+        con.execute(
+            f'CREATE VIEW {view} AS SELECT {", ".join(select)} FROM "{table}" t '
+            f'LEFT JOIN one_row_per_report r ON r.report_id = t.report_id {" ".join(joins)}'
+        )

@@ -199,6 +199,13 @@ class OutputStore:
                     stale.unlink()
         return len(comparison) + len(findings)
 
+    def write_table(self, table: str, rows: list[dict]) -> int:
+        """Replace a table that is not per report (`metric_catalogue`): one
+        file, `<table>/<table>.parquet`, rewritten whole."""
+        arrow = to_arrow(table, rows)
+        atomic_write(self.root / table / f"{table}.parquet", lambda tmp: pq.write_table(arrow, tmp))
+        return len(rows)
+
     def write(self, result: ReportResult) -> int:
         """Replace the rows of one input file; return the rows written.  If its
         rows cannot be written (text that does not encode, a reader that gave

@@ -26,6 +26,9 @@ class Column:
     # The Vietnamese header shown to readers (Excel sheets, the HTML report).
     # Keyword-only and required, so a column added without one fails at import.
     label: str = field(kw_only=True)
+    # For a column of codes: the group of patterns/labels.yaml (or `area`,
+    # `metric`) whose Vietnamese words people see in its place.
+    codes: str | None = field(default=None, kw_only=True)
 
 
 PARTITION = Column(
@@ -56,7 +59,7 @@ TABLES: dict[str, list[Column]] = {
                label="Bảng mã"),
         Column("status", pa.string(), "ok; partial (read, but not whole, or a later step failed); failed (nothing "
                "read); needs_ocr (scanned pages wait for Tesseract): see docs/failure-modes.md",
-               label="Trạng thái"),
+               label="Trạng thái", codes="status"),
         Column("error", pa.string(), "What went wrong and what to do, for any status but ok", label="Lỗi"),
         Column("warnings", pa.string(), "Reader warnings, one per line", label="Cảnh báo khi đọc"),
         Column("issuer", pa.string(), "Reporting body, e.g. 'Sở Ngoại vụ'", label="Cơ quan báo cáo"),
@@ -66,7 +69,8 @@ TABLES: dict[str, list[Column]] = {
                label="Số hiệu báo cáo"),
         Column("report_date", pa.date32(), "The report's date; for month or year precision, the first day",
                label="Ngày báo cáo"),
-        Column("report_date_precision", pa.string(), "day, month or year", label="Độ chính xác ngày báo cáo"),
+        Column("report_date_precision", pa.string(), "day, month or year", label="Độ chính xác ngày báo cáo",
+               codes="precision"),
         Column("place", pa.string(), "Place on the date line, e.g. 'Hà Tĩnh'", label="Địa danh"),
         Column("title", pa.string(), "Title line under 'BÁO CÁO'", label="Tiêu đề"),
         Column("period_start", pa.date32(), "First day of the reporting period", label="Kỳ báo cáo từ ngày"),
@@ -86,9 +90,9 @@ TABLES: dict[str, list[Column]] = {
         Column("title", pa.string(), "Heading text without its number", label="Tiêu đề mục"),
         Column("level", pa.int16(), "1 for Roman-numbered headings, deeper for 1., 6.1., a)", label="Cấp mục"),
         Column("area", pa.string(), "Reform area from the heading words, inherited by subsections (see README)",
-               label="Lĩnh vực cải cách"),
+               label="Lĩnh vực cải cách", codes="area"),
         Column("kind", pa.string(), "result, limitation, plan, recommendation or other, from the top-level heading",
-               label="Loại nội dung"),
+               label="Loại nội dung", codes="kind"),
         Column("page", pa.int32(), "Page of the heading", label="Trang"),
         Column("char_start", pa.int64(), "Start of the section (its heading) in the normalised text",
                label="Vị trí đầu (ký tự)"),
@@ -127,20 +131,21 @@ TABLES: dict[str, list[Column]] = {
         Column("subject", pa.string(), "The summary that follows ('về …'), to the end of its clause",
                label="Trích yếu"),
         Column("section_path", pa.string(), "Section the mention stands in", label="Mục"),
-        Column("area", pa.string(), "Reform area of that section", label="Lĩnh vực cải cách"),
+        Column("area", pa.string(), "Reform area of that section", label="Lĩnh vực cải cách", codes="area"),
         *_PROVENANCE,
     ],
     "dates": [
         Column("report_id", pa.string(), "The report (see `reports`)", label="Mã báo cáo"),
         Column("date", pa.date32(), "The date; for month or year precision, the first day; null when impossible",
                label="Ngày"),
-        Column("precision", pa.string(), "day, month or year", label="Độ chính xác"),
+        Column("precision", pa.string(), "day, month or year", label="Độ chính xác", codes="precision"),
         Column(
             "role",
             pa.string(),
             "issued (a cited document's date), report_date, period_start / period_end (the two dates of a "
             "'từ … đến …' range, or the first day of a period such as '6 tháng đầu năm 2023'), or other",
             label="Vai trò",
+            codes="date_role",
         ),
         Column("text", pa.string(), "The words as written", label="Nguyên văn"),
         Column("is_valid", pa.bool_(), "False for an impossible date such as 31/02/2023, kept as text and never shifted",
@@ -161,22 +166,22 @@ TABLES: dict[str, list[Column]] = {
                label="Đơn vị tính"),
         Column("subject", pa.string(), "The whole noun phrase the figure counts", label="Đối tượng"),
         Column("metric", pa.string(), "Canonical metric key from `patterns/metrics.yaml`, or null",
-               label="Chỉ tiêu"),
+               label="Chỉ tiêu", codes="metric"),
         Column("is_percent", pa.bool_(), "True for a percentage", label="Là tỷ lệ %"),
         Column("is_total", pa.bool_(), "True for a figure that has parts (a breakdown's total, a table's total row)",
                label="Là số tổng"),
         Column("parent_idx", pa.int32(), "For a part of a breakdown: the `idx` of its total",
                label="Thứ tự số tổng"),
-        Column("area", pa.string(), "Reform area", label="Lĩnh vực cải cách"),
+        Column("area", pa.string(), "Reform area", label="Lĩnh vực cải cách", codes="area"),
         Column("section_path", pa.string(), "Section the figure stands in", label="Mục"),
         Column("section_kind", pa.string(), "Kind of that section: result, limitation, plan, recommendation, other",
-               label="Loại nội dung mục"),
+               label="Loại nội dung mục", codes="kind"),
         Column("period_start", pa.date32(), "First day of the period the figure covers", label="Kỳ số liệu từ ngày"),
         Column("period_end", pa.date32(), "Last day of that period", label="Kỳ số liệu đến ngày"),
         Column("period_source", pa.string(), "sentence (the sentence states its own period) or report (the report's period)",
-               label="Nguồn kỳ số liệu"),
+               label="Nguồn kỳ số liệu", codes="period_source"),
         Column("source", pa.string(), "text, table, or ocr (read by OCR off a scanned page)",
-               label="Nguồn (lời văn, bảng hay OCR)"),
+               label="Nguồn (lời văn, bảng hay OCR)", codes="figure_source"),
         *_PROVENANCE,
     ],
     "findings": [
@@ -184,8 +189,8 @@ TABLES: dict[str, list[Column]] = {
         Column("check", pa.string(), "Which check: sum_mismatch, table_total, claimed_vs_listed, out_of_period, "
                "conflicting_citation, missing_year, unknown_code, type_code_mismatch, percent_over_100, "
                "date_after_report, period_outside_report, cross_report_mismatch, cross_report_citation_date",
-               label="Loại kiểm tra"),
-        Column("severity", pa.string(), "error, warning or info", label="Mức độ"),
+               label="Loại kiểm tra", codes="check"),
+        Column("severity", pa.string(), "error, warning or info", label="Mức độ", codes="severity"),
         Column("message", pa.string(), "What is wrong, in Vietnamese, in the report's own words",
                label="Nội dung phát hiện"),
         Column("value_stated", pa.float64(), "The figure the report states (for a total: the stated total)",
@@ -201,23 +206,58 @@ TABLES: dict[str, list[Column]] = {
     "comparison": [
         Column("issuer", pa.string(), "Reporting body", label="Cơ quan báo cáo"),
         Column("issuer_code", pa.string(), "Its code", label="Mã cơ quan"),
-        Column("metric", pa.string(), "Canonical metric key", label="Chỉ tiêu"),
+        Column("metric", pa.string(), "Canonical metric key (see `metric_catalogue`)", label="Chỉ tiêu",
+               codes="metric"),
         Column("period_start", pa.date32(), "First day of the period", label="Kỳ từ ngày"),
         Column("period_end", pa.date32(), "Last day of the period", label="Kỳ đến ngày"),
-        Column("months", pa.int32(), "Length of the period in months", label="Số tháng"),
+        Column("days", pa.int32(), "Length of the period in days", label="Số ngày"),
+        Column("months", pa.int32(), "Length of the period in calendar months: from day d to the day before d, n "
+               "months later, is n months (01/01–31/12 and the statistical year 15/12–14/12 are 12); null when "
+               "the period is not whole months (docs/comparison.md)", label="Số tháng"),
         Column("value", pa.float64(), "The value stated for the period (the later report's, where two disagree)",
                label="Giá trị"),
+        Column("unit", pa.string(), "The counted noun of that figure, as written", label="Đơn vị tính"),
         Column("is_percent", pa.bool_(), "True for a percentage", label="Là tỷ lệ %"),
         Column("report_id", pa.string(), "The report the value comes from", label="Mã báo cáo"),
-        Column("previous_value", pa.float64(), "Value of the issuer's previous period for the metric",
-               label="Giá trị kỳ trước"),
-        Column("change", pa.float64(), "value - previous_value", label="Thay đổi so với kỳ trước"),
-        Column("comparable", pa.bool_(), "False when the two periods differ in length; null for the first period",
-               label="So sánh được với kỳ trước"),
-        Column("monthly_rate", pa.float64(), "value / months, for counts (not percentages)",
-               label="Bình quân mỗi tháng"),
+        Column("previous_period_start", pa.date32(), "First day of the period compared with: the latest period "
+               "of the issuer and metric that ends before this one starts, one of the same length when there is one",
+               label="Kỳ so sánh từ ngày"),
+        Column("previous_period_end", pa.date32(), "Last day of that period", label="Kỳ so sánh đến ngày"),
+        Column("previous_value", pa.float64(), "The value of that period", label="Giá trị kỳ so sánh"),
+        Column("change", pa.float64(), "value - previous_value", label="Thay đổi so với kỳ so sánh"),
+        Column("comparable", pa.bool_(), "True when the two periods have the same length (the same calendar "
+               "months, else the same days); null when there is no earlier period", label="So sánh được"),
+        Column("contains_other_periods", pa.bool_(), "True when the period contains another period of the same "
+               "issuer and metric (a review of several years already reported one by one)",
+               label="Bao trùm kỳ khác"),
+        Column("overlaps_other_periods", pa.bool_(), "True when the period overlaps another period of the same "
+               "issuer and metric (it is never compared with one it overlaps)", label="Chồng lấn kỳ khác"),
+        Column("monthly_rate", pa.float64(), "value per month, for counts (not percentages): value / months, or "
+               "value / (days / 30.44) for a period that is not whole months", label="Bình quân mỗi tháng"),
+    ],
+    "metric_catalogue": [
+        Column("key", pa.string(), "Canonical metric key, as in `metrics.metric` and `comparison.metric`",
+               label="Mã chỉ tiêu"),
+        Column("label", pa.string(), "What the metric is, in Vietnamese", label="Tên chỉ tiêu"),
+        Column("unit", pa.string(), "The unit it is counted in: '%' for a rate, else the first noun of its "
+               "units in `patterns/metrics.yaml`", label="Đơn vị tính"),
+        Column("units", pa.string(), "Every unit or kind of noun a figure of the metric may be counted in, "
+               "joined by ', '", label="Các đơn vị được nhận"),
+        Column("area", pa.string(), "Reform area the metric belongs to", label="Lĩnh vực cải cách", codes="area"),
+        Column("is_percent", pa.bool_(), "True for a rate in percent", label="Là tỷ lệ %"),
+        Column("description", pa.string(), "How a figure is recognised as this metric: its units and the words "
+               "that must or must not stand near it", label="Cách nhận biết"),
+        Column("figures", pa.int32(), "Figures of the metric in this output folder", label="Số số liệu"),
+        Column("targets", pa.int32(), "Of them, targets or plans (`metrics.is_target`, or in a plan or "
+               "recommendation section): kept out of `comparison`", label="Số chỉ tiêu kế hoạch"),
+        Column("reports", pa.int32(), "Reports that state the metric", label="Số báo cáo"),
+        Column("comparison_rows", pa.int32(), "Rows of `comparison` for the metric", label="Số dòng so sánh"),
     ],
 }
+
+# Tables that are not per report, hence not partitioned by year: one file,
+# rewritten by every run.
+UNPARTITIONED = {"metric_catalogue"}
 
 
 # What each table holds, in Vietnamese, for titles and sheet notes.
@@ -229,11 +269,18 @@ TABLE_LABELS: dict[str, str] = {
     "metrics": "Số liệu",
     "findings": "Phát hiện kiểm tra",
     "comparison": "So sánh chỉ tiêu qua các kỳ",
+    "metric_catalogue": "Danh mục chỉ tiêu",
 }
 
 
 def columns(table: str) -> list[Column]:
     return TABLES[table]
+
+
+def read_columns(table: str) -> list[Column]:
+    """The columns of a table as it is read back: the declared ones, then the
+    partition column (for a partitioned table)."""
+    return [*TABLES[table], *([] if table in UNPARTITIONED else [PARTITION])]
 
 
 def arrow_schema(table: str) -> pa.Schema:
@@ -256,19 +303,26 @@ def to_arrow(table: str, rows: list[dict]) -> pa.Table:
     return pa.Table.from_pydict(data, schema=schema)
 
 
+def _shown_as(column: Column) -> str:
+    return f" (codes; shown as the words of `{column.codes}`)" if column.codes else ""
+
+
 def schema_markdown() -> str:
     lines = [
         "# Output tables",
         "",
         "Generated from `pipeline/tables.py` (`python -m pipeline.tables > docs/schema.md`).",
         "Every table is a parquet dataset under the output folder, hive-partitioned by",
-        f"`{PARTITION.name}`, and every fact row carries `report_id` and its provenance.",
+        f"`{PARTITION.name}` (but `metric_catalogue`, one file rewritten by every run), and every",
+        "fact row carries `report_id` and its provenance.",
         "The label is the column's Vietnamese header in `cchc export` and `cchc report`.",
+        "A column of codes names the group of `patterns/labels.yaml` whose Vietnamese words",
+        "people see in its place (the workbook, the page, the `_label` columns of the views).",
         "",
     ]
     for table, cols in TABLES.items():
         lines += [f"## `{table}`: {TABLE_LABELS[table]}", "", "| column | label | type | meaning |", "|---|---|---|---|"]
-        lines += [f"| `{c.name}` | {c.label} | {c.type} | {c.doc} |" for c in [*cols, PARTITION]]
+        lines += [f"| `{c.name}` | {c.label} | {c.type} | {c.doc}{_shown_as(c)} |" for c in read_columns(table)]
         lines += [""]
     return "\n".join(lines)
 

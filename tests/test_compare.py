@@ -1,12 +1,14 @@
 """Comparison across reports and the checks that need two reports."""
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 from typer.testing import CliRunner
 
 from cchc.cli import app
-from pipeline.compare import compare_reports
+from pipeline.catalogue import metric_catalogue
+from pipeline.compare import Period, compare_reports, previous_period
 from pipeline.process import process_file
 from pipeline.query import connect
 from pipeline.store import OutputStore
@@ -21,22 +23,104 @@ def ingest_without_prefect(paths: list[Path], out: Path) -> None:
     for path in paths:
         store.write(process_file(path))
     store.write_across(*compare_reports(out))
+    store.write_table("metric_catalogue", metric_catalogue(out))
+
+
+def test_periods_are_measured_by_the_calendar():
+    # The statistical year runs from the 15th to the 14th.
+    assert Period(date(2022, 12, 15), date(2023, 12, 14)).months == 12
+    assert Period(date(2022, 12, 15), date(2023, 6, 14)).months == 6  # not 7 calendar months spanned
+    assert Period(date(2023, 6, 15), date(2023, 9, 14)).months == 3
+    assert Period(date(2021, 1, 1), date(2023, 8, 31)).months == 32
+    assert Period(date(2024, 2, 1), date(2024, 2, 29)).months == 1
+    irregular = Period(date(2023, 1, 1), date(2023, 6, 15))
+    assert irregular.months is None and irregular.days == 166
+    # Same length: the same months, whatever the days (2024 is a leap year).
+    assert Period(date(2023, 1, 1), date(2023, 12, 31)).same_length(Period(date(2024, 1, 1), date(2024, 12, 31)))
+    assert not Period(date(2023, 1, 1), date(2023, 6, 30)).same_length(Period(date(2023, 1, 1), date(2023, 12, 31)))
+    assert Period(date(2023, 1, 1), date(2023, 6, 15)).same_length(Period(date(2024, 1, 1), date(2024, 6, 14)))
+
+
+def test_a_period_is_compared_with_the_latest_before_it_never_with_one_it_overlaps():
+    y2021, y2022 = Period(date(2021, 1, 1), date(2021, 12, 31)), Period(date(2022, 1, 1), date(2022, 12, 31))
+    h1_2023 = Period(date(2023, 1, 1), date(2023, 6, 30))
+    y2023 = Period(date(2023, 1, 1), date(2023, 12, 31))
+    review = Period(date(2021, 1, 1), date(2023, 8, 31))
+    periods = [y2021, y2022, h1_2023, y2023, review]
+    others = lambda p: [q for q in periods if q != p]  # noqa: E731
+    assert previous_period(y2022, others(y2022)) == y2021
+    assert previous_period(y2023, others(y2023)) == y2022  # not the half-year inside it
+    assert previous_period(h1_2023, others(h1_2023)) == y2022  # no earlier half-year: the latest period
+    assert previous_period(review, others(review)) is None  # it overlaps them all
+    assert review.contains(y2021) and not y2021.contains(review) and review.overlaps(y2023)
 
 
 def test_one_metric_of_one_department_across_its_years(tmp_path):
     ingest_without_prefect([SAMPLES / name for name in ANNUAL], tmp_path)
     rows = connect(tmp_path).execute(
-        "SELECT period_start, period_end, months, value, previous_value, change, comparable, monthly_rate "
-        "FROM comparison WHERE issuer_code = 'SNgV' AND metric = 'directive_documents' ORDER BY period_end"
+        "SELECT period_start, period_end, months, value, previous_value, change, comparable, contains_other_periods, "
+        "monthly_rate FROM comparison WHERE issuer_code = 'SNgV' AND metric = 'directive_documents' ORDER BY period_end"
     ).fetchall()
-    values = [(str(r[0]), str(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows]
+    values = [(str(r[0]), str(r[1]), *r[2:8]) for r in rows]
     assert values == [
-        ("2021-01-01", "2021-12-31", 12, 45.0, None, None, None),
-        ("2022-01-01", "2022-12-31", 12, 38.0, 45.0, -7.0, True),
-        # The 32-month review is not directly comparable with a year.
-        ("2021-01-01", "2023-08-31", 32, 32.0, 38.0, -6.0, False),
+        ("2021-01-01", "2021-12-31", 12, 45.0, None, None, None, False),
+        ("2022-01-01", "2022-12-31", 12, 38.0, 45.0, -7.0, True, False),
+        # The 32-month review contains both years: it stands apart, compared with neither.
+        ("2021-01-01", "2023-08-31", 32, 32.0, None, None, None, True),
     ]
-    assert rows[-1][7] == 1.0  # 32 documents in 32 months
+    assert rows[-1][8] == 1.0  # 32 documents in 32 months
+
+
+def test_statistical_years_are_twelve_months_and_comparable(tmp_path):
+    template = (
+        "SỞ TƯ PHÁP\n\nSố: {n}/BC-STP\n\nQuảng Bình, ngày 16 tháng 12 năm {y}\n\nBÁO CÁO\n\n"
+        "Kết quả cải cách hành chính năm {y}\n\n(Số liệu tính từ ngày 15/12/{p} đến ngày 14/12/{y})\n\n"
+        "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH\n\n1. Văn bản chỉ đạo\n\n"
+        "Sở đã ban hành {v} văn bản chỉ đạo, điều hành về công tác CCHC.\n\n"
+        "II. NHIỆM VỤ NĂM {q}\n\n1. Chỉ đạo\n\nPhấn đấu ban hành {t} văn bản chỉ đạo, điều hành về công tác CCHC.\n\n"
+        "GIÁM ĐỐC\n\nNguyễn Văn An\n"
+    )
+    paths = []
+    for n, year, value, target in ((10, 2022, 18, 30), (11, 2023, 24, 40)):
+        path = tmp_path / f"{year}.txt"
+        path.write_text(template.format(n=n, y=year, p=year - 1, q=year + 1, v=value, t=target), encoding="utf-8")
+        paths.append(path)
+    out = tmp_path / "out"
+    ingest_without_prefect(paths, out)
+    rows = connect(out).execute(
+        "SELECT period_start, period_end, days, months, value, previous_value, comparable, monthly_rate "
+        "FROM comparison WHERE metric = 'directive_documents' ORDER BY period_end"
+    ).fetchall()
+    assert [(str(r[0]), str(r[1]), *r[2:]) for r in rows] == [
+        ("2021-12-15", "2022-12-14", 365, 12, 18.0, None, None, 1.5),
+        ("2022-12-15", "2023-12-14", 365, 12, 24.0, 18.0, True, 2.0),
+    ]  # the targets (30, 40) of the plan sections are not results
+
+
+def test_targets_and_parts_of_a_total_stay_out_of_the_comparison(tmp_path):
+    ingest_without_prefect(sorted(p for p in SAMPLES.iterdir() if p.suffix == ".txt"), tmp_path)
+    con = connect(tmp_path)
+    values = lambda code, metric: [  # noqa: E731
+        r[0] for r in con.execute(
+            "SELECT value FROM comparison WHERE issuer_code = ? AND metric = ? ORDER BY period_end, period_start",
+            [code, metric]).fetchall()
+    ]
+    # "phấn đấu tỷ lệ hồ sơ tiếp nhận trực tuyến đạt trên 50%" is a target; 45,1% is the result.
+    assert values("UBND", "dossiers_online_rate") == [45.1]
+    assert values("SNgV", "dossiers_online_rate") == [25.6, 29.7]  # not the 2022 plan's 40%
+    # "1.625 hồ sơ, trong đó kỳ trước chuyển sang 37 hồ sơ, tiếp nhận mới 1.588": the total stands.
+    assert values("UBND", "dossiers_received") == [1625.0]
+    # "24 máy tính, trong đó có 14 máy tính để bàn, 9 máy tính xách tay": the total, not its parts.
+    assert values("SNgV", "computers") == [25.0, 26.0, 24.0]
+    # One value per metric and period.
+    [(duplicates,)] = con.execute(
+        "SELECT count(*) FROM (SELECT issuer, metric, period_start, period_end FROM comparison "
+        "GROUP BY ALL HAVING count(*) > 1)").fetchall()
+    assert duplicates == 0
+    # The catalogue counts the targets it kept out.
+    [(figures, targets)] = con.execute(
+        "SELECT figures, targets FROM metric_catalogue WHERE key = 'dossiers_online_rate'").fetchall()
+    assert targets == 2 and figures > targets  # the plans of 2022 (40%) and of Can Lộc (50%)
 
 
 def test_two_reports_of_one_issuer_that_disagree(tmp_path):
@@ -67,7 +151,23 @@ def test_two_reports_of_one_issuer_that_disagree(tmp_path):
 
 def test_cli_compare_prints_the_years_side_by_side(tmp_path):
     ingest_without_prefect([SAMPLES / name for name in ANNUAL], tmp_path)
-    result = CliRunner().invoke(app, ["compare", str(tmp_path), "--issuer", "SNgV", "--metric", "directive_documents"])
+    result = CliRunner().invoke(app, ["compare", str(tmp_path), "--issuer", "SNgV"])
     assert result.exit_code == 0, result.output
-    line = next(ln for ln in result.output.splitlines() if "directive_documents" in ln)
-    assert [cell.strip() for cell in line.strip("│ ").split("│")][1:] == ["45", "38", "32*"]
+    header = next(ln for ln in result.output.splitlines() if "Chỉ tiêu" in ln)
+    assert [cell.strip() for cell in header.split("┃")[1:-1]] == [
+        "Chỉ tiêu", "Đơn vị", "01/2021–11/2021", "2021", "01/2022–11/2022", "2022", "01/2021–08/2023",
+        "01/2023–08/2023"]
+
+    def cells(words: str) -> list[str]:
+        rows = [[cell.strip() for cell in ln.split("│")[1:-1]] for ln in result.output.splitlines()]
+        return next(row for row in rows if row and row[0] == words)
+
+    # The label and unit of the metric; ⊃ marks the review that contains the years.
+    assert cells("Văn bản chỉ đạo, điều hành CCHC đã ban hành") == [
+        "Văn bản chỉ đạo, điều hành CCHC đã ban hành", "văn bản", "", "45", "", "38", "32 ⊃", ""]
+    # Numbers the Vietnamese way, with the unit as the reports write it.
+    assert cells("Văn bản đi đã ban hành")[1:] == ["văn bản", "", "1.286", "", "1.452", "4.127 ⊃", ""]
+    assert cells("Kinh phí, dự toán")[1:4] == ["triệu đồng", "", "7.845"]
+    assert cells("Tỷ lệ hồ sơ TTHC tiếp nhận trực tuyến")[3:6] == ["25,6%", "", "29,7%"]
+    # Eight months of 2023 against the eleven of 2022: not the same length.
+    assert cells("Hồ sơ TTHC tiếp nhận")[2:] == ["180", "", "212", "", "", "246*"]

@@ -14,6 +14,7 @@ import pkgutil
 import pipeline.extract
 import pipeline.extract.dates  # noqa: F401
 import pipeline.extract.references  # noqa: F401
+import pipeline.labels  # noqa: F401
 import pipeline.read.legacy  # noqa: F401
 import pipeline.structure  # noqa: F401
 from pipeline.patterns import EXAMPLE_CHECKERS, entries, pattern_files
