@@ -1,11 +1,15 @@
 """Every output table in one Excel workbook, for readers who work in Excel.
 
-One sheet per table, named as the table (`reports`, `metrics`, ...: the
-names of the parquet folders, the SQL views and `docs/schema.md`), with the
-Vietnamese column labels of `pipeline/tables.py` as its header row.  A table
-with no rows yet still gets its sheet, header only, so the workbook always
-has the same shape.  The header row is frozen and carries an autofilter;
-dates are real Excel dates (shown dd/mm/yyyy), numbers are numbers, and
+One sheet per table, named in Vietnamese (`Báo cáo`, `Số liệu`,
+`Phát hiện` ...: the `table` words of `patterns/labels.yaml`), with the
+Vietnamese column labels of `pipeline/tables.py` as its header row.  Cells of
+a code column hold the code's Vietnamese words (`Lỗi`, not `error`; the
+codes stay in the parquet files).  Each sheet of facts (sections, references,
+dates, metrics, findings) has the report's file and issuer beside its
+report id.  A table with no rows yet still gets its sheet, header only, so
+the workbook always has the same shape.  The header row is frozen and
+carries an autofilter; dates are real Excel dates shown as precisely as the
+report gave them (dd/mm/yyyy, mm/yyyy or yyyy), numbers are numbers, and
 booleans are Excel booleans.
 
 Rows are streamed: DuckDB hands them over in batches and openpyxl's
@@ -35,15 +39,18 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pipeline.labels import label
 from pipeline.query import connect
 from pipeline.store import atomic_write
-from pipeline.tables import PARTITION, TABLES, Column
+from pipeline.tables import TABLES, Column, read_columns
 
 EXCEL_MAX_ROWS = 1_048_576  # rows in one sheet, the header row included
 EXCEL_MAX_CELL_CHARS = 32_767
 SHEET_NAME_MAX = 31
 NOTES_SHEET = "Ghi chú"
 DATE_FORMAT = "dd/mm/yyyy"  # the Vietnamese way of writing a date
+# A date known only to the month or the year is shown as such.
+DATE_FORMATS = {"day": DATE_FORMAT, "month": "mm/yyyy", "year": "yyyy"}
 BATCH_ROWS = 5_000
 # Column widths, in Excel's character units.
 MIN_WIDTH, MAX_WIDTH = 8, 60
@@ -87,14 +94,42 @@ class ExportResult:
 
 
 def sheet_name(table: str) -> str:
-    """The table's name as a valid sheet name (at most 31 characters, none of []:*?/\\)."""
-    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in table)
+    """The table's Vietnamese name as a valid sheet name (at most 31
+    characters, none of []:*?/\\)."""
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in label("table", table))
     return cleaned[:SHEET_NAME_MAX]
 
 
+# The report's columns shown beside each fact, after its report id.
+REPORT_CONTEXT = [c for c in TABLES["reports"] if c.name in ("source_path", "issuer")]
+_NO_CONTEXT = {"reports", "comparison", "metric_catalogue"}
+
+
+def _has_context(table: str) -> bool:
+    return table not in _NO_CONTEXT and any(c.name == "report_id" for c in TABLES[table])
+
+
 def table_columns(table: str) -> list[Column]:
-    """The columns of a table as they are read back: the declared ones, then the partition."""
-    return [*TABLES[table], PARTITION]
+    """The columns of a table's sheet: the declared ones, with the report's
+    file and issuer after the report id of a fact, then the partition."""
+    cols = read_columns(table)
+    if not _has_context(table):
+        return cols
+    at = [c.name for c in cols].index("report_id") + 1
+    return [*cols[:at], *REPORT_CONTEXT, *cols[at:]]
+
+
+def _select(table: str, cols: list[Column]) -> str:
+    """The sheet's query: the table's own columns, and the report's from the
+    first `reports` row of its report id."""
+    if not _has_context(table):
+        return f'SELECT {", ".join(f"t.{_q(c.name)}" for c in cols)} FROM "{table}" t'
+    names = ", ".join(f'{"r" if c in REPORT_CONTEXT else "t"}.{_q(c.name)}' for c in cols)
+    return f'SELECT {names} FROM "{table}" t LEFT JOIN one_row_per_report r ON r.report_id = t.report_id'
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
 
 
 def export_xlsx(out: str | Path, target: str | Path, *, max_rows: int = EXCEL_MAX_ROWS) -> ExportResult:
@@ -123,9 +158,11 @@ def _write_sheet(wb: Workbook, con, table: str, max_rows: int) -> SheetResult:
     ws = wb.create_sheet(sheet_name(table))
     [(total,)] = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()
     limit = max(0, max_rows - 1)  # the header takes one row
-    names = ", ".join(f'"{c.name}"' for c in cols)
     order = f" ORDER BY {ORDER_BY[table]}" if table in ORDER_BY else ""
-    batches = _row_batches(con.sql(f'SELECT {names} FROM "{table}"{order} LIMIT {limit}'))
+    batches = (
+        [_shown_row(cols, row) for row in batch]
+        for batch in _row_batches(con.sql(f"{_select(table, cols)}{order} LIMIT {limit}"))
+    )
     first = next(batches, [])
 
     # Write-only sheets write their column widths and panes before any row,
@@ -144,6 +181,28 @@ def _write_sheet(wb: Workbook, con, table: str, max_rows: int) -> SheetResult:
     # the rows, so it can be set now that their number is known.
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{written + 1}"
     return SheetResult(table=table, sheet=ws.title, rows_written=written, rows_in_table=total)
+
+
+def _shown_row(cols: list[Column], row: tuple) -> list:
+    """A row as people read it: codes as their words, and each date with the
+    number format of its precision."""
+    values = dict(zip((c.name for c in cols), row))
+    shown = []
+    for col, value in zip(cols, row):
+        if col.codes and value is not None:
+            value = label(col.codes, value)
+        elif col.precision and value is not None:
+            value = PreciseDate(value, DATE_FORMATS.get(values.get(col.precision), DATE_FORMAT))
+        shown.append(value)
+    return shown
+
+
+@dataclass(frozen=True)
+class PreciseDate:
+    """A date cell and its Excel number format."""
+
+    value: date
+    number_format: str
 
 
 def _row_batches(relation) -> Iterator[list[tuple]]:
@@ -198,6 +257,10 @@ def _cell(ws, value):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None  # Excel has no NaN or infinity
+    if isinstance(value, PreciseDate):
+        cell = WriteOnlyCell(ws, value=value.value)
+        cell.number_format = value.number_format
+        return cell
     if isinstance(value, (date, datetime)):
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = DATE_FORMAT
@@ -235,7 +298,7 @@ def _widths(cols: list[Column], sample: list[tuple]) -> list[float]:
 def _shown(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, (date, datetime, PreciseDate)):
         return "00/00/0000"
     if isinstance(value, float):
         return f"{value:g}"

@@ -29,6 +29,9 @@ class Column:
     # For a column of codes: the group of patterns/labels.yaml (or `area`,
     # `metric`) whose Vietnamese words people see in its place.
     codes: str | None = field(default=None, kw_only=True)
+    # For a date: the column that says how precise it is (day, month, year),
+    # so that it is shown as 05/09/2023, 09/2023 or 2023.
+    precision: str | None = field(default=None, kw_only=True)
 
 
 PARTITION = Column(
@@ -68,7 +71,7 @@ TABLES: dict[str, list[Column]] = {
         Column("doc_number", pa.string(), "The report's own number as written, e.g. '/BC-SNgV' (serial left blank)",
                label="Số hiệu báo cáo"),
         Column("report_date", pa.date32(), "The report's date; for month or year precision, the first day",
-               label="Ngày báo cáo"),
+               label="Ngày báo cáo", precision="report_date_precision"),
         Column("report_date_precision", pa.string(), "day, month or year", label="Độ chính xác ngày báo cáo",
                codes="precision"),
         Column("place", pa.string(), "Place on the date line, e.g. 'Hà Tĩnh'", label="Địa danh"),
@@ -137,7 +140,7 @@ TABLES: dict[str, list[Column]] = {
     "dates": [
         Column("report_id", pa.string(), "The report (see `reports`)", label="Mã báo cáo"),
         Column("date", pa.date32(), "The date; for month or year precision, the first day; null when impossible",
-               label="Ngày"),
+               label="Ngày", precision="precision"),
         Column("precision", pa.string(), "day, month or year", label="Độ chính xác", codes="precision"),
         Column(
             "role",

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from cchc.cli import app
 from pipeline.export import DATE_FORMAT, NOTES_SHEET, export_xlsx, sheet_name, table_columns
+from pipeline.patterns import entries
 from pipeline.tables import PARTITION, TABLES
 
 from conftest import SAMPLES
@@ -65,23 +66,52 @@ def test_rows_are_the_parquet_rows(out, workbook):
 
 
 def test_dates_are_dates_numbers_are_numbers(workbook):
-    reports = workbook["reports"]
+    reports = workbook[sheet_name("reports")]
     by_path = {row[_column(reports, "Tệp nguồn") - 1].value: row for row in reports.iter_rows(min_row=2)}
     seed = by_path[str(SAMPLES / "so-ngoai-vu-ha-tinh-2021-2023.txt")]
+    # "Hà Tĩnh, ngày     tháng 9 năm 2023": a date known to the month is shown as 09/2023.
     report_date = seed[_column(reports, "Ngày báo cáo") - 1]
-    assert report_date.is_date and report_date.number_format == DATE_FORMAT
+    assert report_date.is_date and report_date.number_format == "mm/yyyy"
     assert report_date.value == datetime(2023, 9, 1)
+    assert seed[_column(reports, "Độ chính xác ngày báo cáo") - 1].value == "Tháng"
+    annual = by_path[str(SAMPLES / "so-ngoai-vu-ha-tinh-2022.txt")]
+    assert annual[_column(reports, "Ngày báo cáo") - 1].number_format == DATE_FORMAT
     n_pages = seed[_column(reports, "Số trang") - 1]
     assert n_pages.data_type == "n" and isinstance(n_pages.value, int)
+    assert seed[_column(reports, "Trạng thái") - 1].value == "Đọc được"  # not "ok"
 
-    comparison = workbook["comparison"]
-    cols = {label: _column(comparison, label) for label in ("Mã cơ quan", "Chỉ tiêu", "Giá trị", "So sánh được với kỳ trước")}
+    comparison = workbook[sheet_name("comparison")]
+    cols = {label: _column(comparison, label) for label in ("Mã cơ quan", "Chỉ tiêu", "Giá trị", "So sánh được")}
     rows = [
         r for r in comparison.iter_rows(min_row=2, values_only=True)
-        if r[cols["Mã cơ quan"] - 1] == "SNgV" and r[cols["Chỉ tiêu"] - 1] == "directive_documents"
+        if r[cols["Mã cơ quan"] - 1] == "SNgV" and r[cols["Chỉ tiêu"] - 1] == "Văn bản chỉ đạo, điều hành CCHC đã ban hành"
     ]
     assert [r[cols["Giá trị"] - 1] for r in rows] == [45, 38, 32]
-    assert [r[cols["So sánh được với kỳ trước"] - 1] for r in rows] == [None, True, False]
+    assert [r[cols["So sánh được"] - 1] for r in rows] == [None, True, None]
+
+
+def test_sheets_checks_and_severities_are_in_vietnamese(out, workbook):
+    assert workbook.sheetnames[:8] == [
+        "Báo cáo", "Mục", "Văn bản dẫn chiếu", "Ngày tháng và kỳ", "Số liệu", "Phát hiện", "So sánh qua các kỳ",
+        "Danh mục chỉ tiêu"]
+    findings = workbook[sheet_name("findings")]
+    rows = list(findings.iter_rows(min_row=2, values_only=True))
+    checks = {r[_column(findings, "Loại kiểm tra") - 1] for r in rows}
+    severities = {r[_column(findings, "Mức độ") - 1] for r in rows}
+    assert "Tổng không khớp với các thành phần" in checks and not checks & {"sum_mismatch", "table_total"}
+    assert severities <= {"Lỗi", "Cảnh báo", "Thông tin"} and "Lỗi" in severities
+    # The codes stay in the parquet files.
+    assert "sum_mismatch" in set(pd.read_parquet(out / "findings").check)
+    # Each finding names its file and issuer beside the report id.
+    reports = pd.read_parquet(out / "reports").drop_duplicates("report_id").set_index("report_id")
+    for r in rows:
+        report_id = r[_column(findings, "Mã báo cáo") - 1]
+        assert r[_column(findings, "Tệp nguồn") - 1] == reports.loc[report_id, "source_path"]
+        assert r[_column(findings, "Cơ quan báo cáo") - 1] == reports.loc[report_id, "issuer"]
+    metrics = workbook[sheet_name("metrics")]
+    areas = {r[_column(metrics, "Lĩnh vực cải cách") - 1] for r in metrics.iter_rows(min_row=2, values_only=True)}
+    assert "Cải cách thủ tục hành chính" in areas and "tthc" not in areas
+    assert _column(metrics, "Tệp nguồn") == _column(metrics, "Mã báo cáo") + 1
 
 
 def test_a_table_with_no_rows_is_a_header_only_sheet(tmp_path):
@@ -92,11 +122,13 @@ def test_a_table_with_no_rows_is_a_header_only_sheet(tmp_path):
     result = export_xlsx(tmp_path / "out", tmp_path / "x.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "x.xlsx")
     assert wb.sheetnames == [sheet_name(t) for t in TABLES]
-    assert {s.table: s.rows_written for s in result.sheets} == {t: int(t == "reports") for t in TABLES}
+    # The catalogue lists every metric even when no report stated one.
+    expected = {t: int(t == "reports") for t in TABLES} | {"metric_catalogue": len(entries("metrics"))}
+    assert {s.table: s.rows_written for s in result.sheets} == expected
     for table in TABLES:
         ws = wb[sheet_name(table)]
         assert [c.value for c in ws[1]] == [c.label for c in table_columns(table)]
-        assert ws.max_row == 1 + int(table == "reports")
+        assert ws.max_row == 1 + expected[table]
         assert ws.freeze_panes == "A2"
 
 
@@ -115,7 +147,7 @@ def test_report_text_never_becomes_a_formula(tmp_path):
     title = pd.read_parquet(tmp_path / "out" / "reports").title.iloc[0]
     assert title.startswith("=HYPERLINK")
     export_xlsx(tmp_path / "out", tmp_path / "x.xlsx")
-    ws = openpyxl.load_workbook(tmp_path / "x.xlsx")["reports"]
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx")[sheet_name("reports")]
     cell = ws.cell(row=2, column=_column(ws, "Tiêu đề"))
     assert cell.data_type == "s" and cell.value == title
 
@@ -131,7 +163,7 @@ def test_a_table_longer_than_the_sheet_is_cut_and_said_so(out, tmp_path):
         assert wb[sheet_name(table)].max_row == 50
     notes = list(wb[NOTES_SHEET].iter_rows(min_row=2, values_only=True))
     assert {row[0] for row in notes} == {sheet_name(t) for t in cut}
-    metrics = next(row for row in notes if row[0] == "metrics")
+    metrics = next(row for row in notes if row[0] == sheet_name("metrics"))
     assert metrics[1:3] == (len(pd.read_parquet(out / "metrics")), 49)
     assert "Excel chỉ chứa tối đa 50 dòng" in metrics[3]
 
@@ -141,4 +173,4 @@ def test_cli_export(out, tmp_path):
     result = CliRunner().invoke(app, ["export", str(out), "--xlsx", str(target)])
     assert result.exit_code == 0, result.output
     assert openpyxl.load_workbook(target, read_only=True).sheetnames == [sheet_name(t) for t in TABLES]
-    assert "metrics" in result.output
+    assert sheet_name("metrics") in result.output
