@@ -163,6 +163,7 @@ def compare(
     period of a different length from the one it is compared with; a period
     that contains others (a review of several years) is marked ⊃ and compared
     with none of them.  The monthly rates are in the `comparison` table."""
+    from pipeline.catalogue import series_unit
     from pipeline.labels import label, period_label, vn_number
     from pipeline.query import connect
 
@@ -186,8 +187,7 @@ def compare(
                 + (" ⊃" if r.contains_other_periods else "")
                 for r in stated.itertuples()
             }
-            written = set(stated.unit.dropna())
-            unit = written.pop() if len(written) == 1 else units.get(key) or ""
+            unit = series_unit(key, list(stated.unit.dropna()), units)
             if len(cells) > 1 or metric:
                 rows.append([label("metric", key), unit, *(cells.get(p, "") for p in periods)])
         if not rows:

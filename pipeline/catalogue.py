@@ -74,3 +74,10 @@ def catalogue_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 def metric_catalogue(out: str | Path) -> list[dict]:
     return catalogue_rows(connect(out))
+
+
+def series_unit(key: str, written: list[str | None], catalogue_units: dict[str, str]) -> str:
+    """The unit to show for a metric's values: the one the reports wrote
+    when they all wrote the same ('triệu đồng'), else the catalogue's."""
+    units = {u for u in written if u}
+    return units.pop() if len(units) == 1 else catalogue_units.get(key, "")

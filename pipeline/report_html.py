@@ -12,9 +12,15 @@ It shows, in order:
 2. each report that was read (issuer, title, period, source file) with its
    findings: check, severity, message, section and page, and the sentence
    quoted with the words at fault in <mark>;
-3. each metric of each issuer stated for two or more periods, as a bar
-   chart; a period whose length differs from the one before it (a 32-month
-   review after a year) is hatched and starred, and a legend says why.
+3. each metric of each issuer stated for two or more periods, as bars on a
+   time axis (each period from its first day to its last), the unit in the
+   title, the period, its length and its monthly rate under each bar; a
+   period that contains others (a 32-month review of years reported one by
+   one) is drawn behind them, hatched; a period of another length than the
+   one it is compared with is orange and starred; a legend says why.
+
+Codes are shown as their Vietnamese words (`pipeline.labels`), numbers as
+1.234,5 and dates as precisely as the report gave them (09/2023).
 
 Every piece of text from the data is report text or a file name, so it is
 untrusted: it goes through `html.escape` (attributes too) and nothing from
@@ -23,84 +29,26 @@ the data is ever written unescaped.
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
 from itertools import count, groupby
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.catalogue import catalogue_rows, series_unit
+from pipeline.labels import label, labels, vn_date, vn_number
 from pipeline.patterns import entries
 from pipeline.query import connect
 from pipeline.store import atomic_write
 from pipeline.tables import TABLE_LABELS, TABLES
+from pipeline.timechart import COMPARABLE_FILL, CONTAINS_STROKE, NOT_COMPARABLE_FILL, Bar, Chart, chart_svg
 
-STATUS_LABELS = {
-    "ok": "Đọc được",
-    "partial": "Đọc được một phần",
-    "failed": "Không đọc được",
-    "needs_ocr": "Cần nhận dạng chữ (OCR)",
-}
-SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+# The Vietnamese words of the codes, from patterns/labels.yaml.
+STATUS_LABELS = labels("status")
+SEVERITY_LABELS = labels("severity")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-CHECK_LABELS = {
-    "sum_mismatch": "Tổng không khớp với các thành phần",
-    "table_total": "Dòng tổng của bảng không khớp",
-    "claimed_vs_listed": "Số nêu khác số liệt kê",
-    "out_of_period": "Văn bản ban hành ngoài kỳ báo cáo",
-    "conflicting_citation": "Dẫn chiếu văn bản mâu thuẫn",
-    "missing_year": "Số hiệu thiếu năm ban hành",
-    "unknown_code": "Mã cơ quan không có trong danh mục",
-    "type_code_mismatch": "Loại văn bản không khớp mã loại",
-    "percent_over_100": "Tỷ lệ vượt quá 100%",
-    "date_after_report": "Ngày sau ngày báo cáo",
-    "period_outside_report": "Kỳ số liệu nằm ngoài kỳ báo cáo",
-    "cross_report_mismatch": "Hai báo cáo nêu số liệu khác nhau",
-    "cross_report_citation_date": "Hai báo cáo dẫn cùng văn bản với ngày khác nhau",
-}
-
-# Chart geometry, in SVG pixels.
-BAR_SLOT = 92  # horizontal room for one period
-CHART_MIN_WIDTH = 320
-PLOT_HEIGHT = 150
-TOP = 26  # room for the value above the tallest bar
-BOTTOM = 42  # room for the two lines of the period label
-SIDE = 14
-LEGEND_LINE = 18
-
-COMPARABLE_FILL = "#2f6fb0"
-NOT_COMPARABLE_FILL = "#e08a1e"
-
-
-@dataclass
-class Bar:
-    """One period of one metric of one issuer (a row of `comparison`)."""
-
-    label: str  # "2021" or "01/2021–08/2023"
-    start: date
-    end: date
-    months: int
-    value: float
-    is_percent: bool
-    comparable: bool | None  # None for the first period
-    monthly_rate: float | None
-
-    @property
-    def not_comparable(self) -> bool:
-        return self.comparable is False
-
-
-@dataclass
-class Chart:
-    issuer: str
-    issuer_code: str | None
-    metric: str
-    label: str  # the metric in Vietnamese
-    area: str | None
-    bars: list[Bar]
-
+CHECK_LABELS = labels("check")
 
 # ----------------------------------------------------------------- helpers
 
@@ -110,29 +58,6 @@ def _e(value) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return escape(str(value), quote=True)
-
-
-def vn_number(value: float, percent: bool = False) -> str:
-    """A number the Vietnamese way: 4.127 for four thousand, 99,4 for a decimal."""
-    if value is None or not math.isfinite(value):
-        return ""
-    if value == int(value):
-        text = f"{int(value):,}".replace(",", ".")
-    else:
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text + ("%" if percent else "")
-
-
-def vn_date(d: date | datetime | None) -> str:
-    return "" if d is None else f"{d.day:02d}/{d.month:02d}/{d.year}"
-
-
-def period_label(start: date, end: date) -> str:
-    """A calendar year as its year, any other period as mm/yyyy–mm/yyyy."""
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
-        return str(start.year)
-    return f"{start.month:02d}/{start.year}–{end.month:02d}/{end.year}"
 
 
 def _anchor(report_id: str) -> str:
@@ -158,126 +83,53 @@ def _rows(con, sql: str) -> list[dict]:
 # -------------------------------------------------------------- the data
 
 
-def _metric_info() -> dict[str, tuple[int, str, str | None]]:
-    """metric key → (its place in patterns/metrics.yaml, Vietnamese label, area)."""
-    return {e["key"]: (i, e.get("label") or e["key"], e.get("area")) for i, e in enumerate(entries("metrics"))}
-
-
-def _area_labels() -> dict[str, str]:
-    return {e["area"]: e.get("label") or e["area"] for e in entries("areas")}
+def _metric_order() -> dict[str, int]:
+    """metric key → its place in patterns/metrics.yaml."""
+    return {e["key"]: i for i, e in enumerate(entries("metrics"))}
 
 
 def charts(con) -> list[Chart]:
     """Every issuer × metric of `comparison` with two or more periods; per
     issuer, by reform area and then in the order of patterns/metrics.yaml."""
-    info = _metric_info()
+    order = _metric_order()
+    catalogue = {r["key"]: r for r in catalogue_rows(con)}
+    units = {key: r["unit"] for key, r in catalogue.items()}
     rows = _rows(
         con,
-        "SELECT issuer, issuer_code, metric, period_start, period_end, months, value, is_percent, comparable, "
-        "monthly_rate FROM comparison ORDER BY issuer, metric, period_end, period_start",
+        "SELECT issuer, issuer_code, metric, period_start, period_end, days, months, value, unit, is_percent, "
+        "comparable, contains_other_periods, monthly_rate FROM comparison "
+        "ORDER BY issuer, issuer_code, metric, period_end, period_start",
     )
     grouped: dict[tuple, list[dict]] = {}
-    places: dict[str, int] = {}
     for r in rows:
         grouped.setdefault((r["issuer"], r["issuer_code"], r["metric"]), []).append(r)
     result = []
     for (issuer, code, metric), series in grouped.items():
         if len(series) < 2:
             continue  # one period: nothing to compare yet
-        place, label, area = info.get(metric, (len(info), metric, None))
         bars = [
             Bar(
-                label=period_label(r["period_start"], r["period_end"]),
                 start=r["period_start"],
                 end=r["period_end"],
-                months=r["months"],
                 value=r["value"],
                 is_percent=bool(r["is_percent"]),
+                months=r["months"],
+                days=r["days"],
                 comparable=r["comparable"],
+                contains_others=bool(r["contains_other_periods"]),
                 monthly_rate=r["monthly_rate"],
             )
             for r in series
         ]
-        result.append(Chart(issuer or "", code, metric, label, area, bars))
-        places[metric] = place
-    area_order = {a: i for i, a in enumerate(_area_labels())}
+        info = catalogue.get(metric, {})
+        unit = "%" if all(b.is_percent for b in bars) else series_unit(metric, [r["unit"] for r in series], units)
+        result.append(Chart(issuer or "", code, metric, info.get("label") or metric, unit, info.get("area"), bars))
+    area_order = {a: i for i, a in enumerate(labels("area"))}
     return sorted(
         result,
-        key=lambda c: (c.issuer, c.issuer_code or "", area_order.get(c.area, len(area_order)), places[c.metric], c.metric),
+        key=lambda c: (c.issuer, c.issuer_code or "", area_order.get(c.area, len(area_order)),
+                       order.get(c.metric, len(order)), c.metric),
     )
-
-
-# ------------------------------------------------------------- the chart
-
-
-def chart_svg(chart: Chart, chart_id: str) -> str:
-    """A bar chart: one bar per period, the value above it, the period and its
-    length in months below.  A period not comparable with the one before it
-    is hatched, outlined in dashes and starred, and the legend under the
-    chart says what that means."""
-    n = len(chart.bars)
-    width = max(CHART_MIN_WIDTH, 2 * SIDE + n * BAR_SLOT)
-    marked = any(b.not_comparable for b in chart.bars)
-    legend_h = 2 * LEGEND_LINE + 6 if marked else 0
-    height = TOP + PLOT_HEIGHT + BOTTOM + legend_h
-    base = TOP + PLOT_HEIGHT
-    top_value = max((b.value for b in chart.bars), default=0) or 1
-    left = (width - n * BAR_SLOT) / 2
-    hatch = f"hatch-{chart_id}"
-    title = f"{chart.label} — {chart.issuer}"
-
-    parts = [
-        f'<svg class="chart-svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{_e(title)}">',
-        f"<title>{_e(title)}</title>",
-        # The hatch of a non-comparable bar; defined per chart so that each
-        # SVG stands alone (it can be copied out of the page).
-        f'<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" '
-        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fbe3c4"/>'
-        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{NOT_COMPARABLE_FILL}" stroke-width="3"/></pattern></defs>',
-        f'<line class="axis" x1="{SIDE}" y1="{base}" x2="{width - SIDE}" y2="{base}" stroke="#555" stroke-width="1"/>',
-    ]
-    bar_w = BAR_SLOT * 0.56
-    for i, bar in enumerate(chart.bars):
-        h = max(0.0, bar.value) / top_value * PLOT_HEIGHT
-        x = left + i * BAR_SLOT + (BAR_SLOT - bar_w) / 2
-        cx = x + bar_w / 2
-        y = base - h
-        shown = vn_number(bar.value, bar.is_percent) + (" *" if bar.not_comparable else "")
-        if bar.not_comparable:
-            style = f'fill="url(#{hatch})" stroke="{NOT_COMPARABLE_FILL}" stroke-width="1.5" stroke-dasharray="4 2"'
-            kind = "not-comparable"
-        else:
-            style = f'fill="{COMPARABLE_FILL}"'
-            kind = "first" if bar.comparable is None else "comparable"
-        tip = [f"Kỳ {vn_date(bar.start)}–{vn_date(bar.end)} ({bar.months} tháng): {vn_number(bar.value, bar.is_percent)}"]
-        if bar.monthly_rate is not None:
-            tip.append(f"bình quân {vn_number(round(bar.monthly_rate, 2))}/tháng")
-        if bar.not_comparable:
-            tip.append("độ dài kỳ khác kỳ trước, không so sánh trực tiếp được")
-        parts += [
-            f'<g class="period {kind}">',
-            f'<rect class="bar {kind}" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" {style} '
-            f'data-period="{_e(bar.label)}" data-value="{bar.value:g}" data-months="{bar.months}">'
-            f"<title>{_e('; '.join(tip))}</title></rect>",
-            f'<text class="value" x="{cx:.1f}" y="{y - 6:.1f}" text-anchor="middle">{_e(shown)}</text>',
-            f'<text class="period-label" x="{cx:.1f}" y="{base + 16}" text-anchor="middle">{_e(bar.label)}</text>',
-            f'<text class="months" x="{cx:.1f}" y="{base + 31}" text-anchor="middle">{bar.months} tháng</text>',
-            "</g>",
-        ]
-    if marked:
-        y0 = base + BOTTOM + 4
-        parts += [
-            '<g class="legend">',
-            f'<rect x="{SIDE}" y="{y0}" width="14" height="11" fill="{COMPARABLE_FILL}"/>',
-            f'<text x="{SIDE + 20}" y="{y0 + 10}">Kỳ cùng độ dài với kỳ trước</text>',
-            f'<rect x="{SIDE}" y="{y0 + LEGEND_LINE}" width="14" height="11" fill="url(#{hatch})" '
-            f'stroke="{NOT_COMPARABLE_FILL}" stroke-dasharray="4 2"/>',
-            f'<text x="{SIDE + 20}" y="{y0 + LEGEND_LINE + 10}">* Độ dài kỳ khác kỳ trước: không so sánh trực tiếp</text>',
-            "</g>",
-        ]
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 # -------------------------------------------------------------- the page
@@ -336,12 +188,12 @@ mark { background: #ffe066; padding: 0 2px; }
 .legend-box svg { vertical-align: middle; margin-right: 6px; }
 .charts { display: flex; flex-wrap: wrap; gap: 14px; }
 figure.chart { background: #fff; border: 1px solid #d5dbe3; border-radius: 6px; margin: 0; padding: 8px; }
-figure.chart figcaption { font-size: 14px; font-weight: 600; max-width: 420px; }
+figure.chart figcaption { font-size: 14px; font-weight: 600; max-width: 560px; }
+figure.chart figcaption .unit { font-weight: 400; }
 figure.chart figcaption code { font-weight: 400; font-size: 11px; color: #5a6775; }
-svg.chart-svg text { font-family: inherit; font-size: 12px; fill: #1d232b; }
-svg.chart-svg text.value { font-weight: 700; }
-svg.chart-svg text.months { fill: #5a6775; font-size: 11px; }
-svg.chart-svg .legend text { font-size: 11px; }
+svg.chart-svg text { font-family: "DejaVu Sans", Verdana, sans-serif; fill: #1d232b;
+                    paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+svg.chart-svg text.rate, svg.chart-svg text.tick { fill: #5a6775; }
 """
 
 # No fetch of any kind and no script: the page is all inline.
@@ -463,7 +315,7 @@ def _reports_block(reports: list[dict], findings: list[dict]) -> str:
         meta = [
             ("Cơ quan", r["issuer"]),
             ("Số hiệu", r["doc_number"]),
-            ("Ngày báo cáo", vn_date(r["report_date"])),
+            ("Ngày báo cáo", vn_date(r["report_date"], r["report_date_precision"])),
             ("Kỳ báo cáo", period + (f" ({r['period_text']})" if r["period_text"] else "")),
             ("Tệp nguồn", r["source_path"]),
             ("Mã báo cáo", r["report_id"]),
@@ -489,23 +341,26 @@ def _reports_block(reports: list[dict], findings: list[dict]) -> str:
 
 
 def _legend_box() -> str:
+    swatch = '<svg width="16" height="12" aria-hidden="true"><rect width="16" height="12" {}/></svg>'
     return (
         '<div class="legend-box" id="chu-giai">'
-        f'<span><svg width="16" height="12" aria-hidden="true"><rect width="16" height="12" fill="{COMPARABLE_FILL}"/>'
-        "</svg>Kỳ đầu tiên, hoặc kỳ cùng độ dài với kỳ trước: so sánh được</span>"
-        '<span><svg width="16" height="12" aria-hidden="true"><rect width="16" height="12" fill="#fbe3c4" '
-        f'stroke="{NOT_COMPARABLE_FILL}" stroke-width="2" stroke-dasharray="4 2"/></svg>'
-        "* Kỳ có độ dài khác kỳ trước (ví dụ 32 tháng so với 12 tháng): không so sánh trực tiếp được; "
-        "xem mức bình quân mỗi tháng khi rê chuột lên cột</span></div>"
+        f'<span>{swatch.format(f"fill={chr(34)}{COMPARABLE_FILL}{chr(34)}")}'
+        "Kỳ so sánh được với kỳ trước nó (cùng độ dài), hoặc kỳ đầu tiên</span>"
+        f'<span>{swatch.format(f"fill={chr(34)}{NOT_COMPARABLE_FILL}{chr(34)}")}'
+        "* Kỳ có độ dài khác kỳ so sánh (ví dụ 8 tháng so với 11 tháng): không so sánh trực tiếp được, "
+        "xem mức bình quân mỗi tháng dưới cột</span>"
+        f'<span>{swatch.format(f"fill={chr(34)}#e4e9ef{chr(34)} stroke={chr(34)}{CONTAINS_STROKE}{chr(34)} stroke-dasharray={chr(34)}4 2{chr(34)}")}'
+        "Kỳ bao trùm các kỳ khác (ví dụ báo cáo 2021–2023 bên cạnh báo cáo từng năm): vẽ phía sau, "
+        "không so sánh với các kỳ nằm trong nó</span></div>"
     )
 
 
 def _charts_block(all_charts: list[Chart]) -> str:
-    areas = _area_labels()
     html = [
         '<section class="block" id="so-sanh"><h2>3. Chỉ tiêu qua các kỳ</h2>',
         "<p>Mỗi biểu đồ là một chỉ tiêu của một cơ quan được nêu trong từ hai kỳ trở lên "
-        "(bảng <code>comparison</code>); rê chuột lên cột để xem ngày đầu, ngày cuối và mức bình quân mỗi tháng.</p>",
+        "(bảng <code>comparison</code>). Mỗi kỳ là một cột trải từ ngày đầu đến ngày cuối của kỳ trên trục thời gian; "
+        "dưới cột là kỳ, độ dài kỳ và mức bình quân mỗi tháng.</p>",
         _legend_box(),
     ]
     if not all_charts:
@@ -514,13 +369,14 @@ def _charts_block(all_charts: list[Chart]) -> str:
     for (issuer, code), of_issuer in groupby(all_charts, key=lambda c: (c.issuer, c.issuer_code)):
         html.append(f"<h3>{_e(issuer or 'Không rõ cơ quan')}{_e(f' ({code})' if code else '')}</h3>")
         for area, of_area in groupby(of_issuer, key=lambda c: c.area):
-            html.append(f"<h4>{_e(areas.get(area, area) if area else 'Chỉ tiêu khác')}</h4>")
+            html.append(f"<h4>{_e(label('area', area) if area else 'Chỉ tiêu khác')}</h4>")
             html.append('<div class="charts">')
             for chart in of_area:
+                unit = f' <span class="unit">({_e(chart.unit)})</span>' if chart.unit else ""
                 html.append(
                     f'<figure class="chart" data-issuer="{_e(chart.issuer)}" '
                     f'data-issuer-code="{_e(chart.issuer_code)}" data-metric="{_e(chart.metric)}">'
-                    f"<figcaption>{_e(chart.label)} <code>{_e(chart.metric)}</code></figcaption>"
+                    f"<figcaption>{_e(chart.label)}{unit} <code>{_e(chart.metric)}</code></figcaption>"
                     f"{chart_svg(chart, str(next(ids)))}</figure>"
                 )
             html.append("</div>")

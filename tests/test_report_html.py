@@ -6,6 +6,7 @@ and text carry markup and a remote URL, so every test also checks that data
 is shown as text and never becomes markup or a fetch.
 """
 
+import json
 import shutil
 import struct
 import subprocess
@@ -227,21 +228,36 @@ def test_chromium_dom_has_the_charts_and_the_findings(page, out, tmp_path):
     dom = parse(chromium(page, tmp_path / "profile", "--dump-dom").stdout)
     assert not dom.find_all("script") and not dom.find_all("img")  # the hostile markup stayed text
 
-    # directive_documents of Sở Ngoại vụ: 45, 38 in the two years, then 32
-    # in the 32-month review, which is not comparable with a year.
+    # directive_documents of Sở Ngoại vụ: 45, 38 in the two years, and 32 in
+    # the 32-month review that contains them, drawn behind them, hatched.
     [figure] = dom.find_all("figure", data_issuer_code="SNgV", data_metric="directive_documents")
+    assert "(văn bản)" in figure.find_all("figcaption")[0].text()  # the unit
     [svg] = figure.find_all("svg")
-    bars = [r for r in svg.find_all("rect") if "bar" in r.classes()]
-    assert [float(b.attrs["data-value"]) for b in bars] == [45, 38, 32]
-    assert [b.attrs["data-period"] for b in bars] == ["2021", "2022", "01/2021–08/2023"]
-    assert ["not-comparable" in b.classes() for b in bars] == [False, False, True]
-    heights = [float(b.attrs["height"]) for b in bars]
-    assert heights[0] > heights[1] > heights[2] > 0
-    assert abs(heights[1] / heights[0] - 38 / 45) < 0.01
-    labels = [t.text() for t in svg.find_all("text") if "value" in t.classes()]
-    assert labels == ["45", "38", "32 *"]
+    bars = sorted((r for r in svg.find_all("rect") if "bar" in r.classes()),
+                  key=lambda r: (r.attrs["data-start"], r.attrs["data-end"]))
+    assert [float(b.attrs["data-value"]) for b in bars] == [45, 32, 38]
+    assert [b.attrs["data-period"] for b in bars] == ["2021", "01/2021–08/2023", "2022"]
+    assert ["contains" in b.classes() for b in bars] == [False, True, False]
+    drawn = [r.attrs["data-period"] for r in svg.find_all("rect") if "bar" in r.classes()]
+    assert drawn[0] == "01/2021–08/2023"  # first drawn: behind the years it contains
+    # A time axis: each bar from its first day to its last.
+    x = {b.attrs["data-period"]: (float(b.attrs["x"]), float(b.attrs["width"])) for b in bars}
+    year = x["2021"][1] + 1.5  # a bar is drawn 0.75 px in from each edge of its period
+    assert abs(x["2022"][0] - (x["2021"][0] + year)) < 0.2
+    assert abs(x["01/2021–08/2023"][0] - x["2021"][0]) < 0.2
+    assert abs((x["01/2021–08/2023"][1] + 1.5) / year - 973 / 365) < 0.01
+    heights = {b.attrs["data-period"]: float(b.attrs["height"]) for b in bars}
+    assert abs(heights["2022"] / heights["2021"] - 38 / 45) < 0.01
+    texts = {t.text() for t in svg.find_all("text")}
+    assert {"45", "38", "32", "2021", "2022", "2023", "01/2021–08/2023"} <= texts
+    assert {"12 tháng · 3,8/tháng", "32 tháng · 1/tháng"} <= texts  # the monthly rate under each bar
     legend = [g for g in svg.find_all("g") if "legend" in g.classes()]
-    assert legend and "không so sánh trực tiếp" in legend[0].text()
+    assert legend and "bao trùm" in legend[0].text()
+    # Eight months of 2023 against eleven of 2022: orange and starred.
+    [received] = dom.find_all("figure", data_issuer_code="SNgV", data_metric="dossiers_received")
+    [late] = [r for r in received.find_all("rect") if "bar" in r.classes() and r.attrs["data-start"] == "2023-01-01"]
+    assert "not-comparable" in late.classes()
+    assert "246*" in {t.text() for t in received.find_all("text")}
     # Only metrics with two or more periods get a chart; Can Lộc has one report.
     comparison = pd.read_parquet(out / "comparison")
     sizes = comparison.groupby(["issuer_code", "metric"]).size()
@@ -267,3 +283,60 @@ def test_chromium_dom_has_the_charts_and_the_findings(page, out, tmp_path):
 
     # The run summary counts what the tables hold.
     assert [td.text() for td in dom.find_all("td", data_table="findings")] == [str(len(findings))]
+
+
+# Measures what the browser draws: a copy of the page with a script that
+# writes the box of every text of every chart into the DOM.  The page itself
+# forbids scripts, so the copy's policy allows this one.
+MEASURE = """<script>
+const charts = [...document.querySelectorAll("svg.chart-svg")].map(svg => {
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const figure = svg.closest("figure");
+  return {issuer: figure.dataset.issuerCode, metric: figure.dataset.metric, svg: box(svg),
+          texts: [...svg.querySelectorAll("text")].map(t => ({text: t.textContent, box: box(t)}))};
+});
+const pre = document.createElement("pre");
+pre.id = "boxes";
+pre.textContent = JSON.stringify(charts);
+document.body.appendChild(pre);
+</script>"""
+
+
+def test_chromium_draws_no_chart_label_over_another(page, tmp_path):
+    html = page.read_text(encoding="utf-8")
+    html = html.replace("default-src 'none';", "default-src 'none'; script-src 'unsafe-inline';", 1)
+    measured = tmp_path / "measured.html"
+    measured.write_text(html.replace("</body>", MEASURE + "</body>", 1), encoding="utf-8")
+    dom = parse(chromium(measured, tmp_path / "profile", "--dump-dom", "--window-size=1280,2000").stdout)
+    [pre] = [e for e in dom.find_all("pre") if e.attrs.get("id") == "boxes"]
+    charts = json.loads(pre.text())
+    assert len(charts) == len(dom.find_all("figure")) > 10
+    overlaps, outside = [], []
+    for chart in charts:
+        left, top, right, bottom = chart["svg"]
+        texts = chart["texts"]
+        assert len(texts) >= 6, chart["metric"]
+        for i, a in enumerate(texts):
+            x0, y0, x1, y1 = a["box"]
+            assert x1 - x0 > 3 and y1 - y0 > 8, a  # drawn, with a real font
+            if x0 < left - 0.5 or x1 > right + 0.5 or y0 < top - 0.5 or y1 > bottom + 0.5:
+                outside.append((chart["metric"], a["text"]))
+            for b in texts[i + 1:]:
+                u0, v0, u1, v1 = b["box"]
+                if x0 < u1 - 0.5 and u0 < x1 - 0.5 and y0 < v1 - 0.5 and v0 < y1 - 0.5:
+                    overlaps.append((chart["issuer"], chart["metric"], a["text"], b["text"]))
+    assert not overlaps, overlaps
+    assert not outside, outside
+
+
+def test_dates_keep_their_precision_in_the_page(page, out):
+    dom = parse(page.read_text(encoding="utf-8"))
+    reports = pd.read_parquet(out / "reports").set_index("source_path")
+    seed = reports.loc[str(SAMPLES / SHARED)]
+    [article] = dom.find_all("article", data_report_id=seed.report_id)
+    meta = dict(zip((dt.text() for dt in article.find_all("dt")), (dd.text() for dd in article.find_all("dd"))))
+    assert meta["Ngày báo cáo"] == "09/2023"  # "ngày   tháng 9 năm 2023"
+    annual = reports.loc[str(SAMPLES / "so-ngoai-vu-ha-tinh-2022.txt")]
+    [article] = dom.find_all("article", data_report_id=annual.report_id)
+    meta = dict(zip((dt.text() for dt in article.find_all("dt")), (dd.text() for dd in article.find_all("dd"))))
+    assert meta["Ngày báo cáo"] == "16/12/2022"
