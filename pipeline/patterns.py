@@ -1,10 +1,16 @@
-"""Load the pattern files in `patterns/`.
+"""Load the pattern files in `patterns/`, and compile every regular expression.
 
 Patterns are data an analyst can edit without touching Python: each YAML file
 holds `entries`, and each entry carries `examples` (text it must match, with
 what it must give) and `counter_examples` (text it must leave alone).  The
 module that uses a file registers a checker for its examples, and one test
 runs every checker over every file.
+
+Every regular expression of the project is compiled here (`compile_pattern`),
+in the dialect of the `regex` module that patterns/README.md describes:
+Unicode classes (`\\p{Lu}`), named lists fed from the YAML word lists
+(`\\L<words>`), atomic groups and possessive quantifiers, and a time limit on
+every match, because the text comes from untrusted reports.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Callable
 
+import regex
 import yaml
 
 PATTERNS_DIR = Path(os.environ.get("CCHC_PATTERNS", Path(__file__).resolve().parent.parent / "patterns"))
@@ -53,3 +60,99 @@ def example_checker(name: str) -> Callable[[ExampleChecker], ExampleChecker]:
 
 def pattern_files() -> list[Path]:
     return sorted(PATTERNS_DIR.glob("*.yaml"))
+
+
+# --- regular expressions ----------------------------------------------------------
+
+# Seconds one search, match, substitution or split may take before it gives up.
+# Linear patterns take milliseconds on a whole report; only crafted text that
+# drives a pattern into backtracking comes near this.
+MATCH_TIMEOUT = 2.0
+
+# The flags of the dialect, re-exported so that callers need not import regex.
+IGNORECASE, MULTILINE, DOTALL, VERBOSE = regex.IGNORECASE, regex.MULTILINE, regex.DOTALL, regex.VERBOSE
+
+
+class PatternTimeout(TimeoutError):
+    """A pattern ran out of time on a text: the text is crafted or pathological."""
+
+
+class Pattern:
+    """A compiled pattern whose every match is bounded by `timeout` seconds.
+
+    It answers like a compiled `re` pattern (search, match, fullmatch,
+    finditer, findall, sub, subn, split); a call that runs out of time
+    raises `PatternTimeout` naming the pattern and the length of the text.
+    """
+
+    __slots__ = ("compiled", "timeout")
+
+    def __init__(self, compiled: regex.Pattern, timeout: float | None):
+        self.compiled = compiled
+        self.timeout = timeout
+
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    @property
+    def groupindex(self):
+        return self.compiled.groupindex
+
+    def __repr__(self) -> str:
+        return f"Pattern({self.compiled.pattern!r})"
+
+    def _bounded(self, method: str, text: str, *args):
+        try:
+            if method == "finditer":
+                # The walk is lazy: take it whole inside the time limit.
+                return iter(list(self.compiled.finditer(*args, timeout=self.timeout)))
+            return getattr(self.compiled, method)(*args, timeout=self.timeout)
+        except TimeoutError as e:
+            raise PatternTimeout(
+                f"the pattern {self.compiled.pattern[:80]!r} gave up after {self.timeout} s "
+                f"on a text of {len(text):,} characters"
+            ) from e
+
+    def search(self, text: str, pos: int | None = None, endpos: int | None = None):
+        return self._bounded("search", text, text, pos, endpos)
+
+    def match(self, text: str, pos: int | None = None, endpos: int | None = None):
+        return self._bounded("match", text, text, pos, endpos)
+
+    def fullmatch(self, text: str, pos: int | None = None, endpos: int | None = None):
+        return self._bounded("fullmatch", text, text, pos, endpos)
+
+    def finditer(self, text: str, pos: int | None = None, endpos: int | None = None):
+        # The time limit covers the whole walk over the text, not each match.
+        return self._bounded("finditer", text, text, pos, endpos)
+
+    def findall(self, text: str, pos: int | None = None, endpos: int | None = None) -> list:
+        return self._bounded("findall", text, text, pos, endpos)
+
+    def sub(self, repl, text: str, count: int = 0) -> str:
+        return self._bounded("sub", text, repl, text, count)
+
+    def subn(self, repl, text: str, count: int = 0) -> tuple[str, int]:
+        return self._bounded("subn", text, repl, text, count)
+
+    def split(self, text: str, maxsplit: int = 0) -> list[str]:
+        return self._bounded("split", text, text, maxsplit)
+
+
+def compile_pattern(
+    pattern: str, flags: int = 0, *, timeout: float | None = MATCH_TIMEOUT, **word_lists: list[str]
+) -> Pattern:
+    """Compile `pattern` in the project's dialect (patterns/README.md).
+
+    `word_lists` feed named lists: `compile_pattern(r"\\L<markers>\\s", markers=[...])`
+    matches any of the words, longest first, as a set lookup rather than a
+    long alternation.  `timeout` bounds every match in seconds (None: no bound,
+    only for text that does not come from a report).
+    """
+    return Pattern(_compiled(pattern, flags, tuple((k, tuple(v)) for k, v in sorted(word_lists.items()))), timeout)
+
+
+@cache
+def _compiled(pattern: str, flags: int, word_lists: tuple[tuple[str, tuple[str, ...]], ...]) -> regex.Pattern:
+    return regex.compile(pattern, flags | regex.VERSION0, **{k: list(v) for k, v in word_lists})
