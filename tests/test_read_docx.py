@@ -446,6 +446,31 @@ def test_pages_count_hard_and_rendered_breaks_once_each(tmp_path):
     document = read_docx(make_docx(tmp_path / "pages.docx", body))
     assert [b.page for b in document.blocks] == [1, 2, 2, 4]
     assert document.n_pages == 4
+    # Word laid the pages out: an auditor can find them in Word.
+    assert document.page_source == "rendered"
+    assert {b.page_source for b in document.blocks} == {"rendered"}
+
+
+def test_pages_from_explicit_breaks_alone_say_so(tmp_path):
+    body = (
+        p(r("Trang một.") + '<w:r><w:br w:type="page"/></w:r>' + r("Trang hai."))
+        + p(r("Vẫn trang hai."))
+        + p('<w:r><w:br w:type="page"/></w:r>' + r("Trang ba."))
+    )
+    document = read_docx(make_docx(tmp_path / "explicit.docx", body))
+    assert [(b.text, b.page) for b in document.blocks] == [
+        ("Trang một.Trang hai.", 1),
+        ("Vẫn trang hai.", 2),
+        ("Trang ba.", 3),
+    ]
+    assert document.page_source == "explicit"
+    assert {b.page_source for b in document.blocks} == {"explicit"}
+
+
+def test_a_document_with_no_page_breaks_has_no_pages(sample):
+    # The sample was written by python-docx and never laid out by Word.
+    assert sample.page_source is None
+    assert {(b.page, b.page_source) for b in sample.blocks} == {(None, None)}
 
 
 def test_doctype_entities_are_not_resolved(tmp_path):
