@@ -78,11 +78,13 @@ class PatternTimeout(TimeoutError):
 
 
 class Pattern:
-    """A compiled pattern whose every match is bounded by `timeout` seconds.
+    """A compiled pattern whose matching is bounded by `timeout` seconds a call.
 
     It answers like a compiled `re` pattern (search, match, fullmatch,
     finditer, findall, sub, subn, split); a call that runs out of time
     raises `PatternTimeout` naming the pattern and the length of the text.
+    The time counted is the time spent matching: for `finditer`, the walk
+    over the whole text, not the caller's work between two matches.
     """
 
     __slots__ = ("compiled", "timeout")
@@ -102,17 +104,23 @@ class Pattern:
     def __repr__(self) -> str:
         return f"Pattern({self.compiled.pattern!r})"
 
+    def _timed_out(self, text: str, error: TimeoutError) -> PatternTimeout:
+        return PatternTimeout(
+            f"the pattern {self.compiled.pattern[:80]!r} gave up after {self.timeout} s "
+            f"on a text of {len(text):,} characters"
+        )
+
     def _bounded(self, method: str, text: str, *args):
         try:
-            if method == "finditer":
-                # The walk is lazy: take it whole inside the time limit.
-                return iter(list(self.compiled.finditer(*args, timeout=self.timeout)))
             return getattr(self.compiled, method)(*args, timeout=self.timeout)
         except TimeoutError as e:
-            raise PatternTimeout(
-                f"the pattern {self.compiled.pattern[:80]!r} gave up after {self.timeout} s "
-                f"on a text of {len(text):,} characters"
-            ) from e
+            raise self._timed_out(text, e) from e
+
+    def _walk(self, text: str, matches):
+        try:
+            yield from matches
+        except TimeoutError as e:
+            raise self._timed_out(text, e) from e
 
     def search(self, text: str, pos: int | None = None, endpos: int | None = None):
         return self._bounded("search", text, text, pos, endpos)
@@ -124,8 +132,8 @@ class Pattern:
         return self._bounded("fullmatch", text, text, pos, endpos)
 
     def finditer(self, text: str, pos: int | None = None, endpos: int | None = None):
-        # The time limit covers the whole walk over the text, not each match.
-        return self._bounded("finditer", text, text, pos, endpos)
+        # The walk is lazy, and the time limit counts only the time spent matching.
+        return self._walk(text, self.compiled.finditer(text, pos, endpos, timeout=self.timeout))
 
     def findall(self, text: str, pos: int | None = None, endpos: int | None = None) -> list:
         return self._bounded("findall", text, text, pos, endpos)
