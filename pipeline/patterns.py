@@ -35,17 +35,106 @@ EXAMPLE_CHECKERS: dict[str, ExampleChecker] = {}
 
 @cache
 def load(name: str) -> dict[str, Any]:
-    """The parsed pattern file `patterns/<name>.yaml`."""
-    path = PATTERNS_DIR / f"{name}.yaml"
-    with open(path, encoding="utf-8") as f:
-        data = yaml.load(f, Loader=_LOADER)
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-        raise ValueError(f"{path}: a pattern file needs a list of `entries`")
-    return data
+    """The parsed pattern file `patterns/<name>.yaml`, checked against its schema."""
+    return load_file(PATTERNS_DIR / f"{name}.yaml")
 
 
 def entries(name: str) -> list[dict[str, Any]]:
-    return load(name)["entries"]
+    return load(name).get("entries", [])
+
+
+# --- schemas --------------------------------------------------------------------------
+#
+# Every pattern file has a schema: `schemas/<name>.yaml` beside it, a JSON
+# Schema (draft 2020-12) written in YAML.  Definitions shared by several files
+# are in `schemas/common.yaml` (`$ref: "common.yaml#/$defs/words"`).  A file
+# is checked when it is loaded, so a misspelt key or a wrong type stops the
+# run with the file and the key named, before any report is read.
+
+SCHEMAS = "schemas"
+
+
+class PatternFileError(ValueError):
+    """A pattern file that its schema rejects, or that has no schema."""
+
+
+def load_file(path: Path) -> dict[str, Any]:
+    """Parse and check one pattern file (see `load` for the project's own)."""
+    with open(path, encoding="utf-8") as f:
+        data = yaml.load(f, Loader=_LOADER)
+    validate(path, data)
+    return data
+
+
+def schema_path(path: Path) -> Path:
+    return path.parent / SCHEMAS / f"{path.stem}.yaml"
+
+
+def validate(path: Path, data: Any) -> None:
+    """Raise PatternFileError naming the file and each key its schema rejects."""
+    from jsonschema.exceptions import best_match
+
+    validator = _validator(schema_path(path))
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: [str(k).zfill(9) for k in e.absolute_path]):
+        error = best_match([error])  # inside "one of": the alternative that came nearest
+        problems.append(f"{_key_path(error.absolute_path, data)}: {error.message}")
+    if problems:
+        shown = "\n  ".join(problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise PatternFileError(f"{path}: does not follow {schema_path(path)}:\n  {shown}{more}")
+
+
+def _key_path(path, data: Any) -> str:
+    """`entries[3] (code: BNG).examples[0]`: the key, and the entry it is in by its name."""
+    out, node = "", data
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict):
+                label = entry_label(node)
+                out += f" ({label})" if label else ""
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out or "the whole file"
+
+
+# The keys that name an entry, in the order they are tried.
+_NAME_KEYS = ("key", "code", "name", "unit", "marker", "area", "kind")
+
+
+def entry_label(entry: dict[str, Any]) -> str | None:
+    """How an entry names itself: `code: BNG`, `unit: hồ sơ` ..."""
+    for key in _NAME_KEYS:
+        if isinstance(entry.get(key), str):
+            return f"{key}: {entry[key]}"
+    return None
+
+
+@cache
+def _validator(schema_file: Path):
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    if not schema_file.exists():
+        raise PatternFileError(
+            f"{schema_file.parent.parent / (schema_file.stem + '.yaml')}: no schema declared for this pattern "
+            f"file: write {schema_file} (see patterns/README.md, 'Schemas')"
+        )
+
+    def resource(path: Path) -> Resource:
+        with open(path, encoding="utf-8") as f:
+            return Resource.from_contents(yaml.load(f, Loader=_LOADER), default_specification=DRAFT202012)
+
+    # Every schema of the folder, registered under its file name, so that a
+    # "$ref" is looked up in memory rather than read again at each use.
+    registry = Registry().with_resources((p.name, resource(p)) for p in sorted(schema_file.parent.glob("*.yaml")))
+    schema = registry[schema_file.name].contents
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, registry=registry)
 
 
 def example_checker(name: str) -> Callable[[ExampleChecker], ExampleChecker]:
