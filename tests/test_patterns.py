@@ -168,3 +168,29 @@ def test_a_file_without_a_schema_is_refused(patterns_copy):
     path.write_text("entries:\n  - {role: Giám đốc, examples: [GIÁM ĐỐC], counter_examples: [Phó]}\n", encoding="utf-8")
     with pytest.raises(PatternFileError, match="no schema declared for this pattern file: write .*schemas/signers.yaml"):
         load_file(path)
+
+
+# --- the regex dialect ----------------------------------------------------------------
+
+
+def test_the_dialect_has_unicode_classes_and_named_lists():
+    from pipeline.patterns import IGNORECASE, compile_pattern
+
+    capitals = compile_pattern(r"\b\p{Lu}\p{L}*")
+    assert capitals.findall("Sở Ngoại vụ tỉnh Hà Tĩnh, ĐẮK LẮK") == ["Sở", "Ngoại", "Hà", "Tĩnh", "ĐẮK", "LẮK"]
+    markers = load("units")["breakdown_markers"]
+    opens_parts = compile_pattern(r"(?<!\w)\L<markers>(?!\w)", IGNORECASE, markers=markers)
+    # The longer word of the list wins where two start at one place.
+    assert opens_parts.search("Có 24 máy tính, trong số đó 14 máy tính để bàn").group() == "trong số đó"
+    assert opens_parts.search("Trong tháng, Sở tiếp nhận 20 hồ sơ") is None
+
+
+def test_a_pattern_that_runs_away_gives_up_and_says_which():
+    from pipeline.patterns import PatternTimeout, compile_pattern
+
+    # Nested quantifiers over the same letter: exponential backtracking.
+    runaway = compile_pattern(r"(?:x+x+)+y", timeout=0.05)
+    with pytest.raises(PatternTimeout, match=r"the pattern '\(\?:x\+x\+\)\+y' gave up after 0.05 s on a text of 3,000"):
+        runaway.search("x" * 3000)
+    with pytest.raises(PatternTimeout):
+        list(runaway.finditer("x" * 3000))
