@@ -520,3 +520,23 @@ def test_paragraphs_cut_by_a_converted_page_break_are_rejoined(tmp_path):
         "Sở Ngoại vụ xác định công tác CCHC là khâu đột phá để phát triển hoạt động đối ngoại trên địa bàn tỉnh. Vì vậy Sở đôn đốc các phòng.",
         "Tiếp theo là một đoạn mới.",
     ]
+
+
+def test_a_broken_part_is_named_in_the_error(tmp_path):
+    broken = make_docx(tmp_path / "broken.docx", p(r("x")), footnotes=f"<w:footnotes {NS}><w:footnote>")
+    with pytest.raises(ValueError, match=r"^broken XML in word/footnotes\.xml: "):
+        read_docx(broken)
+    body = make_docx(tmp_path / "body.docx", "<w:p><w:r><w:t>x</w:t></w:r>")
+    with pytest.raises(ValueError, match=r"^broken XML in word/document\.xml: "):
+        read_docx(body)
+
+
+def test_a_relationship_to_a_missing_part_is_a_damaged_package(tmp_path):
+    whole = make_docx(tmp_path / "whole.docx", p(r("x")), styles="")
+    damaged = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(whole) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for item in src.infolist():
+            if item.filename != "word/styles.xml":
+                dst.writestr(item, src.read(item.filename))
+    with pytest.raises(ValueError, match=r"damaged\.docx: damaged Word package: .*word/styles\.xml"):
+        read_docx(damaged)
