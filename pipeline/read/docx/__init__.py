@@ -35,10 +35,12 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
 from pipeline.model import PAGE_FOOTER, PAGE_HEADER, Block, Document
 from pipeline.read.docx.blocks import body_blocks, page_furniture
 from pipeline.read.docx.numbering import parse_numbering
-from pipeline.read.docx.package import BODY, RT, _w, open_package, part_xml, related_part
+from pipeline.read.docx.package import BODY, _w, open_package, part_xml, related_part
 from pipeline.read.docx.styles import parse_styles
 from pipeline.read.docx.text import Context
 from pipeline.read.layout import join_broken_paragraphs

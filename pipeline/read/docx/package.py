@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.package import Unmarshaller
 from docx.opc.part import Part, PartFactory, XmlPart
 from docx.opc.pkgreader import PackageReader
@@ -24,8 +23,6 @@ from lxml import etree
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-
-__all__ = ["RT", "open_package", "part_xml", "related_part", "related_parts"]
 
 
 def _w(tag: str) -> str:
@@ -92,11 +89,6 @@ def related_part(source: Package | Part, reltype: str) -> Part | None:
     except ValueError:
         return next((rel.target_part for rel in source.rels.values()
                      if rel.reltype == reltype and not rel.is_external), None)  # fmt: skip
-
-
-def related_parts(source: Part) -> dict[str, Part]:
-    """The parts `source` relates to, by relationship id (external links left out)."""
-    return dict(source.related_parts)
 
 
 def part_xml(part: Part) -> etree._Element:
