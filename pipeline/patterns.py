@@ -187,6 +187,14 @@ class Pattern:
         return self.compiled.pattern
 
     @property
+    def flags(self) -> int:
+        return self.compiled.flags
+
+    @property
+    def groups(self) -> int:
+        return self.compiled.groups
+
+    @property
     def groupindex(self):
         return self.compiled.groupindex
 
