@@ -3,8 +3,9 @@
 Patterns are data an analyst can edit without touching Python: each YAML file
 holds `entries`, and each entry carries `examples` (text it must match, with
 what it must give) and `counter_examples` (text it must leave alone).  The
-module that uses a file registers a checker for its examples, and one test
-runs every checker over every file.
+module that uses a file registers a checker for its examples, and
+tests/test_patterns.py runs it on each entry as a test of its own.  Every
+file is checked against its schema (patterns/schemas/) when it is loaded.
 
 Every regular expression of the project is compiled here (`compile_pattern`),
 in the dialect of the `regex` module that patterns/README.md describes:
@@ -201,7 +202,7 @@ class Pattern:
     def __repr__(self) -> str:
         return f"Pattern({self.compiled.pattern!r})"
 
-    def _timed_out(self, text: str, error: TimeoutError) -> PatternTimeout:
+    def _timed_out(self, text: str) -> PatternTimeout:
         return PatternTimeout(
             f"the pattern {self.compiled.pattern[:80]!r} gave up after {self.timeout} s "
             f"on a text of {len(text):,} characters"
@@ -211,13 +212,13 @@ class Pattern:
         try:
             return getattr(self.compiled, method)(*args, timeout=self.timeout)
         except TimeoutError as e:
-            raise self._timed_out(text, e) from e
+            raise self._timed_out(text) from e
 
     def _walk(self, text: str, matches):
         try:
             yield from matches
         except TimeoutError as e:
-            raise self._timed_out(text, e) from e
+            raise self._timed_out(text) from e
 
     def search(self, text: str, pos: int | None = None, endpos: int | None = None):
         return self._bounded("search", text, text, pos, endpos)
