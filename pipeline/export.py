@@ -5,8 +5,8 @@ One sheet per table, named in Vietnamese (`Báo cáo`, `Số liệu`,
 Vietnamese column labels of `pipeline/tables.py` as its header row.  Cells of
 a code column hold the code's Vietnamese words (`Lỗi`, not `error`; the
 codes stay in the parquet files).  Each sheet of facts (sections, references,
-dates, metrics, findings) has the report's file and issuer beside its
-report id.  A table with no rows yet still gets its sheet, header only, so
+dates, metrics, findings) has the report's file, issuer and where its page
+numbers come from beside its report id.  A table with no rows yet still gets its sheet, header only, so
 the workbook always has the same shape.  The header row is frozen and
 carries an autofilter; dates are real Excel dates shown as precisely as the
 report gave them (dd/mm/yyyy, mm/yyyy or yyyy), numbers are numbers, and
@@ -101,7 +101,7 @@ def sheet_name(table: str) -> str:
 
 
 # The report's columns shown beside each fact, after its report id.
-REPORT_CONTEXT = [c for c in TABLES["reports"] if c.name in ("source_path", "issuer")]
+REPORT_CONTEXT = [c for c in TABLES["reports"] if c.name in ("source_path", "issuer", "page_source")]
 _NO_CONTEXT = {"reports", "comparison", "metric_catalogue"}
 
 

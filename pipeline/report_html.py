@@ -259,13 +259,20 @@ def _summary(reports: list[dict], row_counts: dict[str, int], findings: list[dic
     return "".join(html)
 
 
-def _finding(f: dict, sources: dict[str, str]) -> str:
+def _page(page: int | None, source: str | None) -> str:
+    """Where the evidence is, as precisely as the file tells: a PDF's page, a
+    Word page by its saved page breaks, or no page at all."""
+    if page is None:
+        return "Không rõ trang (tệp không ghi ngắt trang)"
+    return f"Trang {_e(page)}" + (f" ({_e(label('page_source', source))})" if source else "")
+
+
+def _finding(f: dict, sources: dict[str, str], page_sources: dict[str, str | None]) -> str:
     sev = f["severity"] or ""
     where = []
     if f["section_path"]:
         where.append(f"Mục {_e(f['section_path'])}")
-    if f["page"] is not None:
-        where.append(f"Trang {_e(f['page'])}")
+    where.append(_page(f["page"], page_sources.get(f["report_id"])))
     html = [
         f'<li class="finding sev-{_e(sev)}" data-check="{_e(f["check"])}">',
         f'<div class="head"><span class="badge {_e(sev)}">{_e(SEVERITY_LABELS.get(sev, sev))}</span>'
@@ -296,6 +303,7 @@ def _reports_block(reports: list[dict], findings: list[dict]) -> str:
     for f in findings:
         by_report.setdefault(f["report_id"], []).append(f)
     sources = {r["report_id"]: r["source_path"] for r in reports}
+    page_sources = {r["report_id"]: r.get("page_source") for r in reports}
     read = [r for r in reports if r["status"] != "failed"]
     read.sort(key=lambda r: (r["issuer"] or "", r["report_date"] or date.min, r["source_path"] or ""))
     html = [
@@ -330,7 +338,7 @@ def _reports_block(reports: list[dict], findings: list[dict]) -> str:
         )
         html.append('<dl class="meta">' + "".join(f"<dt>{k}</dt><dd>{_e(v)}</dd>" for k, v in meta if v) + "</dl>")
         if own:
-            html.append('<ol class="findings">' + "".join(_finding(f, sources) for f in own) + "</ol>")
+            html.append('<ol class="findings">' + "".join(_finding(f, sources, page_sources) for f in own) + "</ol>")
         else:
             html.append('<p class="none">Không có phát hiện.</p>')
         html.append("</details></article>")
