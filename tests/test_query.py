@@ -31,3 +31,54 @@ def test_cli_query_prints_rows_and_reports_bad_sql(tmp_path):
     assert ok.output.splitlines() == ["signer,period_start", "Ngô Thị Hoài Nam,2021-01-01"]
     bad = runner.invoke(app, ["query", str(tmp_path), "select nope from reports"])
     assert bad.exit_code == 1
+
+
+def test_cli_query_draws_any_result_nulls_of_every_type_included(tmp_path):
+    from test_compare import ANNUAL, ingest_without_prefect
+    from conftest import SAMPLES
+
+    ingest_without_prefect([SAMPLES / name for name in ANNUAL], tmp_path)
+    runner = CliRunner()
+    # comparison has NULL booleans, doubles and dates (the first period of each metric).
+    result = runner.invoke(app, ["query", str(tmp_path), "SELECT * FROM comparison"])
+    assert result.exit_code == 0, result.output
+    assert "NULL" in result.output and "boolean" in result.output and "date" in result.output
+    typed = runner.invoke(app, ["query", str(tmp_path),
+                                "SELECT NULL::BOOLEAN AS b, NULL::DATE AS d, NULL::INTEGER[] AS l, "
+                                "{'a': NULL::DOUBLE} AS s, NULL::DECIMAL(9, 2) AS n, NULL::BLOB AS x"])
+    assert typed.exit_code == 0, typed.output
+    [values] = [ln for ln in typed.output.splitlines() if ln.startswith("│") and "NULL" in ln]
+    assert values.count("NULL") == 6
+    many = runner.invoke(app, ["query", str(tmp_path), "SELECT * FROM range(500)", "--max-rows", "10"])
+    assert many.exit_code == 0 and "500 rows" in many.output
+
+
+def test_analyst_views_need_no_join_and_no_quoting(tmp_path):
+    store = OutputStore(tmp_path)
+    for path in (SEED_TXT, SEED_DOCX):
+        store.write(process_file(path))
+    con = connect(tmp_path)
+    reports = {r[0]: r[1:] for r in con.execute(
+        "SELECT report_id, source_path, issuer, report_date, period_start FROM reports").fetchall()}
+    for view, table in (("metrics_v", "metrics"), ("findings_v", "findings"), ("references_v", '"references"')):
+        [(n_view,)] = con.execute(f"SELECT count(*) FROM {view}").fetchall()
+        [(n_table,)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+        assert n_view == n_table > 0, view
+        for report_id, path, issuer, report_date, start in con.execute(
+                f"SELECT report_id, source_path, issuer, report_date, report_period_start FROM {view}").fetchall():
+            assert (path, issuer, report_date, start) == reports[report_id]
+    # No column needs quoting, none is ambiguous.
+    [(check, label, severity)] = con.execute(
+        "SELECT check_name, check_label, severity_label FROM findings_v WHERE check_name = 'sum_mismatch' LIMIT 1"
+    ).fetchall()
+    assert (check, label, severity) == ("sum_mismatch", "Tổng không khớp với các thành phần", "Lỗi")
+    [(area, kind, metric)] = con.execute(
+        "SELECT area_label, section_kind_label, metric_label FROM metrics_v WHERE metric = 'computers' LIMIT 1"
+    ).fetchall()
+    assert (area, kind, metric) == ("Xây dựng và phát triển Chính phủ/chính quyền điện tử, số", "Kết quả thực hiện",
+                                    "Máy tính")
+    [(doc_issuer, issuer_code)] = con.execute(
+        "SELECT doc_issuer_code, issuer_code FROM references_v WHERE number = '76/NQ-CP' LIMIT 1").fetchall()
+    assert (doc_issuer, issuer_code) == ("CP", "SNgV")
+    assert ("check", "sum_mismatch", "Tổng không khớp với các thành phần") in con.execute(
+        'SELECT "group", code, label FROM code_labels').fetchall()

@@ -1,0 +1,54 @@
+"""Vietnamese words for codes, numbers, dates and periods."""
+
+import re
+from datetime import date
+
+from pipeline import process
+from pipeline.labels import label, labels, period_label, vn_date, vn_number
+from pipeline.patterns import entries
+from pipeline.tables import TABLES
+
+
+def test_every_code_the_program_writes_has_its_words():
+    findings = {c.name: c for c in TABLES["findings"]}
+    checks = set(re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", findings["check"].doc))
+    assert len(checks) >= 12
+    assert checks <= set(labels("check")), checks - set(labels("check"))
+    assert {"error", "warning", "info"} <= set(labels("severity"))
+    statuses = {v for k, v in vars(process).items() if k.isupper() and isinstance(v, str) and v.islower()
+                and k in ("OK", "PARTIAL", "FAILED", "NEEDS_OCR", "NOT_A_REPORT", "MISSING", "SKIPPED")}
+    assert statuses and statuses <= set(labels("status"))
+    assert {e["kind"] for e in entries("section_kinds")} <= set(labels("kind"))
+    assert set(TABLES) <= set(labels("table"))
+    # Every group a column names exists.
+    for table, cols in TABLES.items():
+        for col in cols:
+            if col.codes:
+                assert labels(col.codes), (table, col.name)
+    assert all(len(words) <= 31 and not set(words) & set("[]:*?/\\") for words in labels("table").values())
+
+
+def test_a_code_without_words_is_shown_as_it_is():
+    assert label("check", "a_new_check") == "a_new_check"
+    assert label("area", "tthc") == "Cải cách thủ tục hành chính"
+    assert label("metric", "computers") == "Máy tính"
+    assert label("severity", None) == ""
+
+
+def test_numbers_the_vietnamese_way():
+    assert vn_number(1234.5) == "1.234,5"
+    assert vn_number(4127) == "4.127"
+    assert vn_number(4.099999999999998) == "4,1"  # no float noise
+    assert vn_number(99.71, percent=True) == "99,71%"
+    assert vn_number(-7.0) == "-7"
+    assert vn_number(1_048_576) == "1.048.576"
+    assert vn_number(None) == "" and vn_number(float("nan")) == ""
+
+
+def test_dates_and_periods_keep_their_precision():
+    d = date(2023, 9, 1)
+    assert (vn_date(d), vn_date(d, "month"), vn_date(d, "year")) == ("01/09/2023", "09/2023", "2023")
+    assert period_label(date(2023, 1, 1), date(2023, 12, 31)) == "2023"
+    assert period_label(date(2021, 1, 1), date(2023, 8, 31)) == "01/2021–08/2023"
+    assert period_label(date(2023, 6, 1), date(2023, 6, 30)) == "06/2023"
+    assert period_label(date(2022, 12, 15), date(2023, 12, 14)) == "15/12/2022–14/12/2023"
