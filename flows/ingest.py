@@ -13,11 +13,12 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from prefect import flow, task
-from prefect.artifacts import create_table_artifact
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+from prefect.states import Completed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.catalogue import metric_catalogue
@@ -51,6 +52,14 @@ class RunSummary:
     @property
     def exit_code(self) -> int:
         return 1 if self.failed or self.problems else 0
+
+    def line(self) -> str:
+        """The run in one line: what `cchc serve` logs for each run."""
+        failed = f", {len(self.failed)} failed" if self.failed else ""
+        incomplete = f", {len(self.incomplete)} read in part" if self.incomplete else ""
+        problems = f", {len(self.problems)} not read" if self.problems else ""
+        return (f"{self.discovered} files: {self.parsed} read, {self.unchanged} unchanged{failed}{incomplete}"
+                f"{problems}; {self.rows_written} rows written in {self.seconds} s")
 
 
 ProgressCallback = Callable[[str, int, int], None]  # (event, done, total)
@@ -210,14 +219,54 @@ def ingest(
             summary.comparison_rows = len(comparison)
             store.write_table("metric_catalogue", metric_catalogue(str(store.root)))
     summary.seconds = round(time.perf_counter() - started, 2)
-    create_table_artifact(
-        key="cchc-ingest-summary",
-        table=[{"status": s, "files": n} for s, n in sorted(summary.by_status.items())]
-        + [{"status": "unchanged (skipped)", "files": summary.unchanged}],
-        description=f"{summary.discovered} files, {summary.parsed} parsed, {summary.rows_written} rows written "
-        f"in {summary.seconds}s",
+    create_markdown_artifact(
+        key=SUMMARY_ARTIFACT,
+        markdown=summary_markdown(summary, out),
+        description=summary.line(),
     )
-    return summary
+    return final_state(summary)
+
+
+# The artifact every run publishes, and the name of the state of a run in
+# which some file failed: Completed (the run did its work and the failed
+# files have their rows), but named so that the runs list shows it.
+SUMMARY_ARTIFACT = "cchc-ingest-summary"
+COMPLETED_WITH_FAILURES = "Completed with failures"
+
+
+def final_state(summary: RunSummary) -> RunSummary | State:
+    """The flow's return: the summary itself when every file was read, else
+    a Completed state named COMPLETED_WITH_FAILURES whose message counts the
+    failed files (the flow's caller still gets the summary)."""
+    if not summary.failed and not summary.problems:
+        return summary
+    return Completed(name=COMPLETED_WITH_FAILURES, message=summary.line(), data=summary)
+
+
+def _md(text: str) -> str:
+    """Text from a path or an error, safe in a markdown table cell."""
+    text = " ".join(str(text).split())
+    return "".join("\\" + ch if ch in "\\`*_[]|<>#" else ch for ch in text)
+
+
+def summary_markdown(summary: RunSummary, out: str) -> str:
+    """The run in markdown: files by status, then each file that failed or
+    was read in part with its error, by absolute path."""
+    lines = [f"Output: `{_md(os.path.abspath(out))}`", "", "| status | files |", "|---|---:|"]
+    lines += [f"| {_md(status)} | {n} |" for status, n in sorted(summary.by_status.items())]
+    lines += [f"| unchanged (skipped) | {summary.unchanged} |", "",
+              f"{summary.rows_written} rows written in {summary.seconds} s.", ""]
+    if summary.failed:
+        lines += ["## Failed files", "", "| file | error |", "|---|---|"]
+        lines += [f"| {_md(os.path.abspath(p))} | {_md(e)} |" for p, e in summary.failed]
+        lines.append("")
+    if summary.incomplete:
+        lines += ["## Read in part", "", "| file | status | error |", "|---|---|---|"]
+        lines += [f"| {_md(os.path.abspath(p))} | {_md(st)} | {_md(e)} |" for p, st, e in summary.incomplete]
+        lines.append("")
+    if summary.problems:
+        lines += ["## Not read", ""] + [f"- {_md(p)}" for p in summary.problems]
+    return "\n".join(lines)
 
 
 def run_ingest(
@@ -269,10 +318,16 @@ def run_ingest(
 
 
 @flow(name="cchc-inbox")
-def ingest_inbox(inbox: str, out: str = "out", workers: int = 0) -> RunSummary:
+def ingest_inbox(inbox: str, out: str = "out", workers: int = 0) -> RunSummary | State:
     """Read what is new in an inbox folder: the ingest flow, as a subflow,
-    with its worker pool; unchanged files are skipped as always."""
-    return run_ingest([inbox], out=out, workers=workers or None)
+    with its worker pool; unchanged files are skipped as always.  Each run
+    writes one line with its counts to the output of `cchc serve` (and to
+    the run's log), and ends as the ingest flow does."""
+    summary = run_ingest([inbox], out=out, workers=workers or None)
+    line = f"cchc-inbox {os.path.abspath(inbox)} → {os.path.abspath(out)}: {summary.line()}"
+    print(line, flush=True)
+    get_run_logger().info(line)
+    return final_state(summary)
 
 
 def inbox_deployment(inbox: str, out: str, every_seconds: int = 300, workers: int = 0):

@@ -107,3 +107,48 @@ def test_cli_ingest_exit_status_and_help(prefect_harness, tmp_path):
     bad = runner.invoke(app, ["ingest", str(src), "--out", str(tmp_path / "out"), "--workers", "1"])
     assert bad.exit_code == 1
     assert "junk.pdf" in bad.output
+
+
+def _latest_run(flow_name: str):
+    """The latest run of a flow, as the Prefect API records it."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with get_client(sync_client=True) as client:
+        [run] = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])),
+                                      sort=FlowRunSort.START_TIME_DESC, limit=1)
+        artifacts = client.read_artifacts()
+    return run, artifacts
+
+
+def test_a_run_with_failed_files_says_so_in_its_state_artifact_and_serve_line(prefect_harness, tmp_path, capsys,
+                                                                              monkeypatch):
+    from flows.ingest import COMPLETED_WITH_FAILURES, SUMMARY_ARTIFACT, ingest_inbox
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SEED_TXT, inbox / "report.txt")
+    (inbox / "broken.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00" * 50)
+    monkeypatch.chdir(tmp_path)  # relative paths in, absolute paths out
+    state = ingest_inbox("inbox", out="out", workers=1, return_state=True)
+    summary = state.result()
+    assert summary.parsed == 2 and len(summary.failed) == 1
+    # The inbox run and the ingest run within it are Completed, under a name that says files failed.
+    assert state.is_completed() and state.name == COMPLETED_WITH_FAILURES
+    assert "1 failed" in state.message
+    run, artifacts = _latest_run("cchc-ingest")
+    assert run.state.is_completed() and run.state.name == COMPLETED_WITH_FAILURES
+    # One line for the run, with its counts, on the output of `cchc serve`.
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("cchc-inbox ")]
+    assert lines == [f"cchc-inbox {inbox} → {tmp_path / 'out'}: {summary.line()}"]
+    assert "2 files: 2 read, 0 unchanged, 1 failed" in lines[0]
+    # The summary artifact lists the failed file by its absolute path, with its error.
+    [artifact] = [a for a in artifacts if a.key == SUMMARY_ARTIFACT and a.flow_run_id == run.id]
+    assert f"| {str(inbox / 'broken.pdf').replace('_', chr(92) + '_')} |" in artifact.data
+    assert "## Failed files" in artifact.data and "| ok | 1 |" in artifact.data
+
+    # Nothing failed the next time: a plain Completed.
+    (inbox / "broken.pdf").unlink()
+    again = ingest_inbox("inbox", out="out", workers=1, return_state=True)
+    assert again.is_completed() and again.name == "Completed"
