@@ -39,7 +39,7 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pipeline.labels import label
+from pipeline.labels import label, vn_message
 from pipeline.query import connect
 from pipeline.store import atomic_write
 from pipeline.tables import TABLES, Column, read_columns
@@ -183,13 +183,20 @@ def _write_sheet(wb: Workbook, con, table: str, max_rows: int) -> SheetResult:
     return SheetResult(table=table, sheet=ws.title, rows_written=written, rows_in_table=total)
 
 
+# Columns that say what went wrong with a file: shown in Vietnamese first.
+_MESSAGES = {"error"}
+
+
 def _shown_row(cols: list[Column], row: tuple) -> list:
-    """A row as people read it: codes as their words, and each date with the
-    number format of its precision."""
+    """A row as people read it: codes as their words, an error in Vietnamese
+    before its own words, and each date with the number format of its
+    precision."""
     values = dict(zip((c.name for c in cols), row))
     shown = []
     for col, value in zip(cols, row):
-        if col.codes and value is not None:
+        if col.name in _MESSAGES and value:
+            value = f"{vn_message(value)} (Chi tiết: {value})"
+        elif col.codes and value is not None:
             value = label(col.codes, value)
         elif col.precision and value is not None:
             value = PreciseDate(value, DATE_FORMATS.get(values.get(col.precision), DATE_FORMAT))

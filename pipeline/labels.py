@@ -19,7 +19,7 @@ import math
 from datetime import date, datetime
 from functools import cache
 
-from pipeline.patterns import entries, example_checker
+from pipeline.patterns import entries, example_checker, load
 
 LABELS = "labels"
 AREA, METRIC = "area", "metric"
@@ -131,3 +131,36 @@ def period_label(start: date | None, end: date | None) -> str:
             return vn_date(start, "month")
         return f"{vn_date(start, 'month')}–{vn_date(end, 'month')}"
     return f"{vn_date(start)}–{vn_date(end)}"
+
+
+# ----------------------------------------------------------------- messages
+
+MESSAGES = "messages"
+
+
+def _message_entry(error: str) -> dict | None:
+    lowered = error.lower()
+    return next((e for e in entries(MESSAGES) if any(w.lower() in lowered for w in e["contains"])), None)
+
+
+def vn_message(error: str | None) -> str:
+    """What went wrong with a file, said in Vietnamese for a person (from
+    patterns/messages.yaml); "" for no error.  The error's own words are
+    kept beside it by whoever shows it."""
+    if not error:
+        return ""
+    entry = _message_entry(error)
+    return entry["say"] if entry else load(MESSAGES)["fallback"]
+
+
+@example_checker(MESSAGES)
+def _check_messages(entry: dict) -> list[str]:
+    problems = []
+    for text in entry["examples"]:
+        found = _message_entry(text)
+        if found is not entry:
+            problems.append(f"{entry['name']}: {text!r} is read as {found['name'] if found else None!r}")
+    for text in entry["counter_examples"]:
+        if _message_entry(text) is entry:
+            problems.append(f"{entry['name']}: {text!r} must not be this case")
+    return problems

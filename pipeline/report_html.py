@@ -37,7 +37,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.catalogue import catalogue_rows, series_unit
-from pipeline.labels import label, labels, vn_date, vn_number
+from pipeline.labels import label, labels, vn_date, vn_message, vn_number
 from pipeline.patterns import entries
 from pipeline.query import connect
 from pipeline.store import atomic_write
@@ -183,6 +183,7 @@ blockquote.quote { margin: 4px 0; padding: 4px 10px; border-left: 3px solid #c9d
 mark { background: #ffe066; padding: 0 2px; }
 .values, .related { font-size: 13px; color: #3a4a5c; }
 .none { color: #5a6775; font-style: italic; }
+code.detail { font-size: 11px; color: #5a6775; background: none; }
 .legend-box { background: #fff; border: 1px solid #d5dbe3; border-radius: 6px; padding: 8px 12px; font-size: 14px;
               display: inline-flex; gap: 20px; align-items: center; flex-wrap: wrap; }
 .legend-box svg { vertical-align: middle; margin-right: 6px; }
@@ -250,13 +251,21 @@ def _summary(reports: list[dict], row_counts: dict[str, int], findings: list[dic
         for r in not_read:
             html.append(
                 f"<tr><td>{_e(r['source_path'])}</td><td>{_e(r['format'])}</td>"
-                f"<td>{_e(STATUS_LABELS.get(r['status'], r['status']))}</td><td>{_e(r['error'])}</td></tr>"
+                f"<td>{_e(STATUS_LABELS.get(r['status'], r['status']))}</td><td>{_error(r['error'])}</td></tr>"
             )
         html.append("</tbody></table>")
     else:
         html.append('<p class="ok-note">Mọi tệp đều đọc được.</p>')
     html.append("</section>")
     return "".join(html)
+
+
+def _error(error: str | None) -> str:
+    """What went wrong, in Vietnamese, with the reader's own words under it."""
+    if not error:
+        return ""
+    return (f'<span class="said">{_e(vn_message(error))}</span>'
+            f'<br><code class="detail" title="Chi tiết kỹ thuật">{_e(error)}</code>')
 
 
 def _page(page: int | None, source: str | None) -> str:
@@ -329,7 +338,7 @@ def _reports_block(reports: list[dict], findings: list[dict]) -> str:
             ("Mã báo cáo", r["report_id"]),
         ]
         if r["status"] != "ok":
-            meta.append(("Trạng thái", f"{STATUS_LABELS.get(r['status'], r['status'])}: {r['error'] or ''}"))
+            meta.append(("Trạng thái", f"{STATUS_LABELS.get(r['status'], r['status'])}: {vn_message(r['error'])}"))
         errors = sum(1 for f in own if f["severity"] == "error")
         html.append(f'<article class="report" id="{_anchor(r["report_id"])}" data-report-id="{_e(r["report_id"])}">')
         html.append(

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from cchc.cli import app
 from pipeline.export import DATE_FORMAT, NOTES_SHEET, export_xlsx, sheet_name, table_columns
+from pipeline.labels import vn_message
 from pipeline.patterns import entries
 from pipeline.tables import PARTITION, TABLES
 
@@ -122,6 +123,11 @@ def test_a_table_with_no_rows_is_a_header_only_sheet(tmp_path):
     result = export_xlsx(tmp_path / "out", tmp_path / "x.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "x.xlsx")
     assert wb.sheetnames == [sheet_name(t) for t in TABLES]
+    # What went wrong, in Vietnamese first, then the reader's own words.
+    reports = wb[sheet_name("reports")]
+    error = pd.read_parquet(tmp_path / "out" / "reports").error.iloc[0]
+    assert reports.cell(row=2, column=_column(reports, "Lỗi")).value == f"{vn_message(error)} (Chi tiết: {error})"
+    assert vn_message(error).startswith(("Tệp Word 97-2003", "LibreOffice không chuyển đổi"))
     # The catalogue lists every metric even when no report stated one.
     expected = {t: int(t == "reports") for t in TABLES} | {"metric_catalogue": len(entries("metrics"))}
     assert {s.table: s.rows_written for s in result.sheets} == expected

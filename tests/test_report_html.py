@@ -46,8 +46,10 @@ def out(tmp_path_factory) -> Path:
     hostile = root / "in" / HOSTILE_NAME
     hostile.parent.mkdir()
     hostile.write_text(HOSTILE_TEXT, encoding="utf-8")
+    empty = root / "in" / "rong.pdf"  # a copy that never finished: a failed row
+    empty.write_bytes(b"")
     folder = root / "out"
-    ingest_without_prefect([*sorted(p for p in SAMPLES.iterdir() if p.is_file()), hostile], folder)
+    ingest_without_prefect([*sorted(p for p in SAMPLES.iterdir() if p.is_file()), hostile, empty], folder)
     return folder
 
 
@@ -347,3 +349,15 @@ def test_dates_keep_their_precision_in_the_page(page, out):
     [article] = dom.find_all("article", data_report_id=annual.report_id)
     meta = dict(zip((dt.text() for dt in article.find_all("dt")), (dd.text() for dd in article.find_all("dd"))))
     assert meta["Ngày báo cáo"] == "16/12/2022"
+
+
+def test_what_went_wrong_is_said_in_vietnamese(page, out):
+    dom = parse(page.read_text(encoding="utf-8"))
+    failed = pd.read_parquet(out / "reports").query("status == 'failed'")
+    assert len(failed) == 1 and failed.error.iloc[0].startswith("the file is empty")
+    [table] = [t for t in dom.find_all("table") if t.attrs.get("id") == "tep-loi"]
+    [row] = [tr for tr in table.find_all("tr") if "rong.pdf" in tr.text()]
+    cells = [td.text() for td in row.find_all("td")]
+    assert cells[2] == "Không đọc được"  # the status in words
+    assert cells[3].startswith("Tệp rỗng (0 byte)")
+    assert failed.error.iloc[0] in cells[3]  # the reader's own words, under it
