@@ -361,3 +361,15 @@ def test_what_went_wrong_is_said_in_vietnamese(page, out):
     assert cells[2] == "Không đọc được"  # the status in words
     assert cells[3].startswith("Tệp rỗng (0 byte)")
     assert failed.error.iloc[0] in cells[3]  # the reader's own words, under it
+
+
+def test_each_piece_of_evidence_is_marked_in_the_quote():
+    from pipeline.report_html import quote_with_mark
+
+    sentence = "Sở có 24 máy tính, trong đó có 14 máy tính để bàn, 9 máy tính xách tay <b>."
+    dom = parse(f"<blockquote>{quote_with_mark(sentence, ['24 máy tính', '14 máy tính', '9 máy tính'])}</blockquote>")
+    assert [m.text() for m in dom.find_all("mark")] == ["24 máy tính", "14 máy tính", "9 máy tính"]
+    assert dom.text() == sentence  # the whole sentence, escaped, nothing lost
+    # The same words twice: each occurrence once.
+    twice = parse(quote_with_mark("10 hồ sơ và 10 hồ sơ", ["10 hồ sơ", "10 hồ sơ"]))
+    assert len(twice.find_all("mark")) == 2
