@@ -148,7 +148,8 @@ def _day(d: date) -> int:
 
 def _ticks(first: int, last: int, scale) -> tuple[list[tuple[float, str]], list[float]]:
     """Labels of the time axis and the x of its grid lines: years (each
-    labelled in the middle of its span) for a long axis, else months."""
+    labelled in the middle of its span) for a long axis, months for a
+    shorter one, days for a few weeks."""
     start, end = date.fromordinal(first), date.fromordinal(last)
     labels, grid = [], []
     if last - first > 540:
@@ -158,6 +159,15 @@ def _ticks(first: int, last: int, scale) -> tuple[list[tuple[float, str]], list[
                 grid.append(scale(_day(date(year, 1, 1))))
             if scale(b) - scale(a) >= text_width(str(year), SMALL_SIZE) + 2 * GAP:
                 labels.append(((scale(a) + scale(b)) / 2, str(year)))
+        return labels, grid
+    if last - first <= 62:  # a few weeks: days
+        room = text_width("00/00", SMALL_SIZE) + 2 * GAP
+        px_per_day = (scale(last) - scale(first)) / max(1, last - first)
+        step = next((s for s in (1, 2, 7, 14) if s * px_per_day >= room), 31)
+        for day in range(first, last + 1, step):
+            grid.append(scale(day))
+            d = date.fromordinal(day)
+            labels.append((scale(day), f"{d.day:02d}/{d.month:02d}"))
         return labels, grid
     months = [date(y, m, 1) for y in range(start.year, end.year + 1) for m in range(1, 13)]
     months = [d for d in months if first < _day(d) < last]
@@ -239,6 +249,11 @@ def layout(chart: Chart) -> tuple[list[dict], list[Label], list[float], float, f
     return bars, labels, grid, min(top, -PLOT_HEIGHT), bottom
 
 
+def _overlap_only(a: Bar, b: Bar) -> bool:
+    """Two periods that share days without one containing the other."""
+    return a.start <= b.end and b.start <= a.end and not _inside(a, b) and not _inside(b, a)
+
+
 def _inside(a: Bar, b: Bar) -> bool:
     return b.start <= a.start and a.end <= b.end
 
@@ -303,6 +318,8 @@ def chart_svg(chart: Chart, chart_id: str) -> str:
             tip.append("kỳ bao trùm các kỳ khác của cùng chỉ tiêu")
         if b.not_comparable:
             tip.append("độ dài kỳ khác kỳ so sánh")
+        if any(o is not item and _overlap_only(b, o["bar"]) for o in bars):
+            style += ' fill-opacity="0.75"'  # a period that overlaps another in part: both show
         parts.append(
             f'<rect class="bar {b.kind}" x="{item["x"]:.1f}" y="{base - item["h"]:.1f}" width="{item["w"]:.1f}" '
             f'height="{item["h"]:.1f}" {style} data-period="{_e(b.label)}" data-start="{b.start.isoformat()}" '

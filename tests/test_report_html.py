@@ -311,15 +311,58 @@ document.body.appendChild(pre);
 </script>"""
 
 
-def test_chromium_draws_no_chart_label_over_another(page, tmp_path):
-    html = page.read_text(encoding="utf-8")
+def _synthetic_charts() -> list:
+    """Charts harder than the samples': ten quarters of the statistical
+    calendar, large numbers, a review over half of them, two periods that
+    overlap in part, and periods a few days long."""
+    from datetime import date, timedelta
+
+    from pipeline.timechart import Bar, Chart
+
+    def bar(start, end, value, **kw):
+        days = (end - start).days + 1
+        kw.setdefault("months", None)
+        return Bar(start, end, value, kw.pop("is_percent", False), kw.pop("months"), days, kw.pop("comparable", True),
+                   kw.pop("contains_others", False), kw.pop("monthly_rate", value / max(1, days / 30.44)))
+
+    quarters = []
+    start = date(2021, 12, 15)
+    for k in range(10):
+        end = date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 14)
+        quarters.append(bar(start, end, 123456.789 * (k + 1), months=3, comparable=None if k == 0 else k % 3 != 2))
+        start = end + timedelta(days=1)
+    review = bar(date(2021, 12, 15), date(2023, 3, 14), 2_000_000, months=15, contains_others=True, comparable=None)
+    partial = [bar(date(2020, 1, 1), date(2020, 12, 31), 99.5, months=12, is_percent=True, monthly_rate=None),
+               bar(date(2020, 7, 1), date(2021, 6, 30), 99.9, months=12, is_percent=True, monthly_rate=None,
+                   comparable=False)]
+    short = [bar(date(2023, 1, d), date(2023, 1, d + 1), d, comparable=None if d == 1 else True) for d in (1, 3, 5, 7)]
+    return [Chart("Sở Thử nghiệm", "STN", "many", "Mười quý theo lịch thống kê", "hồ sơ", None, quarters + [review]),
+            Chart("Sở Thử nghiệm", "STN", "overlap", "Hai kỳ chồng lấn", "%", None, partial),
+            Chart("Sở Thử nghiệm", "STN", "short", "Kỳ vài ngày", "lượt", None, short)]
+
+
+def _measured_boxes(html: str, tmp_path: Path) -> list[dict]:
+    """The box of every text of every chart of a page, as Chromium draws it."""
     html = html.replace("default-src 'none';", "default-src 'none'; script-src 'unsafe-inline';", 1)
     measured = tmp_path / "measured.html"
     measured.write_text(html.replace("</body>", MEASURE + "</body>", 1), encoding="utf-8")
     dom = parse(chromium(measured, tmp_path / "profile", "--dump-dom", "--window-size=1280,2000").stdout)
     [pre] = [e for e in dom.find_all("pre") if e.attrs.get("id") == "boxes"]
-    charts = json.loads(pre.text())
-    assert len(charts) == len(dom.find_all("figure")) > 10
+    return json.loads(pre.text())
+
+
+def test_chromium_draws_no_chart_label_over_another(page, tmp_path):
+    from pipeline.report_html import CSP, CSS
+    from pipeline.timechart import chart_svg
+
+    charts = _measured_boxes(page.read_text(encoding="utf-8"), tmp_path)
+    assert len(charts) == len(parse(page.read_text(encoding="utf-8")).find_all("figure")) > 10
+    figures = "".join(f'<figure class="chart" data-issuer-code="STN" data-metric="{c.metric}">{chart_svg(c, str(i))}'
+                      "</figure>" for i, c in enumerate(_synthetic_charts()))
+    synthetic = (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" '
+                 f'content="{CSP}"><style>{CSS}</style></head><body>{figures}</body></html>')
+    charts += _measured_boxes(synthetic, tmp_path)
+    assert {c["metric"] for c in charts} >= {"many", "overlap", "short"}
     overlaps, outside = [], []
     for chart in charts:
         left, top, right, bottom = chart["svg"]
