@@ -217,7 +217,8 @@ def ingest(
             comparison, findings = compare_task(str(store.root))
             summary.rows_written += store.write_across(comparison, findings)
             summary.comparison_rows = len(comparison)
-            store.write_table("metric_catalogue", metric_catalogue(str(store.root)))
+        # The catalogue follows patterns/metrics.yaml as well as the reports.
+        store.write_table("metric_catalogue", metric_catalogue(str(store.root)))
     summary.seconds = round(time.perf_counter() - started, 2)
     create_markdown_artifact(
         key=SUMMARY_ARTIFACT,

@@ -171,3 +171,25 @@ def test_cli_compare_prints_the_years_side_by_side(tmp_path):
     assert cells("Tỷ lệ hồ sơ TTHC tiếp nhận trực tuyến")[3:6] == ["25,6%", "", "29,7%"]
     # Eight months of 2023 against the eleven of 2022: not the same length.
     assert cells("Hồ sơ TTHC tiếp nhận")[2:] == ["180", "", "212", "", "", "246*"]
+
+
+def test_metric_catalogue_and_cli_metrics(tmp_path):
+    ingest_without_prefect([SAMPLES / name for name in ANNUAL], tmp_path)
+    catalogue = pd.read_parquet(tmp_path / "metric_catalogue").set_index("key")
+    assert len(catalogue) == len(set(catalogue.index)) >= 50  # every canonical metric, once
+    received = catalogue.loc["dossiers_received"]
+    assert (received.label, received.unit, received.area) == ("Hồ sơ TTHC tiếp nhận", "hồ sơ", "tthc")
+    assert catalogue.loc["dossiers_online_rate", "unit"] == "%" and catalogue.loc["dossiers_online_rate", "is_percent"]
+    assert catalogue.loc["staff_recruited", "unit"] == "người"  # counted in any noun of people
+    assert "tiếp nhận" in received.description
+    assert (received.reports, received.comparison_rows) == (3, 3)
+
+    runner = CliRunner()
+    listed = runner.invoke(app, ["metrics", str(tmp_path), "--area", "tthc"])
+    assert listed.exit_code == 0, listed.output
+    rows = [[c.strip() for c in ln.split("│")[1:-1]] for ln in listed.output.splitlines() if ln.startswith("│")]
+    counts = [str(received[k]) for k in ("figures", "targets", "reports", "comparison_rows")]
+    assert ["dossiers_received", "Hồ sơ TTHC tiếp nhận", "hồ sơ", "Cải cách thủ tục hành chính", *counts] in rows
+    assert all(r[3] == "Cải cách thủ tục hành chính" for r in rows if r[0])
+    bare = runner.invoke(app, ["metrics"])
+    assert bare.exit_code == 0 and f"Danh mục chỉ tiêu ({len(catalogue)})" in bare.output
