@@ -133,7 +133,7 @@ WITH ranked AS (
                                  ORDER BY report_date DESC NULLS LAST, source_path DESC) AS k
     FROM stated
 )
-SELECT issuer, issuer_code, metric, period_start, period_end, value, unit, is_percent, report_id
+SELECT issuer, issuer_code, metric, period_start, period_end, value, unit, is_percent, report_id, idx AS figure_idx
 FROM ranked WHERE k = 1
 ORDER BY issuer, issuer_code, metric, period_end, period_start
 """

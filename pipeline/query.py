@@ -9,7 +9,9 @@ For analysts there are three views that need no join and no quoting:
   file, issuer and period beside it (`source_path`, `issuer`,
   `issuer_code`, `report_date`, `report_date_precision`,
   `report_period_start`, `report_period_end`, `report_year`), and the
-  Vietnamese words of every code column (`area_label`, `check_label` ...).
+  Vietnamese words of every code column (`area_label`, `check_label` ...);
+  `metrics_v.in_comparison` marks the figures `comparison` keeps (one per
+  report, metric and period: docs/comparison.md).
   In `findings_v` the check is `check_name`; in `references_v` the cited
   document's own issuer code and year are `doc_issuer_code` and `doc_year`,
   so that `issuer_code` is the reporting body's in all three.
@@ -95,6 +97,9 @@ def _create_analyst_views(con: duckdb.DuckDBPyConnection) -> None:
             select.append(f't."{name}" AS "{renamed.get(name, name)}"')
         select += [f'r."{col}" AS "{alias}"' for col, alias in _REPORT_COLUMNS.items()]
         select.append(f't."{PARTITION.name}" AS "{PARTITION.name}"')
+        if table == "metrics":  # the figure `comparison` keeps for its report, metric and period
+            select.append("EXISTS (SELECT 1 FROM comparison c WHERE c.report_id = t.report_id "
+                          "AND c.figure_idx = t.idx) AS in_comparison")
         joins = []
         for i, column in enumerate(c for c in TABLES[table] if c.codes and c.name in present):
             alias = f"l{i}"

@@ -228,6 +228,8 @@ TABLES: dict[str, list[Column]] = {
         Column("unit", pa.string(), "The counted noun of that figure, as written", label="Đơn vị tính"),
         Column("is_percent", pa.bool_(), "True for a percentage", label="Là tỷ lệ %"),
         Column("report_id", pa.string(), "The report the value comes from", label="Mã báo cáo"),
+        Column("figure_idx", pa.int32(), "The figure the value is: its `idx` in `metrics` (with `report_id`)",
+               label="Thứ tự số liệu"),
         Column("previous_period_start", pa.date32(), "First day of the period compared with: the latest period "
                "of the issuer and metric that ends before this one starts, one of the same length when there is one",
                label="Kỳ so sánh từ ngày"),

@@ -193,3 +193,16 @@ def test_metric_catalogue_and_cli_metrics(tmp_path):
     assert all(r[3] == "Cải cách thủ tục hành chính" for r in rows if r[0])
     bare = runner.invoke(app, ["metrics"])
     assert bare.exit_code == 0 and f"Danh mục chỉ tiêu ({len(catalogue)})" in bare.output
+
+
+def test_metrics_view_marks_the_figure_the_comparison_keeps(tmp_path):
+    ingest_without_prefect([SAMPLES / "ubnd-huyen-can-loc-2023-6thang.txt"], tmp_path)
+    rows = connect(tmp_path).execute(
+        "SELECT value, in_comparison FROM metrics_v WHERE metric = 'dossiers_received' ORDER BY idx").fetchall()
+    # 1.625 received, of which 37 carried over and 1.588 new, and 3.512 at the communes: one stands.
+    assert sorted(v for v, kept in rows if kept) == [1625.0]
+    assert len(rows) >= 3
+    [(kept,)] = connect(tmp_path).execute(
+        "SELECT count(*) FROM metrics_v WHERE in_comparison").fetchall()
+    [(compared,)] = connect(tmp_path).execute("SELECT count(*) FROM comparison").fetchall()
+    assert kept == compared > 0
