@@ -416,3 +416,22 @@ def test_each_piece_of_evidence_is_marked_in_the_quote():
     # The same words twice: each occurrence once.
     twice = parse(quote_with_mark("10 hồ sơ và 10 hồ sơ", ["10 hồ sơ", "10 hồ sơ"]))
     assert len(twice.find_all("mark")) == 2
+
+
+def test_chromium_screenshot_of_the_charts(out, page, tmp_path):
+    """The charts alone, as the page draws them, in a screenshot kept beside the page."""
+    from pipeline.query import connect
+    from pipeline.report_html import CSP, CSS, _charts_block, charts
+
+    block = _charts_block(charts(connect(out)))
+    html = (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" '
+            f'content="{CSP}"><style>{CSS}</style></head><body><main>{block}</main></body></html>')
+    assert block in page.read_text(encoding="utf-8")
+    charts_page = tmp_path / "charts.html"
+    charts_page.write_text(html, encoding="utf-8")
+    shot = tmp_path / "charts.png"
+    chromium(charts_page, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1280,1600")
+    width, height, pixels = png_size_and_pixels(shot)
+    assert (width, height) == (1280, 1600)
+    assert len(set(pixels[::7])) > 64
+    shutil.copy(shot, page.parent / "charts.png")
