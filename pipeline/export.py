@@ -36,10 +36,12 @@ from typing import Iterator
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pipeline.labels import label, vn_message
+from pipeline.labels import evidence_marks, evidence_texts, label, vn_message
 from pipeline.query import connect
 from pipeline.store import atomic_write
 from pipeline.tables import TABLES, Column, read_columns
@@ -194,7 +196,9 @@ def _shown_row(cols: list[Column], row: tuple) -> list:
     values = dict(zip((c.name for c in cols), row))
     shown = []
     for col, value in zip(cols, row):
-        if col.name in _MESSAGES and value:
+        if col.name == "sentence" and value and "evidence" in values:
+            value = _marked(value, evidence_texts(values))
+        elif col.name in _MESSAGES and value:
             value = f"{vn_message(value)} (Chi tiết: {value})"
         elif col.codes and value is not None:
             value = label(col.codes, value)
@@ -202,6 +206,23 @@ def _shown_row(cols: list[Column], row: tuple) -> list:
             value = PreciseDate(value, DATE_FORMATS.get(values.get(col.precision), DATE_FORMAT))
         shown.append(value)
     return shown
+
+
+_MARK = InlineFont(b=True, color="FFB3261E")
+
+
+def _marked(sentence: str, pieces: list[str]) -> CellRichText | str:
+    """A finding's sentence with each piece of evidence in bold red."""
+    sentence = _as_text(sentence)
+    marks = evidence_marks(sentence, pieces)
+    if not marks:
+        return sentence
+    parts, cursor = [], 0
+    for a, b in marks:
+        parts += [sentence[cursor:a], TextBlock(_MARK, sentence[a:b])]
+        cursor = b
+    parts.append(sentence[cursor:])
+    return CellRichText([p for p in parts if p])
 
 
 @dataclass(frozen=True)
@@ -264,6 +285,8 @@ def _cell(ws, value):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None  # Excel has no NaN or infinity
+    if isinstance(value, CellRichText):
+        return WriteOnlyCell(ws, value=value)
     if isinstance(value, PreciseDate):
         cell = WriteOnlyCell(ws, value=value.value)
         cell.number_format = value.number_format
@@ -307,6 +330,8 @@ def _shown(value) -> str:
         return ""
     if isinstance(value, (date, datetime, PreciseDate)):
         return "00/00/0000"
+    if isinstance(value, CellRichText):
+        return str(value)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

@@ -164,3 +164,33 @@ def _check_messages(entry: dict) -> list[str]:
         if _message_entry(text) is entry:
             problems.append(f"{entry['name']}: {text!r} must not be this case")
     return problems
+
+
+# ------------------------------------------------------------------- quotes
+
+
+def evidence_texts(finding: dict) -> list[str]:
+    """The words of every span a finding rests on (a total and each of its
+    parts, both citations); its `evidence` alone when it lists no spans."""
+    spans = [s.get("text") for s in finding.get("evidence_spans") or [] if isinstance(s, dict)]
+    return [t for t in spans if t] or ([finding["evidence"]] if finding.get("evidence") else [])
+
+
+def evidence_marks(sentence: str, pieces: list[str]) -> list[tuple[int, int]]:
+    """Where each piece of evidence stands in the sentence, in order, each
+    found after the one before where it can be, none overlapping another;
+    a piece not in the sentence is left out."""
+    marked: list[tuple[int, int]] = []
+    after = 0
+    for piece in pieces:
+        clashes = lambda at: any(a < at + len(piece) and at < b for a, b in marked)  # noqa: E731
+        at = sentence.find(piece, after)
+        while at >= 0 and clashes(at):
+            at = sentence.find(piece, at + 1)
+        if at < 0:
+            at = sentence.find(piece)
+            if at < 0 or clashes(at):
+                continue
+        marked.append((at, at + len(piece)))
+        after = at + len(piece)
+    return sorted(marked)

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.catalogue import catalogue_rows, series_unit
-from pipeline.labels import label, labels, vn_date, vn_message, vn_number
+from pipeline.labels import evidence_marks, evidence_texts, label, labels, vn_date, vn_message, vn_number
 from pipeline.patterns import entries
 from pipeline.query import connect
 from pipeline.store import atomic_write
@@ -66,34 +66,14 @@ def _anchor(report_id: str) -> str:
 
 def quote_with_mark(sentence: str | None, evidence: str | list[str] | None) -> str:
     """The sentence, escaped, with each piece of evidence in <mark>: a total
-    and each of its parts, in the order given, each found after the one
-    before where it can be."""
+    and each of its parts, in the order given."""
     sentence = sentence or ""
     pieces = [evidence] if isinstance(evidence, str) else [e for e in evidence or [] if e]
-    marked: list[tuple[int, int]] = []
-    after = 0
-    for piece in pieces:
-        at = sentence.find(piece, after)
-        while at >= 0 and any(a < at + len(piece) and at < b for a, b in marked):
-            at = sentence.find(piece, at + 1)
-        if at < 0:
-            at = sentence.find(piece)
-            if at < 0 or any(a < at + len(piece) and at < b for a, b in marked):
-                continue
-        marked.append((at, at + len(piece)))
-        after = at + len(piece)
     html, cursor = [], 0
-    for a, b in sorted(marked):
+    for a, b in evidence_marks(sentence, pieces):
         html.append(f"{_e(sentence[cursor:a])}<mark>{_e(sentence[a:b])}</mark>")
         cursor = b
     return "".join(html) + _e(sentence[cursor:])
-
-
-def _evidence_texts(f: dict) -> list[str]:
-    """The words of every span a finding rests on; its evidence alone when
-    it lists no spans."""
-    spans = [s.get("text") for s in f.get("evidence_spans") or [] if isinstance(s, dict)]
-    return [t for t in spans if t] or ([f["evidence"]] if f.get("evidence") else [])
 
 
 def _rows(con, sql: str) -> list[dict]:
@@ -312,7 +292,7 @@ def _finding(f: dict, sources: dict[str, str], page_sources: dict[str, str | Non
         f'<p class="message">{_e(f["message"])}</p>',
     ]
     if f["sentence"]:
-        texts = _evidence_texts(f)
+        texts = evidence_texts(f)
         html.append(f'<blockquote class="quote">{quote_with_mark(f["sentence"], texts)}</blockquote>')
         elsewhere = [t for t in texts if t not in (f["sentence"] or "")]
         if elsewhere:  # evidence in another sentence (the other citation of a document)

@@ -180,3 +180,22 @@ def test_cli_export(out, tmp_path):
     assert result.exit_code == 0, result.output
     assert openpyxl.load_workbook(target, read_only=True).sheetnames == [sheet_name(t) for t in TABLES]
     assert sheet_name("metrics") in result.output
+
+
+def test_the_words_at_fault_stand_out_in_the_sentence(out, tmp_path):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+
+    export_xlsx(out, tmp_path / "x.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx", rich_text=True)[sheet_name("findings")]
+    findings = pd.read_parquet(out / "findings")
+    sentence_col, evidence_col = _column(ws, "Câu trích"), _column(ws, "Chỗ sai (nguyên văn)")
+    marked = 0
+    for row in ws.iter_rows(min_row=2):
+        cell, evidence = row[sentence_col - 1], row[evidence_col - 1].value
+        if not (evidence and isinstance(cell.value, CellRichText)):
+            continue
+        bold = [str(block.text) for block in cell.value if isinstance(block, TextBlock) and block.font.b]
+        assert evidence in bold
+        assert str(cell.value) in set(findings.sentence)  # the whole sentence, nothing lost
+        marked += 1
+    assert marked >= len(findings[findings.check == "sum_mismatch"]) > 0
