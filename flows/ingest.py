@@ -22,7 +22,7 @@ from prefect.states import Completed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.catalogue import metric_catalogue
-from pipeline.compare import compare_reports
+from pipeline.compare import compare_reports, comparison_is_current
 from pipeline.discover import discover
 from pipeline.limits import Limits
 from pipeline.remote import is_remote, mirror_of, pull, push
@@ -212,8 +212,9 @@ def ingest(
             done += len(results)
             _notify("parsed", done, len(todo))
         store.save_manifest()
-        # What compares reports changes only when a report did.
-        if summary.parsed or not (store.root / "comparison").exists():
+        # What compares reports changes only when a report did, or when the
+        # comparison was written by a cchc that declared other columns.
+        if summary.parsed or not comparison_is_current(store.root):
             comparison, findings = compare_task(str(store.root))
             summary.rows_written += store.write_across(comparison, findings)
             summary.comparison_rows = len(comparison)

@@ -37,6 +37,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import duckdb
+import pyarrow.parquet as pq
 
 from pipeline.checks import WARNING, finding_at
 from pipeline.labels import vn_date, vn_number
@@ -233,6 +234,16 @@ def cross_report_findings(con: duckdb.DuckDBPyConnection) -> list[dict]:
         )
         findings.append(_across(row, "cross_report_citation_date", message, evidence=row["issued_date_text"]))
     return findings
+
+
+def comparison_is_current(out: str | Path) -> bool:
+    """Whether `out` has a comparison with every column declared now (an
+    older cchc wrote fewer: it is computed again, since the reports that
+    feed it are skipped as unchanged)."""
+    files = sorted((Path(out) / "comparison").glob("*/*.parquet"))
+    if not files:
+        return False
+    return {c.name for c in TABLES["comparison"]} <= set(pq.read_schema(files[0]).names)
 
 
 def compare_reports(out: str | Path) -> tuple[list[dict], list[dict]]:

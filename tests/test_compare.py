@@ -206,3 +206,16 @@ def test_metrics_view_marks_the_figure_the_comparison_keeps(tmp_path):
         "SELECT count(*) FROM metrics_v WHERE in_comparison").fetchall()
     [(compared,)] = connect(tmp_path).execute("SELECT count(*) FROM comparison").fetchall()
     assert kept == compared > 0
+
+
+def test_a_comparison_of_an_older_shape_is_computed_again(tmp_path):
+    import pyarrow.parquet as pq
+
+    from pipeline.compare import comparison_is_current
+
+    assert not comparison_is_current(tmp_path)  # none yet
+    ingest_without_prefect([SAMPLES / name for name in ANNUAL], tmp_path)
+    assert comparison_is_current(tmp_path)
+    for path in (tmp_path / "comparison").glob("*/*.parquet"):  # as an older cchc wrote it
+        pq.write_table(pq.read_table(path).drop_columns(["days", "contains_other_periods"]), path)
+    assert not comparison_is_current(tmp_path)
