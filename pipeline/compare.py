@@ -9,6 +9,10 @@ of different lengths (a 20-month review against an annual report) are marked
 not comparable, and a monthly rate is given for counts so they can still be
 set side by side.
 
+A duplicate (`reports.duplicate_of`, see pipeline/duplicates.py) is not a
+report of its own: its facts are not in the tables, and a byte-identical
+copy, which shares its canonical's facts, is left out of the join here.
+
 All of it is SQL over the output tables (DuckDB window functions), so the
 cost stays small next to parsing however many reports there are; Python only
 walks the rows that become findings.
@@ -36,7 +40,7 @@ WITH numbered AS (
            row_number() OVER (PARTITION BY m.report_id, m.metric, m.period_start, m.period_end ORDER BY m.idx) AS nth
     FROM metrics m JOIN reports r USING (report_id)
     WHERE m.metric IS NOT NULL AND m.period_start IS NOT NULL AND m.period_end IS NOT NULL
-      AND r.issuer IS NOT NULL
+      AND r.issuer IS NOT NULL AND r.duplicate_of IS NULL
 )
 SELECT * EXCLUDE (nth) FROM numbered WHERE nth = 1
 """
@@ -82,7 +86,7 @@ WITH dated AS (
            x.char_start, x.char_end, x.sentence, r.report_date, r.source_path,
            row_number() OVER (PARTITION BY r.issuer, x.number, x.report_id ORDER BY x.char_start) AS nth
     FROM "references" x JOIN reports r USING (report_id)
-    WHERE x.issued_date IS NOT NULL AND r.issuer IS NOT NULL
+    WHERE x.issued_date IS NOT NULL AND r.issuer IS NOT NULL AND r.duplicate_of IS NULL
 ), ordered AS (
     SELECT *, first_value(issued_date) OVER g AS first_date, first_value(report_id) OVER g AS first_report,
            row_number() OVER g AS pos

@@ -35,7 +35,7 @@ from pipeline.read.detect import ARCHIVES, IMAGES, JSON, NOT_REPORT_FORMATS, SPR
 _ROMAN = re.compile(r"[IVXLC]+")
 
 _WHAT_TO_DO = {
-    JSON: "data, not a report document",
+    JSON: "cchc reads report documents (PDF, DOCX, TXT), not data files",
     **{fmt: "if it is a scanned report, put its pages in a PDF (Tesseract reads scanned PDFs)" for fmt in IMAGES},
     **{fmt: "cchc reads reports, not tables of data; if a report's figures are in it, they are not read"
        for fmt in SPREADSHEETS},
