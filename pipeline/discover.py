@@ -102,7 +102,7 @@ def _walk(root: Path, files: set[str], found: Discovery, exclude: list[str]) -> 
 
     for folder, dirs, names in os.walk(root, onerror=unlistable):
         if OUTPUT_MARKER in names:
-            found.own_output.append(folder)
+            found.own_output.append(str(Path(folder)))
             dirs[:] = []
             continue
         kept = []
