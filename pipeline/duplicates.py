@@ -8,9 +8,9 @@ itself.  So, after each run, the reports that were read are grouped:
 - **duplicates**: two files are one report when their header agrees (same
   issuer, number, date and period, and their texts are not plainly
   different) or when their texts are nearly the same, whatever their headers
-  say (a PDF whose date line was lost).  The group keeps one canonical file,
-  the richest format (DOCX, then PDF, then TXT; then a whole read before a
-  partial one; then the first path), and every other file's `reports` row
+  say (a PDF whose date line was lost).  The group keeps one canonical file:
+  a whole read before a partial one, then the richest format (DOCX, then
+  PDF, then TXT), then the first path; and every other file's `reports` row
   gets `duplicate_of`, the canonical report's `report_id`.  A duplicate's
   facts are moved out of the tables (to `OUT/_duplicates/`), so findings,
   metrics and the comparison count the report once; they come back by
@@ -89,7 +89,7 @@ class Report:
         return key if all(v is not None for v in key) else None
 
     def canonical_rank(self) -> tuple:
-        return FORMAT_RANK.get(self.format or "", 9), _STATUS_RANK.get(self.status, 9), self.source_path
+        return _STATUS_RANK.get(self.status, 9), FORMAT_RANK.get(self.format or "", 9), self.source_path
 
 
 @dataclass

@@ -161,12 +161,23 @@ def test_the_run_csv_lists_every_discovered_file_once(two_runs, inspector_folder
     assert line.endswith("«hello world»")
 
 
-def test_outputs_are_readable_by_others_under_umask_022(two_runs, inspector_folder):
+def test_outputs_follow_the_umask(two_runs, inspector_folder):
+    umask = os.umask(0o022)
+    os.umask(umask)
     out = inspector_folder / "out"
-    written = [p for p in out.rglob("*") if p.is_file() and p.name != ".lock"]
+    written = [p for p in out.rglob("*") if p.is_file()]
     assert len(written) > 20
-    modes = {oct(p.stat().st_mode & 0o777) for p in written}
-    assert modes == {"0o644"}, modes
+    assert {p.stat().st_mode & 0o777 for p in written} == {0o666 & ~umask}
+
+
+@pytest.mark.parametrize("umask, mode", [("022", 0o644), ("027", 0o640)])
+def test_atomic_write_gives_the_mode_of_the_umask(tmp_path, umask, mode):
+    target = tmp_path / "t.parquet"
+    code = ("import sys; from pathlib import Path; from pipeline.store import atomic_write; "
+            "atomic_write(Path(sys.argv[1]), lambda tmp: Path(tmp).write_text('x'))")
+    subprocess.run(["sh", "-c", f'umask {umask} && exec "$0" -c "$1" "$2"', sys.executable, code, str(target)],
+                   check=True, timeout=60)
+    assert target.stat().st_mode & 0o777 == mode
 
 
 # ------------------------------------------------------------ exit statuses
@@ -265,6 +276,34 @@ def test_grouping_picks_the_richest_format_and_flags_versions(seed_texts):
     # Two departments' reports with the same serial are not one report.
     marks = group_reports([_report("a.txt", "txt", txt), _report("b.txt", "txt", other, issuer=("Hà Tĩnh", "STP"))])
     assert marks == {}
+
+
+def test_a_duplicate_gets_its_facts_back_when_its_canonical_changes(tmp_path):
+    from pipeline.duplicates import PARKED, mark_duplicates
+    from pipeline.store import OutputStore
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    shutil.copy(SEED_TXT, a)
+    b.write_text(SEED_TXT.read_text(encoding="utf-8").replace("Hà Tĩnh", "Hà Tĩnh.", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    store = OutputStore(out)
+    for p in (a, b):
+        store.write(process_file(p))
+    assert mark_duplicates(out).duplicates == 1
+    reports = pd.read_parquet(out / "reports").set_index("source_path")
+    b_id = reports.loc[str(b)].report_id
+    assert reports.loc[str(b)].duplicate_of == reports.loc[str(a)].report_id
+    assert b_id not in set(pd.read_parquet(out / "metrics").report_id)
+    assert any((out / PARKED / "metrics").rglob(f"{b_id}.parquet"))
+
+    # a becomes another report: b is a report of its own again, with its facts.
+    shutil.copy(SAMPLES / "so-ngoai-vu-ha-tinh-2022.txt", a)
+    store.write(process_file(a))
+    assert mark_duplicates(out).duplicates == 0
+    reports = pd.read_parquet(out / "reports")
+    assert reports.duplicate_of.isna().all()
+    assert b_id in set(pd.read_parquet(out / "metrics").report_id)
+    assert not (out / PARKED).exists()
 
 
 # ------------------------------------------------------------ install
