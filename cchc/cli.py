@@ -87,6 +87,7 @@ def ingest(
       2  usage error: a path that does not exist, a bad option
       3  another cchc run is writing to OUT
       4  no report found in PATHS (nothing there, or nothing but non-reports)
+
     Reports read only in part (partial, needs_ocr) are listed with what to do
     and do not change the exit status; nor do files that are not reports
     (not_a_report) or duplicates of another file.
