@@ -26,7 +26,7 @@ from types import SimpleNamespace
 
 import duckdb
 
-from pipeline.checks import WARNING, finding_at
+from pipeline.checks import INFO, WARNING, finding_at
 from pipeline.query import connect
 from pipeline.tables import PARTITION, TABLES
 
@@ -98,6 +98,23 @@ ORDER BY report_id, char_start
 """
 
 
+# A report of which another version was read (same issuer, number and
+# period, another text: pipeline/duplicates.py), pointed at its date line.
+_VERSIONS = """
+WITH dated AS (
+    SELECT report_id, page, char_start, char_end, sentence, text,
+           row_number() OVER (PARTITION BY report_id ORDER BY char_start) AS nth
+    FROM dates WHERE role = 'report_date'
+)
+SELECT r.report_id, r.doc_number, r.report_date, r.other_versions, split_part(r.other_versions, ' ', 1) AS first_report,
+       NULL AS section_path, coalesce(d.page, 1) AS page, coalesce(d.char_start, 0) AS char_start,
+       coalesce(d.char_end, 0) AS char_end, coalesce(d.sentence, '') AS sentence, d.text AS date_text
+FROM reports r LEFT JOIN dated d ON d.report_id = r.report_id AND d.nth = 1
+WHERE r.other_versions IS NOT NULL AND r.duplicate_of IS NULL
+ORDER BY r.report_id
+"""
+
+
 def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     cursor = con.execute(sql)
     names = [d[0] for d in cursor.description]
@@ -117,7 +134,8 @@ def comparison_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def cross_report_findings(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Findings that compare two reports of the same issuer."""
+    """Findings that compare two reports of the same issuer, and the
+    reports that exist in more than one version."""
     findings = []
     for row in _records(con, _METRIC_MISMATCHES):
         message = (
@@ -131,6 +149,15 @@ def cross_report_findings(con: duckdb.DuckDBPyConnection) -> list[dict]:
             f"báo cáo khác dẫn ngày {row['first_date']:%d/%m/%Y}"
         )
         findings.append(_across(row, "cross_report_citation_date", message, evidence=row["issued_date_text"]))
+    for row in _records(con, _VERSIONS):
+        n = len(row["other_versions"].split())
+        message = (
+            f"Báo cáo số {row['doc_number']} có {n} phiên bản khác cùng số hiệu, cùng kỳ nhưng nội dung khác "
+            f"({row['other_versions']}): số liệu có thể khác nhau giữa các phiên bản"
+        )
+        finding = _across(row, "report_version", message, evidence=row["date_text"])
+        finding["severity"] = INFO
+        findings.append(finding)
     return findings
 
 

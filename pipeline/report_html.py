@@ -60,6 +60,7 @@ CHECK_LABELS = {
     "period_outside_report": "Kỳ số liệu nằm ngoài kỳ báo cáo",
     "cross_report_mismatch": "Hai báo cáo nêu số liệu khác nhau",
     "cross_report_citation_date": "Hai báo cáo dẫn cùng văn bản với ngày khác nhau",
+    "report_version": "Báo cáo có phiên bản khác",
 }
 
 # Chart geometry, in SVG pixels.

@@ -191,7 +191,8 @@ TABLES: dict[str, list[Column]] = {
         Column("report_id", pa.string(), "The report the finding is about", label="Mã báo cáo"),
         Column("check", pa.string(), "Which check: sum_mismatch, table_total, claimed_vs_listed, out_of_period, "
                "conflicting_citation, missing_year, unknown_code, type_code_mismatch, percent_over_100, "
-               "date_after_report, period_outside_report, cross_report_mismatch, cross_report_citation_date",
+               "date_after_report, period_outside_report, cross_report_mismatch, cross_report_citation_date, "
+               "report_version",
                label="Loại kiểm tra"),
         Column("severity", pa.string(), "error, warning or info", label="Mức độ"),
         Column("message", pa.string(), "What is wrong, in Vietnamese, in the report's own words",

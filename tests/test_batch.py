@@ -278,6 +278,35 @@ def test_grouping_picks_the_richest_format_and_flags_versions(seed_texts):
     assert marks == {}
 
 
+def test_two_versions_are_both_kept_and_flagged(tmp_path):
+    from pipeline.compare import compare_reports
+    from pipeline.duplicates import mark_duplicates
+    from pipeline.store import OutputStore
+
+    text = (SAMPLES / "so-ngoai-vu-ha-tinh-2022.txt").read_text(encoding="utf-8")
+    first, second = tmp_path / "v1.txt", tmp_path / "v2.txt"
+    first.write_text(text, encoding="utf-8")
+    # The corrected re-issue: the same number and period, half the text rewritten.
+    other = (SAMPLES / "so-ngoai-vu-ha-tinh-2021.txt").read_text(encoding="utf-8")
+    head, body = text.split("I. ", 1)
+    second.write_text(head + "I. " + other.split("I. ", 1)[1], encoding="utf-8")
+    out = tmp_path / "out"
+    store = OutputStore(out)
+    for p in (first, second):
+        store.write(process_file(p))
+    run = mark_duplicates(out)
+    assert (run.duplicates, run.versioned) == (0, 2)
+    reports = pd.read_parquet(out / "reports").set_index("source_path")
+    ids = reports.report_id.to_dict()
+    assert reports.loc[str(first)].other_versions == ids[str(second)]
+    assert reports.loc[str(second)].other_versions == ids[str(first)]
+    _, findings = compare_reports(out)
+    flagged = [f for f in findings if f["check"] == "report_version"]
+    assert {(f["report_id"], f["related_report_id"], f["severity"]) for f in flagged} == {
+        (ids[str(first)], ids[str(second)], "info"), (ids[str(second)], ids[str(first)], "info")}
+    assert all("1352/BC-SNgV" in f["message"] and f["sentence"] for f in flagged)
+
+
 def test_a_duplicate_gets_its_facts_back_when_its_canonical_changes(tmp_path):
     from pipeline.duplicates import PARKED, mark_duplicates
     from pipeline.store import OutputStore
