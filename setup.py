@@ -9,5 +9,5 @@ setup(
     packages=find_packages(include=["pipeline", "pipeline.*", "flows", "flows.*", "cchc", "cchc.*"])
     + ["cchc.patterns"],
     package_dir={"cchc.patterns": "patterns"},
-    package_data={"cchc.patterns": ["*.yaml"]},
+    package_data={"cchc.patterns": ["**/*.yaml", "*.md"]},
 )

@@ -26,7 +26,6 @@ import regex
 import yaml
 
 
-
 def _patterns_dir() -> Path:
     """The pattern files: `$CCHC_PATTERNS` when set, else the package data
     `cchc.patterns` (the folder `patterns/`, installed under that name by

@@ -352,7 +352,7 @@ def test_wheel_installed_in_a_fresh_venv_reads_a_sample(prefect_harness, tmp_pat
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                     "-w", str(tmp_path / "dist"), str(source)], check=True, capture_output=True, timeout=120)
     wheel = next((tmp_path / "dist").glob("cchc-*.whl"))
-    assert {"cchc/patterns/metrics.yaml", "cchc/patterns/units.yaml"} <= set(zipfile.ZipFile(wheel).namelist())
+    assert {"cchc/patterns/metrics.yaml", "cchc/patterns/schemas/metrics.yaml"} <= set(zipfile.ZipFile(wheel).namelist())
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=60)
