@@ -8,7 +8,9 @@ itself.  So, after each run, the reports that were read are grouped:
 - **duplicates**: two files are one report when their header agrees (same
   issuer, number, date and period, and their texts are not plainly
   different) or when their texts are nearly the same, whatever their headers
-  say (a PDF whose date line was lost).  The group keeps one canonical file:
+  say (a PDF whose date line was lost), as long as their headers do not
+  name another issuer, number or period (two departments' reports written
+  from one template are two reports).  The group keeps one canonical file:
   a whole read before a partial one, then the richest format (DOCX, then
   PDF, then TXT), then the first path; and every other file's `reports` row
   gets `duplicate_of`, the canonical report's `report_id`.  A duplicate's
@@ -87,6 +89,14 @@ class Report:
     def version_key(self) -> tuple | None:
         key = (self.issuer, self.doc_number, self.period_start, self.period_end)
         return key if all(v is not None for v in key) else None
+
+    def contradicts(self, other: "Report") -> bool:
+        """Whether two headers name another issuer, number or period: then
+        two reports written from one template, however alike their texts."""
+        pairs = ((self.issuer, other.issuer), (self.doc_number, other.doc_number),
+                 ((self.period_start, self.period_end), (other.period_start, other.period_end)))
+        return any(a is not None and b is not None and a != b and a != (None, None) and b != (None, None)
+                   for a, b in pairs)
 
     def canonical_rank(self) -> tuple:
         return _STATUS_RANK.get(self.status, 9), FORMAT_RANK.get(self.format or "", 9), self.source_path
@@ -170,7 +180,8 @@ def group_reports(reports: list[Report]) -> dict[str, Marks]:
             if a.sketch is None or b.sketch is None or similarity(a.sketch, b.sketch) >= PLAINLY_DIFFERENT:
                 groups.join(i, members[0])
     for i, j in _near_text_pairs(reports):
-        groups.join(i, j)
+        if not reports[i].contradicts(reports[j]):
+            groups.join(i, j)
 
     members_of: dict[int, list[int]] = {}
     for i in range(len(reports)):

@@ -273,8 +273,11 @@ def test_grouping_picks_the_richest_format_and_flags_versions(seed_texts):
     assert {p: (m.duplicate_of, m.other_versions) for p, m in marks.items()} == {
         "v1.txt": (None, "v2.txt"), "v2.txt": (None, "v1.txt")}
 
-    # Two departments' reports with the same serial are not one report.
+    # Two departments' reports with the same serial are not one report,
+    # nor are two written from one template (nearly the same text).
     marks = group_reports([_report("a.txt", "txt", txt), _report("b.txt", "txt", other, issuer=("Hà Tĩnh", "STP"))])
+    assert marks == {}
+    marks = group_reports([_report("a.txt", "txt", txt), _report("b.txt", "txt", txt, issuer=("Hà Tĩnh", "STP"))])
     assert marks == {}
 
 
