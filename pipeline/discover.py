@@ -63,9 +63,10 @@ def discover(paths: list[str | Path], exclude: list[str] | tuple[str, ...] = ())
     matches one of the `exclude` glob patterns (`*.json`, `drafts/*`).
 
     Directory symlinks are not followed, so a link loop cannot trap the walk;
-    a file given by name is always taken, whatever it is called.  A name that
-    cannot be opened (a dangling symlink, a symlink loop, a file that vanished
-    or may not be read) is still taken, so that its `reports` row says why;
+    a file given by name is taken whatever it is called, unless `exclude`
+    matches it.  A name that cannot be opened (a dangling symlink, a symlink
+    loop, a file that vanished or may not be read) is still taken, so that its
+    `reports` row says why;
     a folder that cannot be listed is a problem, since no file in it is known.
     FIFOs, sockets and devices are problems too: reading one could block.
     """

@@ -210,6 +210,13 @@ def test_formats_that_are_not_reports_are_named_by_their_bytes(tmp_path):
     assert kinds == {"a.json": "json", "scan.jpg": "jpeg", "logo.png": "png", "bao-cao.txt.gz": "gzip",
                      "BM-notes.txt": "txt", "not-json.txt": "txt", "so-lieu.xlsx": "xlsx", "reports.tar": "tar"}
     assert "cchc does not unpack archives" in process_file(tmp_path / "reports.tar").report["error"]
+
+    # The page `cchc report` writes, saved among the reports, is its own output.
+    from pipeline.report_html import write_html
+
+    page = write_html(tmp_path / "no-output-yet", tmp_path / "tong-hop.html")
+    assert detect_format(page) == "cchc_page"
+    assert "cchc's own output" in process_file(page).report["error"]
     assert process_file(tmp_path / "so-lieu.xlsx").status == "not_a_report"
 
 
