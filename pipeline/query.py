@@ -85,9 +85,9 @@ def _create_analyst_views(con: duckdb.DuckDBPyConnection) -> None:
     con.register("_code_labels", labels)
     con.execute('CREATE VIEW code_labels AS SELECT "group", code, label FROM _code_labels')
     # The same bytes found under two paths are one report with two rows in
-    # `reports`: a fact joins the first of them only.
-    con.execute("CREATE TEMP VIEW one_row_per_report AS SELECT * FROM reports "
-                "QUALIFY row_number() OVER (PARTITION BY report_id ORDER BY source_path) = 1")
+    # `reports`: a fact joins one of them only, the canonical file first.
+    con.execute("CREATE TEMP VIEW one_row_per_report AS SELECT * FROM reports QUALIFY row_number() OVER "
+                "(PARTITION BY report_id ORDER BY duplicate_of IS NOT NULL, source_path) = 1")
     for view, (table, renamed) in ANALYST_VIEWS.items():
         present = [d[0] for d in con.execute(f'SELECT * FROM "{table}" LIMIT 0').description]
         select = []

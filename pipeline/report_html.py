@@ -40,6 +40,7 @@ from pipeline.catalogue import catalogue_rows, series_unit
 from pipeline.labels import evidence_marks, evidence_texts, label, labels, vn_date, vn_message, vn_number
 from pipeline.patterns import entries
 from pipeline.query import connect
+from pipeline.read.detect import CCHC_PAGE_MARK
 from pipeline.store import atomic_write
 from pipeline.tables import TABLE_LABELS, TABLES
 from pipeline.timechart import COMPARABLE_FILL, CONTAINS_STROKE, NOT_COMPARABLE_FILL, Bar, Chart, chart_svg
@@ -320,7 +321,8 @@ def _reports_block(reports: list[dict], findings: list[dict]) -> str:
         by_report.setdefault(f["report_id"], []).append(f)
     sources = {r["report_id"]: r["source_path"] for r in reports}
     page_sources = {r["report_id"]: r.get("page_source") for r in reports}
-    read = [r for r in reports if r["status"] != "failed"]
+    # A file that is not a report, or another copy of one, is not a report read.
+    read = [r for r in reports if r["status"] not in ("failed", "not_a_report") and not r.get("duplicate_of")]
     read.sort(key=lambda r: (r["issuer"] or "", r["report_date"] or date.min, r["source_path"] or ""))
     html = [
         '<section class="block" id="phat-hien"><h2>2. Phát hiện theo từng báo cáo</h2>',
@@ -421,6 +423,7 @@ def build_html(out: str | Path) -> str:
         [
             "<!DOCTYPE html>\n",
             '<html lang="vi"><head><meta charset="utf-8">',
+            CCHC_PAGE_MARK,  # so that `cchc ingest` knows its own page wherever it lies
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>Tổng hợp báo cáo cải cách hành chính — {_e(out.name or str(out))}</title>",

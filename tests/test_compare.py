@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from cchc.cli import app
 from pipeline.catalogue import metric_catalogue
+from pipeline.duplicates import mark_duplicates
 from pipeline.compare import Period, compare_reports, previous_period
 from pipeline.process import process_file
 from pipeline.query import connect
@@ -18,10 +19,14 @@ from conftest import SAMPLES
 ANNUAL = ["so-ngoai-vu-ha-tinh-2021.txt", "so-ngoai-vu-ha-tinh-2022.txt", "so-ngoai-vu-ha-tinh-2021-2023.txt"]
 
 
-def ingest_without_prefect(paths: list[Path], out: Path) -> None:
+def ingest_without_prefect(paths: list[Path], out: Path, duplicates: bool = False) -> None:
+    """What the ingest flow does, in this process; with `duplicates`, the
+    files of one report are told apart as the flow does."""
     store = OutputStore(out)
     for path in paths:
         store.write(process_file(path))
+    if duplicates:
+        mark_duplicates(out)
     store.write_across(*compare_reports(out))
     store.write_table("metric_catalogue", metric_catalogue(out))
 

@@ -23,8 +23,10 @@ def readme_queries() -> list[str]:
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
+    """The samples as `cchc ingest` leaves them: the 2021–2023 review read
+    as TXT, DOCX and PDF is one report, its other files duplicates."""
     folder = tmp_path_factory.mktemp("readme")
-    ingest_without_prefect(sorted(p for p in SAMPLES.iterdir() if p.is_file()), folder)
+    ingest_without_prefect(sorted(p for p in SAMPLES.iterdir() if p.is_file()), folder, duplicates=True)
     return folder
 
 
@@ -51,11 +53,11 @@ def test_online_dossiers_per_year_per_issuer(out):
 def test_every_report_citing_resolution_76(out):
     sql = readme_queries()[1]
     got = rows(out, sql)
-    names = {Path(r["source_path"]).name for r in got}
-    assert names == {
-        "so-ngoai-vu-ha-tinh-2021.txt", "ubnd-huyen-can-loc-2023-6thang.txt",
-        "so-ngoai-vu-ha-tinh-2021-2023.txt", "so-ngoai-vu-ha-tinh-2021-2023.docx", "so-ngoai-vu-ha-tinh-2021-2023.pdf",
-    }
+    names = sorted(Path(r["source_path"]).name for r in got)
+    # The review read as TXT, DOCX and PDF is one report: one of its files stands for it.
+    review = [n for n in names if n.startswith("so-ngoai-vu-ha-tinh-2021-2023.")]
+    assert len(review) == 1
+    assert sorted(set(names) - set(review)) == ["so-ngoai-vu-ha-tinh-2021.txt", "ubnd-huyen-can-loc-2023-6thang.txt"]
     assert {str(r["cited_date"]) for r in got if r["issuer"] == "Sở Ngoại vụ"} == {"2021-07-15"}
     # The same answer from the tables themselves, with their joins.
     [(direct,)] = connect(out).execute(
@@ -67,9 +69,10 @@ def test_every_report_citing_resolution_76(out):
 def test_reports_whose_claimed_count_differs_from_their_list(out):
     sql = readme_queries()[2]
     got = rows(out, sql)
-    # The 2021–2023 review says 32 documents and lists 31, in each of its three formats.
-    assert sorted(Path(r["source_path"]).suffix for r in got) == [".docx", ".pdf", ".txt"]
-    assert {(r["section_path"], r["claimed"], r["listed"]) for r in got} == {("I.1", 32.0, 31.0)}
+    # The 2021–2023 review says 32 documents and lists 31 (once, however many files it came in).
+    assert [(r["issuer"], r["section_path"], r["claimed"], r["listed"]) for r in got] == [
+        ("Sở Ngoại vụ", "I.1", 32.0, 31.0)]
+    assert Path(got[0]["source_path"]).stem == "so-ngoai-vu-ha-tinh-2021-2023"
     assert all("cụ thể như sau" in r["sentence"] for r in got)
 
 
