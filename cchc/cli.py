@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import typer
@@ -230,7 +231,12 @@ def query(
     try:
         result = connect(out).sql(sql)
     except duckdb.Error as exc:
-        console.print(f"[red]{exc}[/red]")
+        from rich.markup import escape
+
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        if re.search(r'at or near "(check|references)"', str(exc), re.IGNORECASE):
+            console.print('hint: check and references are SQL keywords: write "check" and "references" in double '
+                          "quotes, or use the views findings_v (check_name) and references_v")
         raise typer.Exit(1)
     if result is None:
         return

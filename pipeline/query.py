@@ -65,7 +65,12 @@ def connect(out: str | Path) -> duckdb.DuckDBPyConnection:
             else:
                 source = (f"read_parquet('{pattern}', hive_partitioning = true, "
                           f"hive_types = {{'{PARTITION.name}': INTEGER}}, union_by_name = true)")
-            con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM {source}')
+            # Files written by an older cchc may lack a column declared since:
+            # it reads as null rather than failing every query.
+            present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+            missing = "".join(f', CAST(NULL AS {_sql_type(c.type)}) AS "{c.name}"'
+                              for c in TABLES[table] if c.name not in present)
+            con.execute(f'CREATE VIEW "{table}" AS SELECT *{missing} FROM {source}')
         else:
             empty = arrow_schema(table)
             if table not in UNPARTITIONED:
@@ -74,6 +79,12 @@ def connect(out: str | Path) -> duckdb.DuckDBPyConnection:
             con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM _{table}_empty')
     _create_analyst_views(con)
     return con
+
+
+def _sql_type(arrow_type: pa.DataType) -> str:
+    """The DuckDB type of an Arrow type, read off an empty table of it."""
+    empty = pa.table({"x": pa.array([], type=arrow_type)})  # noqa: F841 (read by DuckDB by its name)
+    return str(duckdb.connect().sql("SELECT * FROM empty").types[0])
 
 
 def has_column(con: duckdb.DuckDBPyConnection, view: str, column: str) -> bool:
@@ -86,8 +97,9 @@ def _create_analyst_views(con: duckdb.DuckDBPyConnection) -> None:
     con.execute('CREATE VIEW code_labels AS SELECT "group", code, label FROM _code_labels')
     # The same bytes found under two paths are one report with two rows in
     # `reports`: a fact joins one of them only, the canonical file first.
+    canonical_first = "duplicate_of IS NOT NULL, " if has_column(con, "reports", "duplicate_of") else ""
     con.execute("CREATE TEMP VIEW one_row_per_report AS SELECT * FROM reports QUALIFY row_number() OVER "
-                "(PARTITION BY report_id ORDER BY duplicate_of IS NOT NULL, source_path) = 1")
+                f"(PARTITION BY report_id ORDER BY {canonical_first}source_path) = 1")
     for view, (table, renamed) in ANALYST_VIEWS.items():
         present = [d[0] for d in con.execute(f'SELECT * FROM "{table}" LIMIT 0').description]
         select = []

@@ -82,3 +82,25 @@ def test_analyst_views_need_no_join_and_no_quoting(tmp_path):
     assert (doc_issuer, issuer_code) == ("CP", "SNgV")
     assert ("check", "sum_mismatch", "Tổng không khớp với các thành phần") in con.execute(
         'SELECT "group", code, label FROM code_labels').fetchall()
+
+
+def test_cli_query_says_how_to_write_a_reserved_word(tmp_path):
+    store = OutputStore(tmp_path)
+    store.write(process_file(SEED_TXT))
+    result = CliRunner().invoke(app, ["query", str(tmp_path), "SELECT check FROM findings"])
+    assert result.exit_code == 1
+    assert "findings_v (check_name)" in result.output
+    ok = CliRunner().invoke(app, ["query", str(tmp_path), 'SELECT "check" FROM findings LIMIT 1'])
+    assert ok.exit_code == 0, ok.output
+
+
+def test_an_output_of_an_older_cchc_still_answers(tmp_path):
+    import pyarrow.parquet as pq
+
+    store = OutputStore(tmp_path)
+    store.write(process_file(SEED_TXT))
+    for path in (tmp_path / "reports").rglob("*.parquet"):  # as a cchc without page_source wrote it
+        pq.write_table(pq.read_table(path).drop_columns(["page_source"]), path)
+    con = connect(tmp_path)
+    assert con.execute("SELECT page_source FROM reports").fetchall() == [(None,)]
+    assert con.execute("SELECT count(*) FROM metrics_v").fetchone()[0] > 0
