@@ -37,6 +37,7 @@ from functools import cache
 from typing import Any
 
 from pipeline.extract.dates import Locator, date_at
+from pipeline.extract.numbers import parse_serial
 from pipeline.extract.sentences import SentenceIndex
 from pipeline.extract.spans import Spans
 from pipeline.model import PAGE_FOOTER, PAGE_HEADER, PARAGRAPH, Block, Document, PartialDate, ReportMeta, Section
@@ -333,7 +334,7 @@ def _read_number(text: str, form: _Form, m: re.Match) -> _Mention | None:
         end=m.end(),
         number_end=m.end(),
         number_raw=m.group(),
-        serial=int(serial_text.replace(".", "")),
+        serial=parse_serial(serial_text),
         suffix=gd.get("suffix"),
         year=int(gd["year"]) if gd.get("year") else None,
         type_code=type_code,

@@ -1,0 +1,60 @@
+"""The period a figure covers, from its own sentence.
+
+The sentence's own period when it states one (the nearest before the number
+in the sentence, across the ";" that separate list clauses, or one inside the
+figure's clause after it): period_source "sentence"; an open end ("từ
+01/01/2021 đến nay") ends with the report's period.  A period is read in the
+report's terms: "so với cùng kỳ năm 2022 (1.234 hồ sơ)" is the report's span
+of months in 2022, and "năm 2023" in a report whose statistical year runs
+15/12/2022–14/12/2023 is that year.  A part in a sentence of its own
+inherits its total's period.  Otherwise the report's period: "report".
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import date
+
+from pipeline.extract.counts.figure import Figure
+from pipeline.extract.dates import PeriodMention, find_periods, period_in_report_terms
+from pipeline.extract.sentences import SentenceIndex, clause_end
+from pipeline.model import ReportMeta
+
+
+def sentence_period(
+    fig: Figure,
+    periods: list[PeriodMention],
+    sentences: SentenceIndex,
+    full_stops: list[int],
+    text: str,
+    meta: ReportMeta,
+) -> tuple[date | None, date | None] | None:
+    """The period the figure's sentence gives it: the nearest one before the
+    number, back to the full stop (a period fronted before a list of ";"
+    clauses covers them all), else one in the figure's own clause after it."""
+    s_start, s_end = sentences.span_at(fig.seg_start)
+    k = bisect_right(full_stops, fig.seg_start) - 1
+    full_start = full_stops[k] if k >= 0 else 0
+    before = [p for p in periods if full_start <= p.start and p.end <= fig.seg_start]
+    chosen = before[-1] if before else None
+    if chosen is None:
+        end = clause_end(text, fig.seg_end, s_end)
+        after = [p for p in periods if fig.seg_end <= p.start < end]
+        chosen = after[0] if after else None
+    if chosen is None:
+        return None
+    return _in_report_terms(chosen, text, meta)
+
+
+def _in_report_terms(period: PeriodMention, text: str, meta: ReportMeta) -> tuple[date | None, date | None]:
+    start, end = period_in_report_terms(period, text, meta.period_start, meta.period_end)
+    return start, end if end is not None else meta.period_end
+
+
+def period_of_labels(labels: tuple[str, ...], meta: ReportMeta) -> tuple[date | None, date | None] | None:
+    """A table cell's period: the first that its column header, its row
+    label or the table's caption states."""
+    for where in labels:
+        if found := find_periods(where):
+            return _in_report_terms(found[0], where, meta)
+    return None
