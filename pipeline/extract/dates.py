@@ -527,13 +527,16 @@ def period_in_report_terms(
 
     "cùng kỳ năm 2022" is the report's own span of months in 2022; "năm
     2023" in a report whose data run 15/12/2022–14/12/2023 is that
-    statistical year, not the calendar one.  Other periods are as written."""
+    statistical year, not the calendar one, and "năm 2022" in it the one
+    before (15/12/2021–14/12/2022).  Other periods are as written."""
     start, end = period.start_date, period.end_date
     if period.kind != "year" or meta_start is None or meta_end is None:
         return start, end
     if _SAME_TIME_BEFORE.search(text, max(0, period.start - 16), period.start):
         years = start.year - meta_end.year
         return _shift_year(meta_start, years), _shift_year(meta_end, years)
-    if (meta_end - meta_start).days in _YEAR_DAYS and meta_end.year == start.year and (meta_start, meta_end) != (start, end):
-        return meta_start, meta_end
+    if (meta_end - meta_start).days in _YEAR_DAYS:
+        # A year-long report: each year is its statistical year.
+        years = start.year - meta_end.year
+        return _shift_year(meta_start, years), _shift_year(meta_end, years)
     return start, end

@@ -27,6 +27,7 @@ from pipeline.extract.counts.breakdowns import link_list_lines, link_parts
 from pipeline.extract.counts.figure import REPORT, SENTENCE, Count, Figure
 from pipeline.extract.counts.grammar import grammar
 from pipeline.extract.counts.metrics import classify
+from pipeline.extract.counts.nouns import NounUsage
 from pipeline.extract.counts.tables import table_figures
 from pipeline.extract.counts.text import text_figures
 from pipeline.extract.counts.segments import text_segments
@@ -40,10 +41,11 @@ __all__ = ["Count", "find_counts", "parse_number", "classify", "check_unit_examp
 
 def _read_figures(doc: Document, meta: ReportMeta, excluded: Spans, summaries: Spans) -> list[Figure]:
     g = grammar()
+    usage = NounUsage(doc.text, g.head_ends)
     figures: list[Figure] = []
     read: list = []
     for seg in text_segments(doc):
-        found = text_figures(seg, g, excluded, meta, summaries)
+        found = text_figures(seg, g, excluded, meta, summaries, usage)
         link_parts(found, seg.text, g)
         read.append((seg, found))
         figures.extend(found)
@@ -52,7 +54,7 @@ def _read_figures(doc: Document, meta: ReportMeta, excluded: Spans, summaries: S
         cells, text_cells = table_figures(table, doc, g, excluded, meta)
         figures.extend(cells)
         for seg in text_cells:
-            found = text_figures(seg, g, excluded, meta)
+            found = text_figures(seg, g, excluded, meta, usage=usage)
             link_parts(found, seg.text, g)
             figures.extend(found)
     figures.sort(key=lambda f: (f.start, f.seg_start))

@@ -19,7 +19,7 @@ from pipeline.patterns import entries
 _BEFORE = 48  # characters looked at before a number
 _AFTER = 24  # and after it
 # Numbers listed before this one after the same word: "3, ", "1,", "5 và ".
-_LISTED = r"(?:\d{1,2}+[ \t]*+(?:,|và|hoặc|/)[ \t]*+){0,4}+"
+_LISTED = r"(?:[1-9]\d?+[ \t]*+(?:,|và|hoặc|/)[ \t]*+){0,4}+"
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def _before(entry: dict) -> regex.Pattern | None:
     if words := phrases(entry.get("before"), spaced=True):
         # "Đề án số 06", "Covid-19", "Điện thoại: 0239 ...".
         # "mức độ 3, 4", "Điều 5 và 6": the words may head a list of numbers.
-        pieces.append(rf"(?i:(?<!\w){words}(?:[ \t]*+số)?+[ \t]*+[-–:]?+[ \t]*+{_LISTED})")
+        pieces.append(rf"(?i:(?<!\w){words}(?:[ \t]*+số)?+[ \t]*+[-–:]?+[ \t]*+(?P<listed>{_LISTED}))")
     if entry.get("before_regex"):
         pieces.append(f"(?:{entry['before_regex']})[ \t]*+")
     if not pieces:
@@ -74,7 +74,9 @@ def not_a_count(text: str, start: int, end: int, number: str, has_unit: bool) ->
             if rule.number.fullmatch(number) and not (rule.unless_unit and has_unit):
                 return rule.name
             continue
-        before = rule.before is not None and rule.before.search(text, window_start, start) is not None
+        found = rule.before.search(text, window_start, start) if rule.before is not None else None
+        # After a list of levels ("mức độ 4 và 03 dịch vụ"), a zero-padded number is a count.
+        before = found is not None and not (found.groupdict().get("listed") and number.startswith("0"))
         after = rule.after is not None and rule.after.match(text, end, min(len(text), end + _AFTER)) is not None
         if (before and after) if rule.both else (before or after):
             return rule.name

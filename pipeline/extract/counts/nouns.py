@@ -5,11 +5,15 @@ The unit is the head noun right after the number.  The lexicon
 a measure ("%", "km", "ha") is a unit by itself; any other noun is a unit as
 written, with a null kind: one to three syllables, up to punctuation, a
 number, a capitalised word after the first, or a function word or qualifier
-(units.yaml).  Vietnamese words are mostly of two syllables, so a longer run
-of syllables is read in pairs: a run of three is one noun ("nhà văn hóa",
-"tổ dân phố"), a run of four or more starts with a noun of two ("di tích |
-lịch sử") or, when odd, of three ("trường mầm non | công lập").  An acronym
-("TTHC", "THCS") is a unit by itself.
+(units.yaml).  Where the head ends inside a longer run of syllables, the
+report's own usage decides: the nouns it writes after its numbers
+(`NounUsage`).  When "trung tâm y tế" follows three numbers and goes on
+differently each time ("… huyện", "… chưa có"), the head is "trung tâm y
+tế"; when "trường" follows five numbers and "trường mầm non" one, the head
+is "trường".  With no such evidence, Vietnamese words being mostly of two
+syllables, a run of up to three is one noun ("nhà văn hóa", "tổ dân phố")
+and a longer run starts with a noun of two ("di tích | lịch sử").  An
+acronym ("TTHC", "THCS") is a unit by itself.
 
 The subject is the unit and the words after it, up to punctuation, a number
 or a word that opens another clause (units.yaml `phrase_breaks`), at most 12
@@ -21,6 +25,7 @@ else the one before the number ("tỷ lệ hồ sơ đúng hạn đạt 99,71%")
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import regex
@@ -30,6 +35,44 @@ from pipeline.extract.counts.grammar import Grammar
 MAX_PHRASE = 12  # words after the unit; reports run on, a subject should not
 _MAX_HEAD = 3  # syllables of a head noun the lexicon does not know
 _LABEL_JOIN = regex.compile(r"(?:[:=]|\blà\b|\bđạt\b)\s*+$", regex.IGNORECASE)
+
+
+# The words after a number, for `NounUsage`: letters only, one space apart,
+# at most six (a tab separates table cells).
+_AFTER_NUMBER = regex.compile(r"(?<=\d) ++(\p{L}++(?: \p{L}++){0,5}+)")
+
+
+class NounUsage:
+    """How often each run of one to six syllables follows a number in a
+    report, and how often it stands alone there (before punctuation, a
+    function word or a qualifier): the report's own evidence of where its
+    nouns end."""
+
+    def __init__(self, text: str, head_ends: frozenset[str]):
+        self.counts: Counter[tuple[str, ...]] = Counter()
+        self.alone: Counter[tuple[str, ...]] = Counter()
+        for m in _AFTER_NUMBER.finditer(text):
+            written = m.group(1).split()
+            words = [w.lower() for w in written]
+            cut = next((i for i in range(1, len(words)) if words[i] in head_ends or written[i][0].isupper()), None)
+            if cut is not None or len(words) < 6:
+                self.alone[tuple(words[: cut or len(words)])] += 1
+            words = words[: cut or len(words)]
+            for k in range(1, len(words) + 1):
+                self.counts[tuple(words[:k])] += 1
+
+    def head_length(self, words: tuple[str, ...]) -> int | None:
+        """The length of the head noun at the start of `words` that the
+        report's usage shows: the first prefix that recurs (twice or more),
+        stands alone after a number somewhere, and is followed by its next
+        syllable in fewer than half of its uses; None without such evidence."""
+        for k in range(1, min(len(words), _MAX_HEAD + 1) + 1):
+            here = self.counts.get(words[:k], 0)
+            if here < 2:
+                return None
+            if k == len(words) or (self.alone.get(words[:k]) and 2 * self.counts.get(words[: k + 1], 0) < here):
+                return k
+        return None
 
 
 @dataclass(frozen=True)
@@ -46,8 +89,9 @@ class Noun:
 class Window:
     """The tokens of a stretch of a segment, with the unit and phrase matches."""
 
-    def __init__(self, grammar: Grammar, text: str, offset: int):
+    def __init__(self, grammar: Grammar, text: str, offset: int, usage: NounUsage | None = None):
         self.offset = offset
+        self.usage = usage
         self.doc = grammar.nlp.make_doc(text)
         self.token_at = {t.idx + offset: t.i for t in self.doc}
         self.units: dict[int, tuple[int, str]] = {}
@@ -85,10 +129,8 @@ def _is_acronym(text: str) -> bool:
 
 
 def _head_length(run: int) -> int:
-    """Syllables of the head noun in a run of `run` syllables."""
-    if run <= _MAX_HEAD:
-        return run
-    return 2 if run % 2 == 0 else 3
+    """Syllables of the head noun in a run of `run` syllables, without evidence."""
+    return run if run <= _MAX_HEAD else 2
 
 
 def noun_at(window: Window, grammar: Grammar, tok: int) -> Noun | None:
@@ -115,7 +157,9 @@ def noun_at(window: Window, grammar: Grammar, tok: int) -> Noun | None:
         if doc.text[doc[end - 1].idx + len(doc[end - 1].text) : word.idx] not in (" ", "\t"):
             break  # a line break or a double space
         end += 1
-    end = tok + _head_length(end - tok)
+    run = tuple(t.lower_ for t in doc[tok:end])
+    shown = window.usage.head_length(run) if window.usage is not None else None
+    end = tok + (shown if shown is not None else _head_length(end - tok))
     return Noun(tok, end, doc[tok:end].text, None, None)
 
 

@@ -35,7 +35,7 @@ def sentence_period(
     s_start, s_end = sentences.span_at(fig.seg_start)
     k = bisect_right(full_stops, fig.seg_start) - 1
     full_start = full_stops[k] if k >= 0 else 0
-    before = [p for p in periods if full_start <= p.start and p.end <= fig.seg_start]
+    before = [p for p in periods if full_start <= p.start and p.end <= fig.seg_start and not _aside(text, p, fig.seg_start)]
     chosen = before[-1] if before else None
     if chosen is None:
         end = clause_end(text, fig.seg_end, s_end)
@@ -44,6 +44,16 @@ def sentence_period(
     if chosen is None:
         return None
     return _in_report_terms(chosen, text, meta)
+
+
+def _aside(text: str, period: PeriodMention, at: int) -> bool:
+    """Whether the period stands in a parenthesis closed before `at`: "(năm
+    2022: 38 văn bản), gồm: 04 Quyết định" dates the 38, not the 04."""
+    opened = text.rfind("(", max(0, period.start - 80), period.start)
+    if opened < 0 or text.find(")", opened, period.start) >= 0:
+        return False
+    closed = text.find(")", period.end, at)
+    return closed >= 0
 
 
 def _in_report_terms(period: PeriodMention, text: str, meta: ReportMeta) -> tuple[date | None, date | None]:

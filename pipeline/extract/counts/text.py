@@ -23,6 +23,7 @@ from pipeline.extract.counts.grammar import Grammar
 from pipeline.extract.counts.not_counts import not_a_count
 from pipeline.extract.counts.nouns import (
     Noun,
+    NounUsage,
     Window,
     coordinated_units,
     label_unit,
@@ -58,7 +59,12 @@ def _candidates(seg: Segment, excluded: Spans) -> list[regex.Match]:
 
 
 def text_figures(
-    seg: Segment, grammar: Grammar, excluded: Spans, meta: ReportMeta, summaries: Spans | None = None
+    seg: Segment,
+    grammar: Grammar,
+    excluded: Spans,
+    meta: ReportMeta,
+    summaries: Spans | None = None,
+    usage: NounUsage | None = None,
 ) -> list[Figure]:
     text = seg.text
     candidates = _candidates(seg, excluded)
@@ -86,7 +92,7 @@ def text_figures(
             s_end = max(s_end, sentences.span_at(after)[1])
         key = (s_start, s_end)
         if key not in windows:
-            windows[key] = Window(grammar, text[s_start:s_end], s_start)
+            windows[key] = Window(grammar, text[s_start:s_end], s_start, usage)
         figures.extend(_read_figure(m, after, windows[key], seg, grammar, excluded, key))
     _set_leads(figures, text, sentences)
     full_stops = [m.end() for m in FULL_STOP.finditer(text)]
