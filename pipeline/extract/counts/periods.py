@@ -47,13 +47,15 @@ def sentence_period(
 
 
 def _aside(text: str, period: PeriodMention, at: int) -> bool:
-    """Whether the period stands in a parenthesis closed before `at`: "(năm
-    2022: 38 văn bản), gồm: 04 Quyết định" dates the 38, not the 04."""
+    """Whether the period stands in a parenthesis closed before `at`, with a
+    figure of its own: "(năm 2022: 38 văn bản), gồm: 04 Quyết định" dates
+    the 38, not the 04; "6 tháng đầu năm (từ ngày 15/12/2022 đến ngày
+    14/6/2023), Sở tiếp nhận 7.215 hồ sơ" dates the 7.215."""
     opened = text.rfind("(", max(0, period.start - 80), period.start)
     if opened < 0 or text.find(")", opened, period.start) >= 0:
         return False
     closed = text.find(")", period.end, at)
-    return closed >= 0
+    return closed >= 0 and any(ch.isdigit() for ch in text[period.end : closed])
 
 
 def _in_report_terms(period: PeriodMention, text: str, meta: ReportMeta) -> tuple[date | None, date | None]:
