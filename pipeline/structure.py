@@ -308,6 +308,7 @@ _APPENDIX_LINE = re.compile(
 )
 _APPENDIX_REST = re.compile(r"^(?:\s*[.:–-].*|\s*\(.*|\s+[A-ZĐÀ-Ỹ].*|)$")
 _MAX_APPENDIX_LINE = 200
+_APPENDIX_NUMBER = "PL"  # Section.number of an appendix, whatever its own number
 # "(Kèm theo Báo cáo số ...)": the line that ties an appendix to its report.
 _ATTACHED_TO = re.compile(r"^\s*\(?\s*kèm\s+theo\b", re.IGNORECASE)
 
@@ -340,25 +341,26 @@ def _appendix_title(rest: str, following) -> str:
 
 
 def _appendix_section(block, following, parts, stack: list[Section], doc: Document) -> Section:
-    """The section of an appendix heading.  "PHỤ LỤC" and "Phụ lục I" are
-    top-level sections (paths "PHỤ LỤC", "PL.I"); a form ("Biểu số 01") in
-    an appendix is its child ("PL.B01"), else a top-level section ("B01")."""
+    """The section of an appendix heading, its path the heading as written:
+    "PHỤ LỤC" and "Phụ lục II" are top-level sections; a form in an appendix
+    is its child ("PHỤ LỤC.Biểu số 01"), else a top-level section ("Biểu số
+    01")."""
     style, number, rest = parts
     title = _appendix_title(rest, following)
     parent = None
     if style == "appendix":
-        path = f"PL.{number}" if number else "PHỤ LỤC"
+        word = " ".join(block.text.split()[:2])
+        path = f"{word} {number}" if number else word
         level = 0
     else:
-        parent = next((s for s in reversed(stack) if s.level == 0 and s.number.startswith("PL")), None)
-        prefix = (parent.section_path if parent.section_path != "PHỤ LỤC" else "PL") + "." if parent else ""
-        path = f"{prefix}B{number}"
+        parent = next((s for s in reversed(stack) if s.level == 0 and s.number == _APPENDIX_NUMBER), None)
+        path = (parent.section_path + "." if parent else "") + f"Biểu số {number}"
         level = 1 if parent else 0
     area = area_of_heading(title) or (parent.area if parent else None)
     kind = kind_of_heading(title) or (parent.kind if parent else "result")
     return Section(
         section_path=path,
-        number=("PL" + (number or "")) if style == "appendix" else f"B{number}",
+        number=_APPENDIX_NUMBER if style == "appendix" else number,
         title=" ".join(((block.text.strip() if not rest.strip() else "") + " " + title).split()) or block.text.strip(),
         level=level,
         area=area,

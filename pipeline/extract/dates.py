@@ -40,7 +40,7 @@ import calendar
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -508,9 +508,10 @@ def date_rows(
 
 # "so với cùng kỳ năm 2022": the report's own span of months, in that year.
 _SAME_TIME_BEFORE = re.compile(r"cùng\s+kỳ\s*(?:của\s+)?$", re.IGNORECASE)
-# A statistical year runs from 15/12 to 14/12: a year-long span, give or take
-# the half-month it is shifted by.
-_YEAR_DAYS = range(360, 372)
+# A statistical year runs from 15/12 to 14/12, its halves and quarters from
+# the 15th to the 14th.
+_CUT_DAY = 14
+_CALENDAR_KINDS = ("year", "months", "quarter")
 
 
 def _shift_year(d: date, years: int) -> date:
@@ -530,13 +531,19 @@ def period_in_report_terms(
     statistical year, not the calendar one, and "năm 2022" in it the one
     before (15/12/2021–14/12/2022).  Other periods are as written."""
     start, end = period.start_date, period.end_date
-    if period.kind != "year" or meta_start is None or meta_end is None:
+    if meta_start is None or meta_end is None:
         return start, end
-    if _SAME_TIME_BEFORE.search(text, max(0, period.start - 16), period.start):
+    if period.kind == "year" and _SAME_TIME_BEFORE.search(text, max(0, period.start - 16), period.start):
         years = start.year - meta_end.year
         return _shift_year(meta_start, years), _shift_year(meta_end, years)
-    if (meta_end - meta_start).days in _YEAR_DAYS:
-        # A year-long report: each year is its statistical year.
-        years = start.year - meta_end.year
-        return _shift_year(meta_start, years), _shift_year(meta_end, years)
+    if period.kind in _CALENDAR_KINDS and end is not None and _statistical(meta_start, meta_end):
+        # A statistical year: "năm 2023" is 15/12/2022–14/12/2023, "6 tháng
+        # đầu năm 2024" 15/12/2023–14/6/2024, "quý I" 15/12–14/3.
+        before = start.replace(day=1) - timedelta(days=1)
+        return before.replace(day=_CUT_DAY + 1), end.replace(day=_CUT_DAY)
     return start, end
+
+
+def _statistical(meta_start: date, meta_end: date) -> bool:
+    """Whether the report counts by the statistical calendar (15th to 14th)."""
+    return meta_start.day == _CUT_DAY + 1 and meta_end.day == _CUT_DAY

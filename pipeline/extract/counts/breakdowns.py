@@ -31,6 +31,13 @@ from pipeline.model import LIST_ITEM, PARAGRAPH
 # phrase may have stopped early) and a comma, "và" or "hoặc"; no clause or
 # sentence break.
 _COORDINATED = regex.compile(r"[^.;:()\d]*?(?:,|\bvà\b|\bhoặc\b)[^.;:()\d]*+|\s*+", regex.IGNORECASE)
+# Inside a parenthesis, ";" separates parts too: "(trực tuyến 3.615 hồ sơ;
+# trực tiếp 1.193 hồ sơ)".
+_COORDINATED_IN_PARENS = regex.compile(r"[^.:()\d]*?(?:[,;]|\bvà\b|\bhoặc\b)[^.:()\d]*+", regex.IGNORECASE)
+# Nothing but a separator: how the later parts of a breakdown whose nouns the
+# lexicon does not know follow each other ("3.412 cán bộ quản lý, 48.012
+# giáo viên và 3.746 nhân viên"); ", với 862.450 học sinh" is not a part.
+_SEPARATOR = regex.compile(r"\s*+(?:[,;]\s*+)?(?:(?:và|hoặc)\s++)?", regex.IGNORECASE)
 _SHARE = regex.compile(r"\s*+[,(]?+\s*+(?:đạt|chiếm|bằng|tương\s+ứng|là)?+\s*+", regex.IGNORECASE)
 # A list line: "- 04 Quyết định;", "+ 02 Kế hoạch", "a) 05 Công văn".
 _LIST_LINE = regex.compile(r"\s*+(?:[-–—+•*▪●○◦]|[a-zđ]\)|\d{1,2}[.)])?+\s*+")
@@ -38,10 +45,14 @@ _LIST_LINE = regex.compile(r"\s*+(?:[-–—+•*▪●○◦]|[a-zđ]\)|\d{1,2}
 _ANNOUNCES = regex.compile(r"[^.;\d]{0,60}?:\s*+$")
 
 
-def fits(total: Figure, part: Figure, grammar: Grammar) -> bool:
+def fits(total: Figure, part: Figure, grammar: Grammar, announced: bool = False) -> bool:
+    """Whether `part` can be a part of `total`.  `announced`: a breakdown
+    marker or a parenthesis opened the breakdown, so a noun the lexicon does
+    not know may be a part of any total ("55.180 người ..., gồm 3.412 cán
+    bộ quản lý, 48.012 giáo viên")."""
     if part.is_percent or total.is_percent:
         return False
-    if total.same_noun(part):
+    if total.same_noun(part) or (announced and part.kind is None):
         return True
     covers = grammar.units[total.unit_key].covers if total.unit_key in grammar.units else frozenset()
     return part.kind in covers
@@ -85,14 +96,18 @@ def link_parts(figures: list[Figure], text: str, grammar: Grammar) -> None:
     for prev, fig in zip(chain, chain[1:]):
         gap = _gap(text, prev, fig, percents)
         coordinated = _COORDINATED.fullmatch(gap) is not None
+        opened = grammar.opens_parts.fullmatch(gap) is not None
         if grammar.comparison.search(comparable(gap)):
             total = None  # "150 hồ sơ (tăng 20 hồ sơ so với cùng kỳ)"
-        elif (
-            grammar.opens_parts.fullmatch(gap) or (grammar.total_lead.search(prev.lead) and coordinated)
-        ) and fits(prev, fig, grammar):
+        elif (opened or (grammar.total_lead.search(prev.lead) and coordinated)) and fits(prev, fig, grammar, opened):
             total, in_parens = prev, "(" in gap
             fig.parent = total
-        elif total is not None and coordinated and not (in_parens and ")" in gap) and fits(total, fig, grammar):
+        elif (
+            total is not None
+            and (coordinated or (in_parens and _COORDINATED_IN_PARENS.fullmatch(gap)))
+            and not (in_parens and ")" in gap)
+            and fits(total, fig, grammar, announced=_SEPARATOR.fullmatch(gap) is not None)
+        ):
             fig.parent = total
         else:
             total = None
@@ -130,7 +145,7 @@ def link_list_lines(segments: list[tuple[Segment, list[Figure]]], grammar: Gramm
             if line.kind not in (LIST_ITEM, PARAGRAPH) or not line_figs or not _is_list_line(line, line_figs[0]):
                 break
             first = line_figs[0]
-            if first.parent is not None or not fits(total, first, grammar):
+            if first.parent is not None or not fits(total, first, grammar, announced=True):
                 break
             parts.append(first)
             i += 1
@@ -141,8 +156,11 @@ def link_list_lines(segments: list[tuple[Segment, list[Figure]]], grammar: Gramm
 
 
 def _announcing_total(seg: Segment, figs: list[Figure]) -> Figure | None:
-    counted = [f for f in figs if not f.is_percent]
-    if not counted or not seg.text.rstrip().endswith(":"):
+    text = seg.text
+    # The last figure outside parentheses: "14 văn bản (cùng kỳ năm 2023: 11
+    # văn bản), cụ thể:" announces the 14.
+    counted = [f for f in figs if not f.is_percent and text.count("(", f.seg_end) >= text.count(")", f.seg_end)]
+    if not counted or not text.rstrip().endswith(":"):
         return None
     last = counted[-1]
     if last.parent is not None or any(f.parent is last for f in figs):

@@ -15,6 +15,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from datetime import date
 
+import regex
+
 from pipeline.extract.counts.figure import Figure
 from pipeline.extract.dates import PeriodMention, find_periods, period_in_report_terms
 from pipeline.extract.sentences import SentenceIndex, clause_end
@@ -35,11 +37,19 @@ def sentence_period(
     s_start, s_end = sentences.span_at(fig.seg_start)
     k = bisect_right(full_stops, fig.seg_start) - 1
     full_start = full_stops[k] if k >= 0 else 0
-    before = [p for p in periods if full_start <= p.start and p.end <= fig.seg_start and not _aside(text, p, fig.seg_start)]
+    before = [
+        p
+        for p in periods
+        if full_start <= p.start
+        and p.end <= fig.seg_start
+        and not _aside(text, p, fig.seg_start)
+        and not _event(text, p)
+        and not _compared_elsewhere(text, p, fig.seg_start)
+    ]
     chosen = before[-1] if before else None
     if chosen is None:
         end = clause_end(text, fig.seg_end, s_end)
-        after = [p for p in periods if fig.seg_end <= p.start < end]
+        after = [p for p in periods if fig.seg_end <= p.start < end and not _compared(text, p) and not _event(text, p)]
         chosen = after[0] if after else None
     if chosen is None:
         return None
@@ -56,6 +66,28 @@ def _aside(text: str, period: PeriodMention, at: int) -> bool:
         return False
     closed = text.find(")", period.end, at)
     return closed >= 0 and any(ch.isdigit() for ch in text[period.end : closed])
+
+
+# "công bố vào tháng 4/2023": when something happened, not what a figure covers.
+_EVENT_BEFORE = regex.compile(r"(?:công\s+bố|ban\s+hành|tổ\s+chức|phê\s+duyệt)\s+(?:vào\s+)?(?:tháng|quý)?\s*$", regex.IGNORECASE)
+# "so với (cùng kỳ) năm 2022 (21.036 hồ sơ)": the base of a comparison.
+_COMPARED_BEFORE = regex.compile(r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:của\s+)?$", regex.IGNORECASE)
+_RIGHT_AFTER = regex.compile(r"\s*+[(:]?+\s*+")
+
+
+def _event(text: str, period: PeriodMention) -> bool:
+    return _EVENT_BEFORE.search(text, max(0, period.start - 24), period.start) is not None
+
+
+def _compared(text: str, period: PeriodMention) -> bool:
+    return _COMPARED_BEFORE.search(text, max(0, period.start - 24), period.start) is not None
+
+
+def _compared_elsewhere(text: str, period: PeriodMention, at: int) -> bool:
+    """A comparison's period dates only the figure right after it ("so với
+    năm 2022 (21.036 hồ sơ)"), not the figures of the rest of the sentence
+    ("tăng 15,6% so với năm 2022")."""
+    return _compared(text, period) and _RIGHT_AFTER.fullmatch(text, period.end, at) is None
 
 
 def _in_report_terms(period: PeriodMention, text: str, meta: ReportMeta) -> tuple[date | None, date | None]:

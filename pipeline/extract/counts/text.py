@@ -176,7 +176,8 @@ def _read_figure(
         subject = lead
         span_start = window.char(noun.start)
         span_end = unit_span_end = m.end()
-    lexicon_unit = noun.key is not None and noun.kind != "percent"
+    # "2015 văn bản" counts; "Năm 2020, 2021 Sở Ngoại vụ" names a year and a body.
+    lexicon_unit = noun.key is not None and noun.kind != "percent" and noun.text[:1].islower()
     if not_a_count(text, m.start(), m.end(), m.group("num"), lexicon_unit):
         return []
     value = parse_number(m.group("num"), noun.kind)
