@@ -113,9 +113,11 @@ def grammar() -> Grammar:
         head_ends=trailing | frozenset(breaks) | frozenset(comparable(w) for w in data["qualifiers"]),
         measures={comparable(k): v for k, v in data["measures"].items()},
         # "(", or a marker, then words that say which part ("trong đó đúng
-        # hạn 12.050 hồ sơ"), but no clause or sentence break.
+        # hạn 12.050 hồ sơ"), but no clause or sentence break.  The total's
+        # own words may run on to a comma first ("55.180 người làm việc
+        # trong các cơ sở công lập, gồm ...").
         opens_parts=regex.compile(
-            r"\s*+[.,:;]?+\s*+(?:\(|" + phrases(_breakdown_words("opens_parts"), spaced=True) + r"(?!\w)\s*+:?+)[^.;:()\d]*+",
+            r"(?:[^.;:()\d]{0,80}?,)?\s*+[.,:;]?+\s*+(?:\(|" + phrases(_breakdown_words("opens_parts"), spaced=True) + r"(?!\w)\s*+:?+)[^.;:()\d]*+",
             regex.IGNORECASE,
         ),
         comparison=whole_words(_breakdown_words("comparison")),
