@@ -39,8 +39,9 @@ _COORDINATED_IN_PARENS = regex.compile(r"[^.:()\d]*?(?:[,;]|\bvà\b|\bhoặc\b)[
 # giáo viên và 3.746 nhân viên"); ", với 862.450 học sinh" is not a part.
 _SEPARATOR = regex.compile(r"\s*+(?:[,;]\s*+)?(?:(?:và|hoặc)\s++)?", regex.IGNORECASE)
 _SHARE = regex.compile(r"\s*+[,(]?+\s*+(?:đạt|chiếm|bằng|tương\s+ứng|là)?+\s*+", regex.IGNORECASE)
-# A list line: "- 04 Quyết định;", "+ 02 Kế hoạch", "a) 05 Công văn".
-_LIST_LINE = regex.compile(r"\s*+(?:[-–—+•*▪●○◦]|[a-zđ]\)|\d{1,2}[.)])?+\s*+")
+# A list line: "- 04 Quyết định;", "+ 02 Kế hoạch", "a) 05 Công văn", "-
+# Viên chức sự nghiệp: 1.358 người;".
+_LIST_LINE = regex.compile(r"\s*+(?:[-–—+•*▪●○◦]|[a-zđ]\)|\d{1,2}[.)])?+\s*+(?:[^:\d\n]{1,80}+:\s*+)?+")
 # What ends a sentence that announces a list: a colon, maybe after "như sau".
 _ANNOUNCES = regex.compile(r"[^.;\d]{0,60}?:\s*+$")
 
@@ -169,5 +170,5 @@ def _announcing_total(seg: Segment, figs: list[Figure]) -> Figure | None:
 
 
 def _is_list_line(seg: Segment, first: Figure) -> bool:
-    """The line opens with its figure, after a list mark."""
+    """The line opens with its figure, after a list mark and a label."""
     return _LIST_LINE.fullmatch(seg.text, 0, first.seg_start) is not None

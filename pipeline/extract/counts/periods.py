@@ -41,6 +41,7 @@ def sentence_period(
         p
         for p in periods
         if full_start <= p.start
+        and (p.start >= s_start or _fronted(text, full_start, p))
         and p.end <= fig.seg_start
         and not _aside(text, p, fig.seg_start)
         and not _event(text, p)
@@ -54,6 +55,17 @@ def sentence_period(
     if chosen is None:
         return None
     return _in_report_terms(chosen, text, meta)
+
+
+_FRONT_WORDS = 3  # "Trong 6 tháng đầu năm 2023, ...": a few words may come first
+
+
+def _fronted(text: str, full_start: int, period: PeriodMention) -> bool:
+    """Whether the period opens its sentence (or what follows the sentence's
+    label: "- Kết quả giải quyết TTHC: từ 01/01/2021 đến 30/11/2021 có ..."),
+    so that it covers the ";" clauses that follow it."""
+    label_end = text.rfind(":", full_start, period.start) + 1
+    return len(text[max(full_start, label_end) : period.start].split()) <= _FRONT_WORDS
 
 
 def _aside(text: str, period: PeriodMention, at: int) -> bool:
