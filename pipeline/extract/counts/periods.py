@@ -6,7 +6,9 @@ figure's clause after it): period_source "sentence"; an open end ("từ
 01/01/2021 đến nay") ends with the report's period.  A period is read in the
 report's terms: "so với cùng kỳ năm 2022 (1.234 hồ sơ)" is the report's span
 of months in 2022, and "năm 2023" in a report whose statistical year runs
-15/12/2022–14/12/2023 is that year.  A part in a sentence of its own
+15/12/2022–14/12/2023 is that year.  A comparison's period dates only the
+figure right after it, a date of an event ("công bố vào tháng 4/2023") none,
+and a difference ("tăng 2,11 điểm") has no period of its own.  A part in a sentence of its own
 inherits its total's period.  Otherwise the report's period: "report".
 """
 
@@ -34,6 +36,8 @@ def sentence_period(
     """The period the figure's sentence gives it: the nearest one before the
     number, back to the full stop (a period fronted before a list of ";"
     clauses covers them all), else one in the figure's own clause after it."""
+    if _DIFFERENCE_BEFORE.search(text, max(0, fig.seg_start - 16), fig.seg_start):
+        return None  # "tăng 724 hồ sơ": a difference, over the report's period
     s_start, s_end = sentences.span_at(fig.seg_start)
     k = bisect_right(full_stops, fig.seg_start) - 1
     full_start = full_stops[k] if k >= 0 else 0
@@ -57,6 +61,8 @@ def sentence_period(
     return _in_report_terms(chosen, text, meta)
 
 
+# A difference from another period has none of its own: "tăng 2,11 điểm".
+_DIFFERENCE_BEFORE = regex.compile(r"(?<!\w)(?:tăng|giảm|vượt|hơn)(?:\s+thêm)?\s*+$", regex.IGNORECASE)
 _FRONT_WORDS = 3  # "Trong 6 tháng đầu năm 2023, ...": a few words may come first
 
 
