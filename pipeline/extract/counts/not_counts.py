@@ -42,7 +42,20 @@ def _before(entry: dict) -> regex.Pattern | None:
         pieces.append(f"(?:{entry['before_regex']})[ \t]*+")
     if not pieces:
         return None
-    return regex.compile("(?:" + "|".join(pieces) + r")\Z")
+    return _ending("(?:" + "|".join(pieces) + ")")
+
+
+def _ending(pattern: str) -> regex.Pattern:
+    """A pattern that must end where the number starts, searched from the
+    right (`regex`'s reverse mode), so that a window costs one attempt, not
+    one a character.  Possessive quantifiers would grab from the wrong end
+    there, so they are made plain; the window bounds the backtracking."""
+    return regex.compile(_POSSESSIVE.sub("", pattern) + r"\Z", regex.REVERSE)
+
+
+# The "+" that makes a quantifier possessive: after "*", "?", "{m,n}" or a
+# "+" that is itself a quantifier ("\p{L}++", not the "+" of "\p{L}+").
+_POSSESSIVE = regex.compile(r"(?<=[*?]|(?<![\\+])\+|\{\d*+,?+\d*+\})\+")
 
 
 def _after(entry: dict) -> regex.Pattern | None:
@@ -52,6 +65,23 @@ def _after(entry: dict) -> regex.Pattern | None:
     if entry.get("after_regex"):
         pieces.append(entry["after_regex"])
     return regex.compile("(?:" + "|".join(pieces) + ")", regex.IGNORECASE) if pieces else None
+
+
+@dataclass(frozen=True)
+class _Screen:
+    """Every rule's `before` and every rule's `after` as one pattern each: a
+    number that neither touches is a count, after two searches, not one a rule."""
+
+    before: regex.Pattern
+    after: regex.Pattern
+
+
+@cache
+def _screen() -> _Screen:
+    # A rule that needs both is screened by its `after` alone.
+    befores = [r.before.pattern.removesuffix(r"\Z") for r in rules() if r.before is not None and not r.both]
+    afters = [r.after.pattern for r in rules() if r.after is not None]
+    return _Screen(_ending("(?:" + "|".join(befores) + ")"), regex.compile("(?:" + "|".join(afters) + ")", regex.IGNORECASE))
 
 
 @cache
@@ -69,6 +99,11 @@ def not_a_count(text: str, start: int, end: int, number: str, has_unit: bool) ->
     A rule with both `before` and `after` needs one of them, or both when
     it says so (a list number: its position and its "." or ")")."""
     window_start = max(0, start - _BEFORE)
+    after_end = min(len(text), end + _AFTER)
+    screen = _screen()
+    if screen.before.search(text, window_start, start) is None and screen.after.match(text, end, after_end) is None:
+        numbered = [r for r in rules() if r.number is not None]
+        return next((r.name for r in numbered if r.number.fullmatch(number) and not (r.unless_unit and has_unit)), None)
     for rule in rules():
         if rule.number is not None:
             if rule.number.fullmatch(number) and not (rule.unless_unit and has_unit):
