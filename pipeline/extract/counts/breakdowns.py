@@ -20,6 +20,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import regex
 
 from pipeline.extract.counts.figure import Figure
@@ -38,6 +40,8 @@ _COORDINATED_IN_PARENS = regex.compile(r"[^.:()\d]*?(?:[,;]|\bvà\b|\bhoặc\b)[
 # lexicon does not know follow each other ("3.412 cán bộ quản lý, 48.012
 # giáo viên và 3.746 nhân viên"); ", với 862.450 học sinh" is not a part.
 _SEPARATOR = regex.compile(r"\s*+(?:[,;]\s*+)?(?:(?:và|hoặc)\s++)?", regex.IGNORECASE)
+_MAX_GAP = 400  # characters between two figures of one breakdown, at most
+_MAX_CONTEXT = 6  # words of coordinated figures a figure keeps as evidence
 _SHARE = regex.compile(r"\s*+[,(]?+\s*+(?:đạt|chiếm|bằng|tương\s+ứng|là)?+\s*+", regex.IGNORECASE)
 # A list line: "- 04 Quyết định;", "+ 02 Kế hoạch", "a) 05 Công văn", "-
 # Viên chức sự nghiệp: 1.358 người;".
@@ -59,11 +63,17 @@ def fits(total: Figure, part: Figure, grammar: Grammar, announced: bool = False)
     return part.kind in covers
 
 
-def _gap(text: str, prev: Figure, fig: Figure, percents: list[Figure]) -> str:
+def _gap(text: str, prev: Figure, fig: Figure, percents: list[Figure]) -> str | None:
     """The words between two figures, without the percentages that stand
-    between them ("1.452 hồ sơ, đạt 99,73%, trễ hạn 04 hồ sơ")."""
+    between them ("1.452 hồ sơ, đạt 99,73%, trễ hạn 04 hồ sơ"); None when
+    they stand too far apart to be read together."""
+    if fig.seg_start - prev.seg_end > _MAX_GAP:
+        return None
     pieces, at = [], prev.seg_end
-    for p in percents:
+    first = bisect_left([p.seg_start for p in percents], at)
+    for p in percents[first:]:
+        if p.seg_start >= fig.seg_start:
+            break
         if at <= p.seg_start and p.seg_end <= fig.seg_start:
             pieces.append(text[at : p.seg_start])
             at = p.seg_end
@@ -78,9 +88,15 @@ def own_words(fig: Figure) -> str:
 def _shares(figures: list[Figure], text: str) -> None:
     """A percentage right after a figure is its share: "1.452 hồ sơ, đạt
     99,73%"; after a ratio, the share of the ratio's part."""
+    ratio_parts = {id(f.parent): f for f in figures if f.is_ratio and f.parent is not None}
     for prev, fig in zip(figures, figures[1:]):
-        if fig.is_percent and not prev.is_percent and _SHARE.fullmatch(text[prev.seg_end : fig.seg_start]):
-            of = next((f for f in figures if f.parent is prev and f.is_ratio), prev)
+        if (
+            fig.is_percent
+            and not prev.is_percent
+            and fig.seg_start - prev.seg_end <= _MAX_GAP
+            and _SHARE.fullmatch(text[prev.seg_end : fig.seg_start])
+        ):
+            of = ratio_parts.get(id(prev), prev)
             fig.context.append(own_words(of))
             fig.subject = fig.subject or of.subject
 
@@ -96,6 +112,9 @@ def link_parts(figures: list[Figure], text: str, grammar: Grammar) -> None:
     in_parens = False
     for prev, fig in zip(chain, chain[1:]):
         gap = _gap(text, prev, fig, percents)
+        if gap is None:
+            total = None
+            continue
         coordinated = _COORDINATED.fullmatch(gap) is not None
         opened = grammar.opens_parts.fullmatch(gap) is not None
         if grammar.comparison.search(comparable(gap)):
@@ -116,7 +135,7 @@ def link_parts(figures: list[Figure], text: str, grammar: Grammar) -> None:
             # Coordinated figures share a predicate: "02 công chức, 02 viên
             # chức học Trung cấp"; "03 đợt kiểm tra tại 15 cơ quan và 10 xã".
             prev.context.append(own_words(fig))
-            fig.context.extend([own_words(prev), *prev.context])
+            fig.context.extend([own_words(prev), *prev.context[-_MAX_CONTEXT:]])
     inherit_from_totals(figures)
 
 
@@ -160,10 +179,18 @@ def _announcing_total(seg: Segment, figs: list[Figure]) -> Figure | None:
     text = seg.text
     # The last figure outside parentheses: "14 văn bản (cùng kỳ năm 2023: 11
     # văn bản), cụ thể:" announces the 14.
-    counted = [f for f in figs if not f.is_percent and text.count("(", f.seg_end) >= text.count(")", f.seg_end)]
-    if not counted or not text.rstrip().endswith(":"):
+    if not text.rstrip().endswith(":"):
         return None
-    last = counted[-1]
+    last = None
+    opened = closed = 0
+    at = len(text)
+    for f in reversed(figs[-_MAX_CONTEXT:]):
+        opened, closed, at = opened + text.count("(", f.seg_end, at), closed + text.count(")", f.seg_end, at), f.seg_end
+        if not f.is_percent and opened >= closed:
+            last = f
+            break
+    if last is None:
+        return None
     if last.parent is not None or any(f.parent is last for f in figs):
         return None
     return last if _ANNOUNCES.match(seg.text, last.seg_end) else None

@@ -33,6 +33,7 @@ import regex
 from pipeline.extract.counts.grammar import Grammar
 
 MAX_PHRASE = 12  # words after the unit; reports run on, a subject should not
+_MAX_LABEL = 24  # tokens a label may run back from its number
 _MAX_HEAD = 3  # syllables of a head noun the lexicon does not know
 _LABEL_JOIN = regex.compile(r"(?:[:=]|\blà\b|\bđạt\b)\s*+$", regex.IGNORECASE)
 
@@ -92,6 +93,7 @@ class Window:
     def __init__(self, grammar: Grammar, text: str, offset: int, usage: NounUsage | None = None):
         self.offset = offset
         self.usage = usage
+        self.text = text  # spaCy's Doc.text joins every token anew on each call
         self.doc = grammar.nlp.make_doc(text)
         self.token_at = {t.idx + offset: t.i for t in self.doc}
         self.units: dict[int, tuple[int, str]] = {}
@@ -115,7 +117,7 @@ class Window:
     def char(self, i: int) -> int:
         """Segment offset of token i (or the end of the window)."""
         if i >= len(self.doc):
-            return self.offset + len(self.doc.text)
+            return self.offset + len(self.text)
         return self.doc[i].idx + self.offset
 
     def char_end(self, i: int) -> int:
@@ -154,7 +156,7 @@ def noun_at(window: Window, grammar: Grammar, tok: int) -> Noun | None:
         word = doc[end]
         if not word.is_alpha or word.lower_ in grammar.head_ends or word.text[0].isupper():
             break
-        if doc.text[doc[end - 1].idx + len(doc[end - 1].text) : word.idx] not in (" ", "\t"):
+        if window.text[doc[end - 1].idx + len(doc[end - 1].text) : word.idx] not in (" ", "\t"):
             break  # a line break or a double space
         end += 1
     run = tuple(t.lower_ for t in doc[tok:end])
@@ -244,10 +246,10 @@ def label_unit(number_tok: int | None, window: Window, grammar: Grammar) -> tupl
     and ":", "là", "đạt" or "=" right before the number) and the label."""
     if number_tok is None:
         return None
-    before = window.doc[:number_tok].text if number_tok else ""
-    if not _LABEL_JOIN.search(before[-40:]):
+    at = window.doc[number_tok].idx
+    if not _LABEL_JOIN.search(window.text, max(0, at - 40), at):
         return None
-    for t in range(number_tok - 1, -1, -1):
+    for t in range(number_tok - 1, max(-1, number_tok - 1 - _MAX_LABEL), -1):
         tok = window.doc[t]
         if tok.text in ",;()" or tok.like_num:
             return None

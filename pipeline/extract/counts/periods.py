@@ -41,21 +41,23 @@ def sentence_period(
     s_start, s_end = sentences.span_at(fig.seg_start)
     k = bisect_right(full_stops, fig.seg_start) - 1
     full_start = full_stops[k] if k >= 0 else 0
-    before = [
-        p
-        for p in periods
-        if full_start <= p.start
-        and (p.start >= s_start or _fronted(text, full_start, p))
-        and p.end <= fig.seg_start
-        and not _aside(text, p, fig.seg_start)
-        and not _event(text, p)
-        and not _compared_elsewhere(text, p, fig.seg_start)
-    ]
-    chosen = before[-1] if before else None
+    starts = [p.start for p in periods]
+    chosen = None
+    # The nearest period before the number that dates it, looking back to the full stop.
+    for p in reversed(periods[bisect_right(starts, full_start - 1) : bisect_right(starts, fig.seg_start)]):
+        if (
+            p.end <= fig.seg_start
+            and (p.start >= s_start or _fronted(text, full_start, p))
+            and not _aside(text, p, fig.seg_start)
+            and not _event(text, p)
+            and not _compared_elsewhere(text, p, fig.seg_start)
+        ):
+            chosen = p
+            break
     if chosen is None:
-        end = clause_end(text, fig.seg_end, s_end)
-        after = [p for p in periods if fig.seg_end <= p.start < end and not _compared(text, p) and not _event(text, p)]
-        chosen = after[0] if after else None
+        end = clause_end(text, fig.seg_end, min(s_end, fig.seg_end + _CLAUSE_AHEAD))
+        after = periods[bisect_right(starts, fig.seg_end - 1) : bisect_right(starts, end - 1)]
+        chosen = next((p for p in after if not _compared(text, p) and not _event(text, p)), None)
     if chosen is None:
         return None
     return _in_report_terms(chosen, text, meta)
@@ -63,6 +65,7 @@ def sentence_period(
 
 # A difference from another period has none of its own: "tăng 2,11 điểm".
 _DIFFERENCE_BEFORE = regex.compile(r"(?<!\w)(?:tăng|giảm|vượt|hơn)(?:\s+thêm)?\s*+$", regex.IGNORECASE)
+_CLAUSE_AHEAD = 300  # characters a figure's clause is looked at after it
 _FRONT_WORDS = 3  # "Trong 6 tháng đầu năm 2023, ...": a few words may come first
 
 
@@ -70,8 +73,11 @@ def _fronted(text: str, full_start: int, period: PeriodMention) -> bool:
     """Whether the period opens its sentence (or what follows the sentence's
     label: "- Kết quả giải quyết TTHC: từ 01/01/2021 đến 30/11/2021 có ..."),
     so that it covers the ";" clauses that follow it."""
-    label_end = text.rfind(":", full_start, period.start) + 1
-    return len(text[max(full_start, label_end) : period.start].split()) <= _FRONT_WORDS
+    start = max(full_start, period.start - 200)
+    label_end = text.rfind(":", start, period.start) + 1
+    return len(text[max(start, label_end) : period.start].split()) <= _FRONT_WORDS and (
+        start == full_start or label_end > 0
+    )
 
 
 def _aside(text: str, period: PeriodMention, at: int) -> bool:
@@ -82,7 +88,7 @@ def _aside(text: str, period: PeriodMention, at: int) -> bool:
     opened = text.rfind("(", max(0, period.start - 80), period.start)
     if opened < 0 or text.find(")", opened, period.start) >= 0:
         return False
-    closed = text.find(")", period.end, at)
+    closed = text.find(")", period.end, min(at, period.end + 200))
     return closed >= 0 and any(ch.isdigit() for ch in text[period.end : closed])
 
 

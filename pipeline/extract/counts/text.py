@@ -16,6 +16,8 @@ the grammar of not_counts.yaml says it is something else.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 import regex
 
 from pipeline.extract.counts.figure import Figure
@@ -40,6 +42,10 @@ from pipeline.extract.spans import Spans
 from pipeline.model import ReportMeta
 
 _SPACE = regex.compile(r"\s++")
+# A figure's sentence is quoted whole up to this many characters either side
+# of its number: a run-on "sentence" of an odd file must not be copied into
+# every one of its figures.
+_QUOTE = 400
 
 
 def clean(text: str, start: int, end: int) -> str:
@@ -47,9 +53,17 @@ def clean(text: str, start: int, end: int) -> str:
     return _SPACE.sub(" ", text[start:end]).strip()
 
 
+# The numbers that may be figures: followed by a word or "%" (a line break
+# may stand between), or after a label ("… tiếp nhận: 1.625").  A crafted run
+# of bare numbers never leaves the regex engine.
+_FIGURE_CANDIDATE = regex.compile(
+    r"(?:(?<=(?i:[:=]|là|đạt)\s{0,8})|(?=[\d.,]++(?:[ \t]*+/[ \t]*+[\d.,]++)?+\s*+[\p{L}%]))" + CANDIDATE.pattern
+)
+
+
 def _candidates(seg: Segment, excluded: Spans) -> list[regex.Match]:
     out = []
-    for m in CANDIDATE.finditer(seg.text):
+    for m in _FIGURE_CANDIDATE.finditer(seg.text):
         if any(s <= m.start() < e for s, e in seg.skip):
             continue
         if excluded.overlaps(*seg.doc_span(m.start(), m.end())):
@@ -104,13 +118,18 @@ def text_figures(
 def _set_leads(figures: list[Figure], text: str, sentences: SentenceIndex) -> None:
     """A figure's lead is its clause, back to the end of the previous figure.
     (A label-form figure's lead is its label, set when it was read.)"""
+    breaks = list(CLAUSE_BREAK.finditer(text)) if figures else []
+    break_ends = [b.end() for b in breaks]
     previous_end = 0
     for fig in figures:
         s_start = sentences.span_at(fig.seg_start)[0]
         clause = before = s_start
         last_break = ""
-        for b in CLAUSE_BREAK.finditer(text, s_start, fig.seg_start):
-            before, clause, last_break = clause, b.end(), b.group()
+        # The last two clause breaks between the sentence start and the number.
+        k = bisect_right(break_ends, fig.seg_start)
+        for b in breaks[max(0, k - 2) : k]:
+            if b.start() >= s_start:
+                before, clause, last_break = clause, b.end(), b.group()
         if last_break == ":" and not text[clause : fig.seg_start].strip():
             clause = before  # "tổng số TTHC thuộc thẩm quyền: 1.850 TTHC": the label
         lead_from = max(clause, previous_end) if previous_end <= fig.seg_start else clause
@@ -129,7 +148,7 @@ def _marker(window: Window):
 
     def is_marker(i: int) -> bool:
         t = window.doc[i]
-        return not_a_count(window.doc.text, t.idx, t.idx + len(t.text), t.text, False) is not None
+        return not_a_count(window.text, t.idx, t.idx + len(t.text), t.text, False) is not None
 
     return is_marker
 
@@ -184,7 +203,7 @@ def _read_figure(
     if value is None:
         return []
     doc_start, doc_end = seg.doc_span(span_start, unit_span_end)
-    sentence = clean(text, *sentence_span)
+    sentence = clean(text, max(sentence_span[0], m.start() - _QUOTE), min(sentence_span[1], m.end() + _QUOTE))
     fig = Figure(
         value=value,
         value_text=m.group("num"),
