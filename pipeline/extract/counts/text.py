@@ -36,7 +36,7 @@ from pipeline.extract.counts.nouns import (
 from pipeline.extract.counts.periods import sentence_period
 from pipeline.extract.counts.segments import Segment
 from pipeline.extract.dates import find_periods
-from pipeline.extract.numbers import CANDIDATE, parse_number
+from pipeline.extract.numbers import CANDIDATE, NUMBER, parse_number
 from pipeline.extract.sentences import CLAUSE_BREAK, FULL_STOP, SentenceIndex
 from pipeline.extract.spans import Spans
 from pipeline.model import ReportMeta
@@ -57,13 +57,15 @@ def clean(text: str, start: int, end: int) -> str:
 # may stand between), or after a label ("… tiếp nhận: 1.625").  A crafted run
 # of bare numbers never leaves the regex engine.
 _FIGURE_CANDIDATE = regex.compile(
-    r"(?:(?<=(?i:[:=]|là|đạt)\s{0,8})|(?=[\d.,]++(?:[ \t]*+/[ \t]*+[\d.,]++)?+\s*+[\p{L}%]))" + CANDIDATE.pattern
+    rf"(?:(?<=(?i:[:=]|là|đạt)\s{{0,8}})|(?={NUMBER}(?:[ \t]*+/[ \t]*+{NUMBER})?+\s*+[\p{{L}}%]))" + CANDIDATE.pattern
 )
 
 
 def _candidates(seg: Segment, excluded: Spans) -> list[regex.Match]:
     out = []
     for m in _FIGURE_CANDIDATE.finditer(seg.text):
+        if parse_number(m.group("num")) is None and parse_number(m.group("num"), "percent") is None:
+            continue  # "1.1.1.1", "0239.3856": no number at all
         if any(s <= m.start() < e for s, e in seg.skip):
             continue
         if excluded.overlaps(*seg.doc_span(m.start(), m.end())):
