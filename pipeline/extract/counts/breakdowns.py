@@ -193,7 +193,8 @@ def _announcing_total(seg: Segment, figs: list[Figure]) -> Figure | None:
         return None
     if last.parent is not None or any(f.parent is last for f in figs):
         return None
-    return last if _ANNOUNCES.match(seg.text, last.seg_end) else None
+    # What follows the total, past a parenthesis closed after it, ends in ":".
+    return last if _ANNOUNCES.match(text, max(last.seg_end, text.rfind(")") + 1)) else None
 
 
 def _is_list_line(seg: Segment, first: Figure) -> bool:
