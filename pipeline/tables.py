@@ -36,7 +36,8 @@ PARTITION = Column(
 )
 
 _PROVENANCE = [
-    Column("page", pa.int32(), "Page of the source file (1 for formats without pages)", label="Trang"),
+    Column("page", pa.int32(), "Page of the source file where the evidence starts; null when the file says "
+           "nothing of pages (see `reports.page_source`)", label="Trang"),
     Column("char_start", pa.int64(), "Start of the evidence in the report's normalised text (`out/text/<report_id>.txt`)",
            label="Vị trí đầu (ký tự)"),
     Column("char_end", pa.int64(), "End (exclusive) of the evidence in the normalised text",
@@ -55,9 +56,17 @@ TABLES: dict[str, list[Column]] = {
         Column("encoding", pa.string(), "Text files: the encoding that was detected (utf-8, utf-8-sig, utf-16, cp1258, or tcvn3 / vni for legacy 8-bit files)",
                label="Bảng mã"),
         Column("status", pa.string(), "ok; partial (read, but not whole, or a later step failed); failed (nothing "
-               "read); needs_ocr (scanned pages wait for Tesseract): see docs/failure-modes.md",
+               "read); needs_ocr (scanned pages wait for Tesseract); not_a_report (read, but JSON, an image, a "
+               "spreadsheet, an archive or a text with no mark of a report: no facts): see docs/failure-modes.md",
                label="Trạng thái"),
-        Column("error", pa.string(), "What went wrong and what to do, for any status but ok", label="Lỗi"),
+        Column("error", pa.string(), "What went wrong and what to do, for any status but ok; for not_a_report, why",
+               label="Lỗi"),
+        Column("duplicate_of", pa.string(), "For another file of the same report (the same report as TXT, DOCX and "
+               "PDF, or a copy): the report_id of the canonical one, whose facts count; this file's facts are not "
+               "in the fact tables. Null for the canonical file and for a report with no duplicate",
+               label="Bản trùng của"),
+        Column("other_versions", pa.string(), "For a report with other versions (same issuer, number and period, "
+               "different text): their report_ids, space-separated", label="Các phiên bản khác"),
         Column("warnings", pa.string(), "Reader warnings, one per line", label="Cảnh báo khi đọc"),
         Column("issuer", pa.string(), "Reporting body, e.g. 'Sở Ngoại vụ'", label="Cơ quan báo cáo"),
         Column("issuer_code", pa.string(), "Its code from the report's number, e.g. 'SNgV'", label="Mã cơ quan"),
@@ -76,6 +85,10 @@ TABLES: dict[str, list[Column]] = {
         Column("signer_role", pa.string(), "Role lines above the name, joined by ' / '", label="Chức vụ người ký"),
         Column("recipients", pa.string(), "The 'Nơi nhận' list, one recipient per line", label="Nơi nhận"),
         Column("n_pages", pa.int32(), "Pages in the source file", label="Số trang"),
+        Column("page_source", pa.string(), "Where a Word or text file's page numbers come from: 'rendered' (Word's "
+               "page breaks as it last laid the file out), 'explicit' (page breaks and form feeds the author put "
+               "in, not counting pages that overflowed); null for a PDF, whose pages are the file's own, and for "
+               "a file that says nothing of pages (its `page` columns are null)", label="Nguồn số trang"),
         Column("n_sections", pa.int32(), "Numbered sections found", label="Số mục"),
         Column("pipeline_version", pa.string(), "Version of cchc that wrote the row", label="Phiên bản cchc"),
     ],
@@ -183,7 +196,8 @@ TABLES: dict[str, list[Column]] = {
         Column("report_id", pa.string(), "The report the finding is about", label="Mã báo cáo"),
         Column("check", pa.string(), "Which check: sum_mismatch, table_total, claimed_vs_listed, out_of_period, "
                "conflicting_citation, missing_year, unknown_code, type_code_mismatch, percent_over_100, "
-               "date_after_report, period_outside_report, cross_report_mismatch, cross_report_citation_date",
+               "date_after_report, period_outside_report, cross_report_mismatch, cross_report_citation_date, "
+               "report_version",
                label="Loại kiểm tra"),
         Column("severity", pa.string(), "error, warning or info", label="Mức độ"),
         Column("message", pa.string(), "What is wrong, in Vietnamese, in the report's own words",

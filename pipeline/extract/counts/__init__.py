@@ -36,7 +36,7 @@ from pipeline.extract.numbers import parse_number
 from pipeline.extract.spans import Spans
 from pipeline.model import Document, ReportMeta, Section
 
-__all__ = ["Count", "find_counts", "parse_number", "classify", "check_unit_examples", "check_metric_examples"]
+__all__ = ["Count", "find_counts", "parse_number", "classify", "counts_in_text", "check_unit_examples", "check_metric_examples"]
 
 
 def _read_figures(doc: Document, meta: ReportMeta, excluded: Spans, summaries: Spans) -> list[Figure]:
@@ -115,4 +115,4 @@ def find_counts(
 
 
 # Registers the pattern files' example checkers (imported last: it runs find_counts).
-from pipeline.extract.counts.examples import check_metric_examples, check_unit_examples  # noqa: E402
+from pipeline.extract.counts.examples import check_metric_examples, check_unit_examples, counts_in_text  # noqa: E402
