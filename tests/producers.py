@@ -14,11 +14,13 @@ path or the reason it could not be made (a program or font not installed).
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 import shutil
 import subprocess
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -154,11 +156,7 @@ _FODT_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
  <style:style style:name="Recipients" style:family="paragraph">
   <style:text-properties fo:font-size="11pt"/>
  </style:style>
- <style:style style:name="Footnote" style:family="paragraph">
-  <style:paragraph-properties fo:text-align="justify"/>
-  <style:text-properties fo:font-size="10pt"/>
- </style:style>
- <style:style style:name="Furniture" style:family="paragraph">
+{note_style} <style:style style:name="Furniture" style:family="paragraph">
   <style:paragraph-properties fo:text-align="center"/>
   <style:text-properties fo:font-size="9pt"/>
  </style:style>
@@ -218,8 +216,20 @@ def _fodt_table(rows: list[list[list[str]]], widths: list[str], cell_style: str)
     return f"<table:table>{cols}{body}</table:table>\n"
 
 
-def fodt(report: Report, font: str) -> str:
-    parts = [_FODT_HEAD.replace("{font}", font).replace("{header}", escape(RUNNING_HEADER))]
+# A note style of one's own, without LibreOffice's hanging indent: the
+# note's number then stands close against its text ("1Kế hoạch").
+_CLOSE_NOTE_STYLE = """ <style:style style:name="Footnote" style:family="paragraph">
+  <style:paragraph-properties fo:text-align="justify"/>
+  <style:text-properties fo:font-size="10pt"/>
+ </style:style>
+"""
+
+
+def fodt(report: Report, font: str, own_note_style: bool = False) -> str:
+    """The report as a flat ODT document in one font.  Notes take
+    LibreOffice's own "Footnote" style unless `own_note_style`."""
+    head = _FODT_HEAD.replace("{font}", font).replace("{header}", escape(RUNNING_HEADER))
+    parts = [head.replace("{note_style}", _CLOSE_NOTE_STYLE if own_note_style else "")]
     left = [_fodt_para("Centre", t, report) for t in report.letterhead_left]
     right = [_fodt_para("Centre", t, report) for t in report.letterhead_right[:-1]]
     right.append(_fodt_para("Place", report.letterhead_right[-1], report))
@@ -270,7 +280,8 @@ def build_libreoffice(report: Report, folder: Path) -> dict[str, Path | str]:
             out[name] = f"the font {family} is not installed"
         else:
             src = folder / f"{name}.fodt"
-            src.write_text(fodt(report, family), encoding="utf-8")
+            # The fresh-install default (Liberation Serif) keeps every default.
+            src.write_text(fodt(report, family, own_note_style=family != "Liberation Serif"), encoding="utf-8")
             sources.append((name, src))
     if sources:
         profile = (folder / "lo-profile").as_uri()
@@ -570,3 +581,64 @@ def build_all(folder: Path) -> tuple[dict[str, Path | str], dict[str, float]]:
             made.update({name: f"{step} failed: {type(e).__name__}: {e}" for name in names})
         seconds[step] = time.perf_counter() - start
     return made, seconds
+
+
+# --- the reader's words against pdfplumber's ------------------------------------------
+
+_PLAIN_DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+# pdfplumber's default: characters whose tops differ by at most this many
+# points are on one line.
+_LINE_TOLERANCE = 3.0
+
+
+def _canonical(text: str) -> list[str]:
+    """Words as both sides can agree on them: NFC, note markers as plain digits."""
+    return unicodedata.normalize("NFC", text).translate(_PLAIN_DIGITS).split()
+
+
+def plumber_words(path: Path) -> list[str]:
+    """pdfplumber's `extract_words`, page by page, in its line order (top
+    down, then left to right)."""
+    import pdfplumber
+
+    words: list[str] = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for w in page.extract_words():
+                words += _canonical(w["text"])
+            page.close()
+    return words
+
+
+def reader_words(path: Path) -> list[str]:
+    """The PDF reader's lines, page by page, ordered by line the way
+    pdfplumber orders its words: rows of lines whose baselines lie within
+    its tolerance, top down, each row left to right."""
+    from pipeline.read.pdf import read_lines
+
+    words: list[str] = []
+    for lines in read_lines(path):
+        rows: list[list] = []
+        for ln in sorted(lines, key=lambda ln: -ln.baseline):
+            if rows and rows[-1][0].baseline - ln.baseline <= _LINE_TOLERANCE:
+                rows[-1].append(ln)
+            else:
+                rows.append([ln])
+        for row in rows:
+            for ln in sorted(row, key=lambda ln: ln.x0):
+                words += _canonical(ln.text)
+    return words
+
+
+def similarity(expected: list[str], got: list[str]) -> float:
+    return difflib.SequenceMatcher(None, expected, got, autojunk=False).ratio()
+
+
+def first_difference(expected: list[str], got: list[str], context: int = 6) -> str:
+    """Where two word sequences first part, with a few words either side."""
+    for tag, a0, a1, b0, b1 in difflib.SequenceMatcher(None, expected, got, autojunk=False).get_opcodes():
+        if tag != "equal":
+            before = " ".join(expected[max(0, a0 - context) : a0])
+            return (f"{tag} at word {a0}: after “{before}”, expected “{' '.join(expected[a0 : a1][:12])}”, "
+                    f"got “{' '.join(got[b0 : b1][:12])}”")
+    return "no difference"

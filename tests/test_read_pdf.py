@@ -25,7 +25,8 @@ from pipeline.model import BODY_KINDS, FOOTNOTE, HEADING, LIST_ITEM, PAGE_FOOTER
 from pipeline.normalize import normalize_document, normalize_text
 from pipeline.read import read_document
 from pipeline.read.layout import ends_sentence
-from pipeline.read.pdf import _join, read_pdf
+from pipeline.read.pdf import read_pdf
+from pipeline.read.pdf.lines import _join
 from pipeline.read.txt import read_txt
 
 ROOT = Path(__file__).resolve().parents[1]
