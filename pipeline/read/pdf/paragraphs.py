@@ -146,13 +146,17 @@ def _page_blocks(
 
 def _to_block(item, m: _Metrics) -> Block:
     if isinstance(item, Table):
-        text = "\n".join("\t".join(row) for row in item.cells)
-        return Block(kind=TABLE, text=text, page=item.page, cells=item.cells)
+        return _table_block(item.cells, item.page)
     text = _join([ln.text for ln in item.lines])
     kind = classify_line(text)
     first = item.lines[0]
     level = m.heading_levels.get(round(first.size * 2) / 2) if kind == HEADING else None
     return Block(kind=kind, text=text, page=first.page, level=level)
+
+
+def _table_block(cells: list[list[str]], page: int) -> Block:
+    text = "\n".join("\t".join(row) for row in cells)
+    return Block(kind=TABLE, text=text, page=page, cells=cells)
 
 
 def _continues_on_next_page(prev: _Para, nxt: _Para, m: _Metrics) -> bool:
@@ -169,8 +173,9 @@ def _continues_on_next_page(prev: _Para, nxt: _Para, m: _Metrics) -> bool:
 
 
 def _glue(blocks: list[Block], glued: set[int]) -> list[Block]:
-    """Append each glued block to the body block before it, moving the page
-    furniture and footnotes in between to after the joined paragraph."""
+    """Append each glued block to the body block before it (a paragraph's
+    rest to the paragraph, a table's further rows to the table), moving the
+    page furniture and footnotes in between to after the joined block."""
     out: list[Block] = []
     movable = (FOOTNOTE, PAGE_HEADER, PAGE_FOOTER)
     for b in blocks:
@@ -184,8 +189,20 @@ def _glue(blocks: list[Block], glued: set[int]) -> list[Block]:
                 merged = Block(kind=head.kind, text=text, page=head.page, level=head.level)
                 out[j:] = [merged] + out[j + 1 :]
                 continue
+            if j >= 0 and out[j].kind == TABLE == b.kind:
+                head = out[j]
+                rows = b.cells[1:] if b.cells[:1] == head.cells[:1] else b.cells  # a repeated header row
+                cells = head.cells + rows
+                out[j:] = [_table_block(cells, head.page)] + out[j + 1 :]
+                continue
         out.append(b)
     return out
+
+
+def _same_columns(a: Table, b: Table) -> bool:
+    """A table that ends one page and one that opens the next, with as many
+    columns: one table whose rows ran over the page break."""
+    return bool(a.cells and b.cells) and len(a.cells[-1]) == len(b.cells[0])
 
 
 def _assemble(pages: list[Page]) -> list[Block]:
@@ -210,6 +227,8 @@ def _assemble(pages: list[Page]) -> list[Block]:
                 and isinstance(prev_last, _Para)
                 and _continues_on_next_page(prev_last, item, m)
             ):
+                glued.add(id(block))
+            if k == 0 and isinstance(item, Table) and isinstance(prev_last, Table) and _same_columns(prev_last, item):
                 glued.add(id(block))
             blocks.append(block)
         prev_last = items[-1] if items else None
