@@ -18,7 +18,9 @@ import pypdfium2 as pdfium
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.model import BODY_KINDS, FOOTNOTE, HEADING, LIST_ITEM, PAGE_FOOTER, PAGE_HEADER, TABLE
@@ -28,6 +30,7 @@ from pipeline.read.layout import ends_sentence
 from pipeline.read.pdf import read_pdf
 from pipeline.read.pdf.lines import _join
 from pipeline.read.txt import read_txt
+from producers import _ttf
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_PDF = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.pdf"
@@ -360,3 +363,94 @@ def test_not_a_pdf_raises_value_error(tmp_path):
     path.write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 50)
     with pytest.raises(ValueError):
         read_pdf(path)
+
+
+# --- characters placed by position ------------------------------------------------
+
+# Letters LibreOffice takes from a fallback font when Liberation Serif 1.07
+# lacks them, and writes after the rest of their line.
+FALLBACK = "MatrixSans"  # the fallback font: DejaVu Sans
+STACKED = set("ỈƯỚỞẾỘỦỆỊỐẨỄỸỮẶẰẲỪỬỰỒỔỖỜỢỠỞửựừữứồổỗờợỡởỉướếộủệịốẩễỹặằẳ")
+
+
+def draw_in_two_passes(c: Canvas, lines: list[str], font: str, fallback: str, size: float, y: float) -> None:
+    """Lines set by a program whose font lacks some letters: each line's
+    runs leave holes where those letters go, and after the page's last
+    line come the letters, in the fallback font, each in its hole."""
+    late: list[tuple[float, float, str]] = []
+    for text in lines:
+        t = c.beginText()
+        t.setFont(font, size)
+        x = 85.0
+        run, run_x = "", x
+        for ch in text + "\0":
+            if ch in STACKED or ch == "\0":
+                if run:
+                    t.setTextOrigin(run_x, y)
+                    t.textOut(run)
+                if ch in STACKED:
+                    late.append((x, y, ch))
+                run = ""
+                run_x = x + stringWidth(ch, fallback, size)
+            else:
+                run += ch
+            x += stringWidth(ch, font if ch not in STACKED else fallback, size)
+        c.drawText(t)
+        y -= size * 1.4
+    t = c.beginText()
+    t.setFont(fallback, size)
+    for lx, ly, ch in late:
+        t.setTextOrigin(lx, ly)
+        t.textOut(ch)
+    c.drawText(t)
+
+
+@pytest.fixture(scope="module")
+def fallback_font(font):
+    sans = _ttf("DejaVuSans.ttf")
+    if sans is None:
+        pytest.skip("DejaVu Sans is not installed (fonts-dejavu-core)")
+    pdfmetrics.registerFont(TTFont(FALLBACK, str(sans)))
+    return FALLBACK
+
+
+def test_letters_set_in_a_second_pass_are_put_back(tmp_path, font, fallback_font):
+    """pdfium puts a late letter back itself when it is a text object of its
+    own right after its line; not when a line is one object with holes
+    (LibreOffice, tests/test_pdf_producers.py) nor when the letters come
+    after the page's last line, as here."""
+    lines = ["UBND TỈNH AN PHƯỚC", "SỞ NỘI VỤ", "Số liệu tính từ ngày 15/12/2022 đến ngày 14/12/2023.",
+             "Ủy ban nhân dân tỉnh đã ban hành Kế hoạch cải cách hành chính; Ở đâu cũng thế."]
+    path = tmp_path / "two-passes.pdf"
+    c = Canvas(str(path), pagesize=A4, invariant=1)
+    draw_in_two_passes(c, lines, font, fallback_font, 12, 760)
+    c.save()
+    stream = pdfium.PdfDocument(path)[0].get_textpage().get_text_range()
+    assert "TỈNH" not in stream and "PHƯỚC" not in stream  # the premise: the stream order breaks the words
+    doc = normalize_document(read_pdf(path))
+    assert [b.text for b in doc.blocks] == lines
+
+
+def test_tone_marks_drawn_after_the_line(tmp_path, font):
+    """A producer that draws tone marks as glyphs of their own, after the
+    line's letters, each over its letter: the mark goes after its letter,
+    and NFC makes one character of the two."""
+    text = "Thực hiện cải cách hành chính"
+    path = tmp_path / "marks.pdf"
+    c = Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont(font, 12)
+    x = 85.0
+    marks = []
+    for letter in text:
+        base, *rest = unicodedata.normalize("NFD", letter)
+        width = stringWidth(base, font, 12)
+        marks += [(x + width, m) for m in rest]  # where the mark stands after its letter
+        c.drawString(x, 700, base)
+        x += width
+    for mx, mark in marks:
+        c.drawString(mx, 700, mark)
+    c.save()
+    stream = pdfium.PdfDocument(path)[0].get_textpage().get_text_range()
+    assert unicodedata.normalize("NFC", stream) != text  # the premise
+    doc = normalize_document(read_pdf(path))
+    assert [b.text for b in doc.blocks] == [text]

@@ -55,6 +55,13 @@ def scan_reason(text: str, has_images: bool) -> str | None:
     garbage += sum(n for c, n in counts.items() if _unmapped(c))
     if garbage > 0.5 * visible:
         return "unreadable text ((cid:N) glyph codes)" if cid else "unreadable text (unmapped glyph codes)"
+    # A subset font whose ToUnicode map is gone keeps its ASCII letters and
+    # turns the others into codes: the letters only Vietnamese has are
+    # missing, and the codes stand where they were.
+    vietnamese = len(_VIETNAMESE_ONLY.findall(text))
+    if garbage >= 0.05 * visible and garbage > vietnamese:
+        return ("unreadable text (glyph codes where the Vietnamese letters should be: "
+                "a font without a usable ToUnicode map)")
     share = vietnamese_share(text)
     if share is not None and share < _MIN_VIETNAMESE:
         return (f"a text layer that is not Vietnamese (only {share:.0%} of its words are Vietnamese syllables: "
@@ -71,7 +78,7 @@ def vietnamese_share(text: str) -> float | None:
     maps to the wrong codes below 0.05."""
     letters = sum(1 for c in text if c.isalpha())
     if letters and len(_VIETNAMESE_ONLY.findall(text)) > 0.02 * letters:
-        return None
+        return None  # plainly Vietnamese
     words = [w for w in _WORD.findall(text) if len(w) > 1 and not w.isupper()][:_SAMPLE_WORDS]
     if len(words) < _MIN_WORDS:
         return None

@@ -52,12 +52,14 @@ from pipeline import limits, tools
 from pipeline.model import Document
 from pipeline.read.legacy import conversion_note
 from pipeline.read.ocr import ocr_page, scan_reason
-from pipeline.read.pdf.chars import _Chars
+from pipeline.read.pdf.chars import _PDFIUM_HYPHENS, _Chars
 from pipeline.read.pdf.lines import _group_lines
 from pipeline.read.pdf.paragraphs import _assemble
 from pipeline.read.pdf.shapes import Line, Page, Table
 from pipeline.read.pdf.tables import _cell_text, _find_tables, _graphics, _inside
 from pipeline.read.repair import with_trailer
+
+_HYPHEN_MARKS = str.maketrans(_PDFIUM_HYPHENS, "-" * len(_PDFIUM_HYPHENS))
 
 
 def _read_page(pdf: pdfium.PdfDocument, index: int, plumber, warnings: list[str]) -> Page:
@@ -74,7 +76,9 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, plumber, warnings: list[str]
                 for used in sorted(chars.legacy_to_unicode()):
                     if conversion_note(*used) not in warnings:
                         warnings.append(conversion_note(*used))
-            scan = scan_reason("".join(chars.text), graphics.images > 0)
+            # pdfium's marks for hyphens that end a line are hyphens, not glyph codes.
+            text = "".join(chars.text).translate(_HYPHEN_MARKS)
+            scan = scan_reason(text, graphics.images > 0)
             if scan is not None:
                 return _scanned_page(page, result, scan, warnings)
             if not len(chars):

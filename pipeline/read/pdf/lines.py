@@ -134,26 +134,25 @@ def _ordered(chars: _Chars, ks: np.ndarray, size: float) -> _Run:
     """A line's characters in order of position.  In the usual case the
     stream is already in order and the line is kept as pdfium gave it,
     spaces pdfium generated for wide gaps included.  When letters come back
-    leftwards, they are sorted by x and word spaces are found again from
-    the gaps between one letter's advance and the next letter (pdfium's
-    generated spaces stand in holes that the late letters fill).  Combining
-    marks go after the letter whose box holds the middle of their ink."""
+    leftwards, or marks are drawn as glyphs of their own, the letters are
+    sorted by x and word spaces are found again from the gaps between one
+    letter's advance and the next letter (pdfium's generated spaces stand
+    in holes that late letters fill, or beside marks it could not place);
+    each combining mark goes after the letter whose box holds the middle of
+    its ink."""
     space, mark, xs = chars.space[ks], chars.mark[ks], chars.x[ks]
     letters = np.nonzero(~space & ~mark)[0]
     back = len(letters) > 1 and bool((np.diff(xs[letters]) < -0.25 * size).any())
     if not back and not mark.any():
         return _Run(ks, [chars.text[k] for k in ks], xs, space)
     items: list[tuple[int, str, float, bool]] = []  # (k, text, x, is_space)
-    if back:
-        right = None
-        for j in letters[np.argsort(xs[letters], kind="stable")]:
-            k = int(ks[j])
-            if right is not None and xs[j] - right > _WORD_GAP * size:
-                items.append((k, " ", right, True))
-            items.append((k, chars.text[k], float(xs[j]), False))
-            right = chars.advance_right(k)
-    else:
-        items = [(int(ks[j]), chars.text[ks[j]], float(xs[j]), bool(space[j])) for j in range(len(ks)) if not mark[j]]
+    right = None
+    for j in letters[np.argsort(xs[letters], kind="stable")]:
+        k = int(ks[j])
+        if right is not None and xs[j] - right > _WORD_GAP * size:
+            items.append((k, " ", right, True))
+        items.append((k, chars.text[k], float(xs[j]), False))
+        right = chars.advance_right(k)
     if mark.any():
         bases = [i for i, it in enumerate(items) if not it[3]]
         starts = [items[i][2] for i in bases]
