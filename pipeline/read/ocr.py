@@ -46,13 +46,12 @@ _MIN_VIETNAMESE = 0.1  # share of syllable-shaped words below which a page is no
 def scan_reason(text: str, has_images: bool) -> str | None:
     """Why a page's text layer cannot be used, or None when it can (or when
     the page is simply blank)."""
-    visible = sum(1 for c in text if not c.isspace())
+    counts = Counter(_CID.sub("", text))  # each distinct character is judged once
+    cid = _CID.findall(text)
+    visible = sum(n for c, n in counts.items() if not c.isspace()) + sum(len(m) for m in cid)
     if visible < _FEW:
         return "no text layer" if has_images else None
-    cid = _CID.findall(text)
-    garbage = sum(len(m) for m in cid)
-    counts = Counter(_CID.sub("", text))
-    garbage += sum(n for c, n in counts.items() if _unmapped(c))
+    garbage = sum(len(m) for m in cid) + sum(n for c, n in counts.items() if _unmapped(c))
     if garbage > 0.5 * visible:
         return "unreadable text ((cid:N) glyph codes)" if cid else "unreadable text (unmapped glyph codes)"
     # A subset font whose ToUnicode map is gone keeps its ASCII letters and
@@ -62,6 +61,8 @@ def scan_reason(text: str, has_images: bool) -> str | None:
     if garbage >= 0.05 * visible and garbage > vietnamese:
         return ("unreadable text (glyph codes where the Vietnamese letters should be: "
                 "a font without a usable ToUnicode map)")
+    if vietnamese > 0.02 * visible:
+        return None  # plainly Vietnamese
     share = vietnamese_share(text)
     if share is not None and share < _MIN_VIETNAMESE:
         return (f"a text layer that is not Vietnamese (only {share:.0%} of its words are Vietnamese syllables: "

@@ -37,6 +37,10 @@ _ORIGIN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c
     ctypes.cast(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_void_p).value
 )
 
+_LOOSE_BOX = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
+    ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
+)
+
 
 class _Chars:
     """The visible characters of one text page as parallel arrays, in
@@ -74,7 +78,6 @@ class _Chars:
             self.mark |= (codes >= lo) & (codes <= hi)
         self._sizes: dict[int, float] = {}
         self._matrix = pdfium_c.FS_MATRIX()
-        self._rect = pdfium_c.FS_RECTF()
 
     def __len__(self) -> int:
         return len(self.index)
@@ -93,12 +96,16 @@ class _Chars:
             s = self._sizes[k] = max(s, 1.0)
         return s
 
-    def advance_right(self, k: int) -> float:
-        """Where the pen stands after the character: its loose box, which
-        pdfium takes from the glyph's advance, not its ink."""
-        if pdfium_c.FPDFText_GetLooseCharBox(self.tp.raw, int(self.index[k]), self._rect):
-            return max(float(self._rect.right), float(self.x[k]))
-        return self.right(k)
+    def advance_rights(self, ks: np.ndarray) -> np.ndarray:
+        """Where the pen stands after each character: the right edge of its
+        loose box, which pdfium takes from the glyph's advance, not its ink
+        (one bare call a character, as for the origins)."""
+        n = len(ks)
+        boxes = np.zeros((n, 4), dtype=np.float32)  # FS_RECTF: left, top, right, bottom
+        address = ctypes.cast(self.tp.raw, ctypes.c_void_p).value
+        base = boxes.ctypes.data
+        found = list(map(_LOOSE_BOX, [address] * n, self.index[ks].tolist(), range(base, base + 16 * n, 16)))
+        return np.where(np.array(found, dtype=bool), np.maximum(boxes[:, 2], self.x[ks]), self.x[ks])
 
     def centre(self, k: int) -> float:
         """The middle of the character's ink, across."""

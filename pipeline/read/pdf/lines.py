@@ -145,28 +145,45 @@ def _ordered(chars: _Chars, ks: np.ndarray, size: float) -> _Run:
     back = len(letters) > 1 and bool((np.diff(xs[letters]) < -0.25 * size).any())
     if not back and not mark.any():
         return _Run(ks, [chars.text[k] for k in ks], xs, space)
-    items: list[tuple[int, str, float, bool]] = []  # (k, text, x, is_space)
-    right = None
-    for j in letters[np.argsort(xs[letters], kind="stable")]:
-        k = int(ks[j])
-        if right is not None and xs[j] - right > _WORD_GAP * size:
-            items.append((k, " ", right, True))
-        items.append((k, chars.text[k], float(xs[j]), False))
-        right = chars.advance_right(k)
-    if mark.any():
-        bases = [i for i, it in enumerate(items) if not it[3]]
-        starts = [items[i][2] for i in bases]
-        after: dict[int, list] = {}
-        for j in np.nonzero(mark)[0]:
-            k = int(ks[j])
-            b = bisect_right(starts, chars.centre(k) + 0.5) - 1
-            after.setdefault(bases[b] if bases and b >= 0 else -1, []).append((k, chars.text[k], float(xs[j]), False))
-        items = after.get(-1, []) + [x for i, it in enumerate(items) for x in (it, *after.get(i, ()))]
+    order = letters[np.argsort(xs[letters], kind="stable")]
+    kk, x = ks[order], xs[order]
+    right = chars.advance_rights(kk) if len(kk) else x
+    gaps = np.nonzero(x[1:] - right[:-1] > _WORD_GAP * size)[0]
+    # Letter i moves on by the number of spaces before it; the space after
+    # letter g borrows its index and stands at its advance.
+    n, m = len(kk), len(gaps)
+    letter_at = np.arange(n) + np.searchsorted(gaps, np.arange(n), side="left")
+    space_at = gaps + 1 + np.arange(m)
+    out_k, out_x = np.empty(n + m, dtype=ks.dtype), np.empty(n + m)
+    out_k[letter_at], out_k[space_at] = kk, kk[gaps]
+    out_x[letter_at], out_x[space_at] = x, right[gaps]
+    space_mask = np.zeros(n + m, dtype=bool)
+    space_mask[space_at] = True
+    texts = [" "] * (n + m)
+    for i, k in zip(letter_at.tolist(), kk.tolist()):
+        texts[i] = chars.text[k]
+    run = _Run(out_k, texts, out_x, space_mask)
+    return _with_marks(chars, run, ks[mark]) if mark.any() else run
+
+
+def _with_marks(chars: _Chars, run: _Run, marks: np.ndarray) -> _Run:
+    """Each combining mark after the letter whose box holds the middle of
+    its ink (before the line's first letter when none does)."""
+    bases = np.nonzero(~run.space)[0]
+    starts = run.x[bases]
+    after: dict[int, list[int]] = {}
+    for k in marks.tolist():
+        b = bisect_right(starts, chars.centre(k) + 0.5) - 1
+        after.setdefault(int(bases[b]) if len(bases) and b >= 0 else -1, []).append(k)
+    order: list[tuple[int, str, float, bool]] = [(k, chars.text[k], float(chars.x[k]), False) for k in after.get(-1, [])]
+    for i in range(len(run.ks)):
+        order.append((int(run.ks[i]), run.text[i], float(run.x[i]), bool(run.space[i])))
+        order += [(k, chars.text[k], float(chars.x[k]), False) for k in after.get(i, [])]
     return _Run(
-        np.array([it[0] for it in items], dtype=ks.dtype),
-        [it[1] for it in items],
-        np.array([it[2] for it in items]),
-        np.array([it[3] for it in items], dtype=bool),
+        np.array([o[0] for o in order], dtype=run.ks.dtype),
+        [o[1] for o in order],
+        np.array([o[2] for o in order]),
+        np.array([o[3] for o in order], dtype=bool),
     )
 
 
