@@ -20,10 +20,20 @@ run: $(STAMP)
 # The HTML report's tests render the page in headless Chromium: Debian's
 # package, installed here when missing (CI runs as root on Debian).  Tesseract
 # with its Vietnamese model (a few seconds) lets the OCR tests run the real
-# tool too; without it they run the stand-in only.
+# tool too; without it they run the stand-in only.  The PDF producer matrix
+# (tests/test_pdf_producers.py) prints one report with LibreOffice Writer in
+# Liberation Serif 1.07 (fonts-liberation, what a fresh office install has),
+# DejaVu Serif and FreeSerif (Times-metric): installed when missing and when
+# root (about 20 s), else those producers are skipped with a notice.
+PDF_PRODUCER_PACKAGES := libreoffice-writer fonts-liberation fonts-dejavu-core fonts-freefont-ttf
+
 test: $(STAMP)
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	-command -v tesseract >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-vie >/dev/null)
+	-@missing=$$(for p in $(PDF_PRODUCER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "not root: not installing" $$missing "(the PDF producer tests that need them are skipped)"; fi
 	$(BIN)/python -m pytest -q
 
 # Speed and memory on a generated corpus of 250, 500 and 1,000 reports, all
