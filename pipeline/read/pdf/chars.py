@@ -76,6 +76,7 @@ class _Chars:
         self.mark = np.zeros(len(codes), dtype=bool)
         for lo, hi in _MARK_RANGES:
             self.mark |= (codes >= lo) & (codes <= hi)
+        self.has_marks = bool(self.mark.any())
         self._sizes: dict[int, float] = {}
         self._matrix = pdfium_c.FS_MATRIX()
 

@@ -140,11 +140,14 @@ def _ordered(chars: _Chars, ks: np.ndarray, size: float) -> _Run:
     in holes that late letters fill, or beside marks it could not place);
     each combining mark goes after the letter whose box holds the middle of
     its ink."""
-    space, mark, xs = chars.space[ks], chars.mark[ks], chars.x[ks]
+    space, xs = chars.space[ks], chars.x[ks]
+    mark = chars.mark[ks] if chars.has_marks else None
+    # Spaces stand where the pen is, so in stream order they step forward too.
+    if mark is None or not mark.any():
+        if not (np.diff(xs) < -0.25 * size).any():
+            return _Run(ks, [chars.text[k] for k in ks], xs, space)
+        mark = np.zeros(len(ks), dtype=bool)
     letters = np.nonzero(~space & ~mark)[0]
-    back = len(letters) > 1 and bool((np.diff(xs[letters]) < -0.25 * size).any())
-    if not back and not mark.any():
-        return _Run(ks, [chars.text[k] for k in ks], xs, space)
     order = letters[np.argsort(xs[letters], kind="stable")]
     kk, x = ks[order], xs[order]
     right = chars.advance_rights(kk) if len(kk) else x
