@@ -6,7 +6,7 @@ The source is `tests/fixtures/producer-report.txt`, read by the TXT reader:
 a two-column letterhead, headings, paragraphs with footnote markers and
 their notes, a ruled table (the TXT's tab-separated lines), and the closing
 block (recipients beside the signature).  Each producer lays it out its own
-way, with a running header and a "Trang N" footer on every page.
+way, with the title as a running header and a "Trang N" footer on every page.
 
 `build_all(folder)` writes what it can and returns, per producer, the PDF
 path or the reason it could not be made (a program or font not installed).
@@ -31,7 +31,6 @@ from pipeline.read.txt import read_txt
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "tests" / "fixtures" / "producer-report.txt"
-RUNNING_HEADER = "Sở Nội vụ tỉnh An Phước – Báo cáo cải cách hành chính năm 2023"
 
 # LibreOffice variants: the font families of the body text.
 LIBREOFFICE_FONTS = {
@@ -66,12 +65,22 @@ class Report:
     recipients: list[str] = field(default_factory=list)  # "Nơi nhận:" and its lines
     signature: list[str] = field(default_factory=list)  # role lines, then the name
 
+    @property
+    def running_header(self) -> str:
+        """The header on every page: the report's title."""
+        return self.title[1]
 
-def source_report() -> Report:
-    blocks = read_txt(SOURCE).blocks
+
+def source_report(source: Path = SOURCE) -> Report:
+    """A report in the TXT samples' shape cut into its parts: the letterhead
+    is split before the national motto (or, without one, before the place
+    and date line)."""
+    blocks = read_txt(source).blocks
     texts = [b.text for b in blocks]
-    motto = texts.index("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     title = texts.index("BÁO CÁO")
+    motto = next((i for i in range(title) if texts[i].startswith(("CỘNG HÒA", "CỘNG HOÀ"))), None)
+    if motto is None:
+        motto = next(i for i in range(title) if ", ngày" in texts[i])
     closing = texts.index("Nơi nhận:")
     signature = next(i for i in range(closing + 1, len(texts)) if not texts[i].startswith("-"))
     report = Report(
@@ -228,7 +237,7 @@ _CLOSE_NOTE_STYLE = """ <style:style style:name="Footnote" style:family="paragra
 def fodt(report: Report, font: str, own_note_style: bool = False) -> str:
     """The report as a flat ODT document in one font.  Notes take
     LibreOffice's own "Footnote" style unless `own_note_style`."""
-    head = _FODT_HEAD.replace("{font}", font).replace("{header}", escape(RUNNING_HEADER))
+    head = _FODT_HEAD.replace("{font}", font).replace("{header}", escape(report.running_header))
     parts = [head.replace("{note_style}", _CLOSE_NOTE_STYLE if own_note_style else "")]
     left = [_fodt_para("Centre", t, report) for t in report.letterhead_left]
     right = [_fodt_para("Centre", t, report) for t in report.letterhead_right[:-1]]
@@ -354,7 +363,7 @@ def html_page(report: Report) -> str:
     right = "".join(_html_para(t, report) for t in report.signature[:-1])
     right += '<p style="height:60pt"></p>' + _html_para(report.signature[-1], report)
     rows.append(f'<table class="closing"><tr><td class="recipients">{left}</td><td>{right}</td></tr></table>')
-    css = _CSS % RUNNING_HEADER
+    css = _CSS % report.running_header.replace('"', "'")
     return (
         '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Báo cáo</title>'
         f"<style>{css}</style></head><body>{''.join(rows)}</body></html>"
@@ -447,7 +456,7 @@ def build_reportlab(report: Report, folder: Path) -> Path | str:
     def furniture(canvas, doc):
         canvas.saveState()
         canvas.setFont("MatrixSans", 9)
-        canvas.drawCentredString(85 + width / 2, A4[1] - 34, RUNNING_HEADER)
+        canvas.drawCentredString(85 + width / 2, A4[1] - 34, report.running_header)
         canvas.drawCentredString(85 + width / 2, 30, f"Trang {doc.page}")
         canvas.restoreState()
 
@@ -469,7 +478,7 @@ def build_fpdf2(report: Report, folder: Path) -> Path | str:
     class Doc(FPDF):
         def header(self):
             self.set_font("Serif", size=9)
-            self.cell(0, 6, RUNNING_HEADER, align="C", new_x="LMARGIN", new_y="NEXT")
+            self.cell(0, 6, report.running_header, align="C", new_x="LMARGIN", new_y="NEXT")
             self.ln(4)
 
         def footer(self):
@@ -561,9 +570,9 @@ def build_fpdf2(report: Report, folder: Path) -> Path | str:
     return out
 
 
-def build_all(folder: Path) -> tuple[dict[str, Path | str], dict[str, float]]:
+def build_all(folder: Path, source: Path = SOURCE) -> tuple[dict[str, Path | str], dict[str, float]]:
     """Every producer's PDF (or why it is missing) and the seconds each took."""
-    report = source_report()
+    report = source_report(source)
     made: dict[str, Path | str] = {}
     seconds: dict[str, float] = {}
     steps = (

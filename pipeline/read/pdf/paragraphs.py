@@ -67,6 +67,11 @@ def _centred(line: Line, m: _Metrics) -> bool:
     return left > line.size and right > line.size and abs(left - right) < 0.5 * line.size
 
 
+def _symmetric(line: Line, m: _Metrics) -> bool:
+    """As far from the left margin as from the right: centred, or full."""
+    return abs((line.x0 - m.left) - (m.right - line.x1)) < 0.5 * line.size
+
+
 def _starts_paragraph(prev: Line, line: Line, m: _Metrics) -> bool:
     size = max(prev.size, line.size)
     dy = prev.baseline - line.baseline
@@ -77,6 +82,8 @@ def _starts_paragraph(prev: Line, line: Line, m: _Metrics) -> bool:
     if abs(prev.size - line.size) > 0.5 or prev.bold != line.bold:
         return True
     if _centred(prev, m) and _centred(line, m):  # a title set over several lines
+        return False
+    if prev.bold and _centred(line, m) and _symmetric(prev, m):  # a bold title whose first line fills the width
         return False
     if line.x0 > prev.x0 + 0.6 * size and line.x0 > m.left + 0.6 * size:  # first-line indent
         return True
