@@ -598,3 +598,18 @@ def test_an_invisible_ocr_layer_over_a_scan_is_read(tmp_path, font, no_tesseract
     assert doc.scanned_pages == [] and doc.warnings == []
     assert " ".join(b.text for b in doc.body_blocks()) == " ".join(" ".join(lines).split())
     assert not (no_tesseract / "tesseract.log").exists()  # no OCR was run
+
+
+def test_zero_width_spaces_are_word_breaks(tmp_path, font):
+    """Words a producer separated by U+200B alone, with no gap: the
+    normaliser removes zero-width characters, so the reader keeps them as
+    spaces or the words would run together."""
+    path = tmp_path / "zwsp.pdf"
+    c = Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont(font, 12)
+    c.drawString(85, 700, "Cải\u200bcách\u200bhành\u200bchính nhà nước.")
+    c.save()
+    stream = pdfium.PdfDocument(path)[0].get_textpage().get_text_range()
+    assert "\u200b" in stream  # the premise: pdfium passes them on
+    doc = normalize_document(read_pdf(path))
+    assert [b.text for b in doc.blocks] == ["Cải cách hành chính nhà nước."]

@@ -22,7 +22,8 @@ from pipeline.read.legacy import (
 # pdfium reports a hyphen that it judged to split a word at a line end as
 # code 2, which its text view turns into U+FFFE.
 _PDFIUM_HYPHENS = "\x02\ufffe"
-# What str.isspace() calls space, besides U+2000-U+200A (tested as a range).
+# What str.isspace() calls space, besides U+2000-U+200A (tested as a range,
+# with the zero-width space U+200B).
 _SPACE_CODES = np.array(
     [0x09, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0]
     + [0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000]
@@ -66,11 +67,14 @@ class _Chars:
         # pdfium's own line breaks ("\r\n") are dropped: lines are found below.
         keep = (codes != 13) & (codes != 10)
         self.index = np.nonzero(keep)[0]
-        self.text = list(text.replace("\r", "").replace("\n", ""))
+        # A zero-width space is a word break a producer wrote without a gap
+        # (text set without space glyphs, pages printed from the web): kept
+        # as a space, since normalisation would otherwise glue the words.
+        self.text = list(text.replace("\r", "").replace("\n", "").replace("\u200b", " "))
         self.x = xy[keep, 0]
         self.y = xy[keep, 1]
         codes = codes[keep]
-        self.space = np.isin(codes, _SPACE_CODES) | ((codes >= 0x2000) & (codes <= 0x200A))
+        self.space = np.isin(codes, _SPACE_CODES) | ((codes >= 0x2000) & (codes <= 0x200B))
         # Combining marks (a tone mark drawn as a glyph of its own): they
         # belong after the letter they sit on, wherever the stream has them.
         self.mark = np.zeros(len(codes), dtype=bool)
