@@ -177,7 +177,7 @@ def _tcvn3_line_end_u(texts: list[str], ys: np.ndarray) -> None:
 
 
 def _is_legacy_font(font, seen: dict[int, bool]) -> bool:
-    key = ctypes.cast(font, ctypes.c_void_p).value or 0
+    key = ctypes.c_void_p.from_buffer(font).value or 0  # the handle's address, read without a cast
     if key not in seen:
         name = ctypes.create_string_buffer(256)
         pdfium_c.FPDFFont_GetBaseFontName(font, name, 256)
