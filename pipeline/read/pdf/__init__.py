@@ -12,7 +12,8 @@ measures the result against pdfplumber's extract_text.
 From characters to blocks:
 The package: chars.py (pdfium's characters as arrays), lines.py (lines by
 position), tables.py (strokes, boxes and ruled tables), furniture.py
-(running headers and footers, footnotes), paragraphs.py (blocks).
+(running headers and footers, footnotes), paragraphs.py (blocks), and
+settings.py (the thresholds of the line and band rules).
 
 0. characters in a legacy TCVN3 or VNI font (.VnTime, VNI-Times: the font
    name says so) are converted to Unicode, one entry per character still;

@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 from pipeline.model import PAGE_FOOTER, PAGE_HEADER
 from pipeline.read.layout import TO_SUPERSCRIPT
 from pipeline.read.pdf.lines import _SPACES
+from pipeline.read.pdf.settings import LAYOUT
 from pipeline.read.pdf.shapes import Line, Page
 
 if TYPE_CHECKING:
     from pipeline.read.pdf.paragraphs import _Metrics
 
-# Furniture lives in the top and bottom tenth of the page.
-_BAND = 0.10
 _DIGITS = re.compile(r"\d")
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?$"  # "3", "- 3 -"
@@ -33,9 +32,9 @@ def _furniture(pages: list[Page]) -> dict[int, str]:
     for p in pages:
         for ln in p.lines:
             y = ln.baseline - p.y0
-            if y > p.height * (1 - _BAND):
+            if y > p.height * (1 - LAYOUT.furniture_band):
                 candidates.append((p.number, PAGE_HEADER, ln))
-            elif y < p.height * _BAND:
+            elif y < p.height * LAYOUT.furniture_band:
                 candidates.append((p.number, PAGE_FOOTER, ln))
     key = {id(ln): (zone, _DIGITS.sub("#", _SPACES.sub(" ", ln.text.lower()))) for _, zone, ln in candidates}
     pages_with: dict[tuple, set[int]] = {}

@@ -10,6 +10,7 @@ import numpy as np
 
 from pipeline.read.layout import SUPERSCRIPT_DIGITS, TO_SUPERSCRIPT
 from pipeline.read.pdf.chars import _PDFIUM_HYPHENS, _Chars
+from pipeline.read.pdf.settings import LAYOUT
 from pipeline.read.pdf.shapes import Line
 
 _SOFT_HYPHEN = "\u00ad"
@@ -25,7 +26,7 @@ def _fragments(chars: _Chars, members: np.ndarray) -> list[np.ndarray]:
     if len(members) == 0:
         return []
     x, y = chars.x[members], chars.y[members]
-    breaks = (np.abs(np.diff(y)) > 0.5) | (np.diff(x) < -20.0)
+    breaks = (np.abs(np.diff(y)) > LAYOUT.fragment_baseline) | (np.diff(x) < -LAYOUT.fragment_back)
     return np.split(members, np.nonzero(breaks)[0] + 1)
 
 
@@ -91,13 +92,13 @@ def _group_lines(chars: _Chars, members: np.ndarray, page: int) -> list[Line]:
 
 
 def _same_line(g: _Group, base: float, size: float) -> bool:
-    """Within half a font size of the line's baseline; or smaller print
-    raised by up to 0.7 of the line's size, as a note marker set with a
-    large rise (reportlab's <super>)."""
-    if abs(base - g.base) < 0.5 * max(size, g.size):
+    """Near the line's baseline; or smaller print raised above it by up to
+    most of the line's size, as a note marker set with a large rise
+    (reportlab's <super>)."""
+    if abs(base - g.base) < LAYOUT.same_line_share * max(size, g.size):
         return True
     (small, small_base), (big, big_base) = sorted(((size, base), (g.size, g.base)))
-    return small < 0.9 * big and 0 < small_base - big_base <= 0.7 * big
+    return small < LAYOUT.small_share * big and 0 < small_base - big_base <= LAYOUT.raised_share * big
 
 
 def _host(on_baseline: dict[int, list[_Group]], base: float, size: float, x0: float, x1: float) -> _Group | None:
@@ -105,7 +106,8 @@ def _host(on_baseline: dict[int, list[_Group]], base: float, size: float, x0: fl
     (give or take a letter at either end)."""
     for key in (round(base), round(base) - 1, round(base) + 1):
         for g in reversed(on_baseline.get(key, ())):
-            if abs(g.base - base) < 0.2 * max(size, g.size) and x0 >= g.x0 - size and x1 <= g.x1 + size:
+            near = abs(g.base - base) < LAYOUT.late_run_baseline_share * max(size, g.size)
+            if near and x0 >= g.x0 - size and x1 <= g.x1 + size:
                 return g
     return None
 
@@ -125,11 +127,6 @@ class _Run:
         return _Run(self.ks[a:b], self.text[a:b], self.x[a:b], self.space[a:b])
 
 
-# A blank wider than this share of the font size between one letter's
-# advance and the next letter is a word space.
-_WORD_GAP = 0.1
-
-
 def _ordered(chars: _Chars, ks: np.ndarray, size: float) -> _Run:
     """A line's characters in order of position.  In the usual case the
     stream is already in order and the line is kept as pdfium gave it,
@@ -144,14 +141,14 @@ def _ordered(chars: _Chars, ks: np.ndarray, size: float) -> _Run:
     mark = chars.mark[ks] if chars.has_marks else None
     # Spaces stand where the pen is, so in stream order they step forward too.
     if mark is None or not mark.any():
-        if not (np.diff(xs) < -0.25 * size).any():
+        if not (np.diff(xs) < -LAYOUT.step_back_share * size).any():
             return _Run(ks, [chars.text[k] for k in ks], xs, space)
         mark = np.zeros(len(ks), dtype=bool)
     letters = np.nonzero(~space & ~mark)[0]
     order = letters[np.argsort(xs[letters], kind="stable")]
     kk, x = ks[order], xs[order]
     right = chars.advance_rights(kk) if len(kk) else x
-    gaps = np.nonzero(x[1:] - right[:-1] > _WORD_GAP * size)[0]
+    gaps = np.nonzero(x[1:] - right[:-1] > LAYOUT.word_gap_share * size)[0]
     # Letter i moves on by the number of spaces before it; the space after
     # letter g borrows its index and stands at its advance.
     n, m = len(kk), len(gaps)
@@ -196,7 +193,7 @@ def _split_gutters(run: _Run, size: float) -> list[_Run]:
     pos = np.nonzero(~run.space)[0]
     if len(pos) < 2:
         return [run]
-    wide = np.nonzero(np.diff(run.x[pos]) > max(40.0, 4.0 * size))[0]
+    wide = np.nonzero(np.diff(run.x[pos]) > max(LAYOUT.gutter, LAYOUT.gutter_share * size))[0]
     if not len(wide):
         return [run]
     cuts = [0, *(int(pos[w + 1]) for w in wide), len(run.ks)]
@@ -209,8 +206,8 @@ def _make_line(chars: _Chars, run: _Run, base: float, size: float, page: int) ->
     if not len(visible):
         return None
     # Superscripts: digits set smaller than the line and raised above it.
-    for j in np.nonzero(chars.y[ks] - base > max(1.0, size * 0.15))[0]:
-        if texts[j].isdigit() and chars.size(ks[j]) < size * 0.9:
+    for j in np.nonzero(chars.y[ks] - base > max(1.0, size * LAYOUT.superscript_rise_share))[0]:
+        if texts[j].isdigit() and chars.size(ks[j]) < size * LAYOUT.small_share:
             texts[j] = texts[j].translate(TO_SUPERSCRIPT)
     raw = "".join(texts)
     # pdfium's end-of-line hyphen mark becomes a hyphen again; other control
