@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from pipeline.read.pdf import read_pdf  # noqa: E402
-from producers import build_all, first_difference, plumber_words, reader_words, similarity  # noqa: E402
+from pdf_words import first_difference, plumber_words, reader_words, similarity  # noqa: E402
+from producers import build_all  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.pdf"
 

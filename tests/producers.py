@@ -14,13 +14,11 @@ path or the reason it could not be made (a program or font not installed).
 
 from __future__ import annotations
 
-import difflib
 import html
 import re
 import shutil
 import subprocess
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -393,7 +391,7 @@ def build_chromium(report: Report, folder: Path) -> Path | str:
 _TTF_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF")
 
 
-def _ttf(name: str) -> Path | None:
+def font_file(name: str) -> Path | None:
     return next((Path(d) / name for d in _TTF_DIRS if (Path(d) / name).is_file()), None)
 
 
@@ -405,7 +403,7 @@ def build_reportlab(report: Report, folder: Path) -> Path | str:
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    regular, bold = _ttf("DejaVuSans.ttf"), _ttf("DejaVuSans-Bold.ttf")
+    regular, bold = font_file("DejaVuSans.ttf"), font_file("DejaVuSans-Bold.ttf")
     if regular is None or bold is None:
         return "DejaVu Sans is not installed (fonts-dejavu-core)"
     pdfmetrics.registerFont(TTFont("MatrixSans", str(regular)))
@@ -471,7 +469,7 @@ def build_fpdf2(report: Report, folder: Path) -> Path | str:
         from fpdf import FPDF
     except ImportError:
         return "fpdf2 is not installed (pip install -e '.[dev]')"
-    regular, bold = _ttf("DejaVuSerif.ttf"), _ttf("DejaVuSerif-Bold.ttf")
+    regular, bold = font_file("DejaVuSerif.ttf"), font_file("DejaVuSerif-Bold.ttf")
     if regular is None or bold is None:
         return "DejaVu Serif is not installed (fonts-dejavu-core)"
 
@@ -493,12 +491,12 @@ def build_fpdf2(report: Report, folder: Path) -> Path | str:
     pdf.add_font("Serif", "B", str(bold))
     pdf.add_page()
 
-    def para(text: str, size: float = 12, style: str = "", align: str = "J", indent: bool = True) -> None:
+    def para(text: str, size: float = 12, style: str = "", centred: bool = False, indent: bool = True) -> None:
         """Ragged-right paragraphs written piece by piece (fpdf2 raises a
         note marker only in `write`); centred lines by `multi_cell`."""
         pdf.set_x(pdf.l_margin + (10 if indent else 0))
         notes = []
-        if align == "C":
+        if centred:
             pdf.set_font("Serif", style, size)
             pdf.multi_cell(0, size * 0.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
         else:
@@ -534,8 +532,8 @@ def build_fpdf2(report: Report, folder: Path) -> Path | str:
         pdf.set_font("Serif", "" if t is report.letterhead_right[-1] else "B", 11)
         pdf.cell(width * 0.6, 6, t, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(max(end_left, pdf.get_y()) + 8)
-    para(report.title[0], 14, "B", "C", indent=False)
-    para(report.title[1], 12, "B", "C", indent=False)
+    para(report.title[0], 14, "B", centred=True, indent=False)
+    para(report.title[1], 12, "B", centred=True, indent=False)
     pdf.ln(4)
     for k, block in enumerate(report.body):
         if k in report.tables:
@@ -547,7 +545,7 @@ def build_fpdf2(report: Report, folder: Path) -> Path | str:
                         r.cell(c)
             pdf.ln(3)
         elif block.kind == HEADING:
-            para(block.text, 12, "B", "L", indent=False)
+            para(block.text, 12, "B", indent=False)
         else:
             para(block.text)
     pdf.ln(4)
@@ -590,64 +588,3 @@ def build_all(folder: Path, source: Path = SOURCE) -> tuple[dict[str, Path | str
             made.update({name: f"{step} failed: {type(e).__name__}: {e}" for name in names})
         seconds[step] = time.perf_counter() - start
     return made, seconds
-
-
-# --- the reader's words against pdfplumber's ------------------------------------------
-
-_PLAIN_DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
-# pdfplumber's default: characters whose tops differ by at most this many
-# points are on one line.
-_LINE_TOLERANCE = 3.0
-
-
-def _canonical(text: str) -> list[str]:
-    """Words as both sides can agree on them: NFC, note markers as plain digits."""
-    return unicodedata.normalize("NFC", text).translate(_PLAIN_DIGITS).split()
-
-
-def plumber_words(path: Path) -> list[str]:
-    """pdfplumber's `extract_words`, page by page, in its line order (top
-    down, then left to right)."""
-    import pdfplumber
-
-    words: list[str] = []
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            for w in page.extract_words():
-                words += _canonical(w["text"])
-            page.close()
-    return words
-
-
-def reader_words(path: Path) -> list[str]:
-    """The PDF reader's lines, page by page, ordered by line the way
-    pdfplumber orders its words: rows of lines whose baselines lie within
-    its tolerance, top down, each row left to right."""
-    from pipeline.read.pdf import read_lines
-
-    words: list[str] = []
-    for lines in read_lines(path):
-        rows: list[list] = []
-        for ln in sorted(lines, key=lambda ln: -ln.baseline):
-            if rows and rows[-1][0].baseline - ln.baseline <= _LINE_TOLERANCE:
-                rows[-1].append(ln)
-            else:
-                rows.append([ln])
-        for row in rows:
-            for ln in sorted(row, key=lambda ln: ln.x0):
-                words += _canonical(ln.text)
-    return words
-
-
-def similarity(expected: list[str], got: list[str]) -> float:
-    return difflib.SequenceMatcher(None, expected, got, autojunk=False).ratio()
-
-
-def first_difference(expected: list[str], got: list[str], context: int = 6) -> str:
-    """Where two word sequences first part, with a few words either side."""
-    for tag, a0, a1, b0, b1 in difflib.SequenceMatcher(None, expected, got, autojunk=False).get_opcodes():
-        if tag != "equal":
-            before = " ".join(expected[max(0, a0 - context) : a0])
-            return (f"{tag} at word {a0}: after “{before}”, expected “{' '.join(expected[a0 : a1][:12])}”, "
-                    f"got “{' '.join(got[b0 : b1][:12])}”")
-    return "no difference"

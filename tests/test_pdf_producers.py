@@ -30,17 +30,8 @@ from pipeline.normalize import normalize_document
 from pipeline.read.pdf import read_pdf
 from pipeline.read.txt import read_txt
 from pipeline.structure import parse_header
-from producers import (
-    NEEDS,
-    PRODUCERS,
-    SOURCE,
-    build_all,
-    first_difference,
-    plumber_words,
-    reader_words,
-    similarity,
-    source_report,
-)
+from pdf_words import first_difference, plumber_words, reader_words, similarity
+from producers import NEEDS, PRODUCERS, SOURCE, build_all, source_report
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 MIN_SIMILARITY = 0.99

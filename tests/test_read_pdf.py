@@ -30,7 +30,7 @@ from pipeline.read.layout import ends_sentence
 from pipeline.read.pdf import read_pdf
 from pipeline.read.pdf.lines import _join
 from pipeline.read.txt import read_txt
-from producers import _ttf
+from producers import font_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_PDF = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.pdf"
@@ -407,7 +407,7 @@ def draw_in_two_passes(c: Canvas, lines: list[str], font: str, fallback: str, si
 
 @pytest.fixture(scope="module")
 def fallback_font(font):
-    sans = _ttf("DejaVuSans.ttf")
+    sans = font_file("DejaVuSans.ttf")
     if sans is None:
         pytest.skip("DejaVu Sans is not installed (fonts-dejavu-core)")
     pdfmetrics.registerFont(TTFont(FALLBACK, str(sans)))
