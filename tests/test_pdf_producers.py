@@ -16,7 +16,6 @@ missing producer fails the run.
 
 from __future__ import annotations
 
-import os
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from conftest import SEED_PDF
+from conftest import SEED_PDF, require_tool
 from pipeline.model import BODY_KINDS, FOOTNOTE, PAGE_FOOTER, PAGE_HEADER, TABLE
 from pipeline.normalize import normalize_document
 from pipeline.read.pdf import read_pdf
@@ -33,7 +32,6 @@ from pipeline.structure import parse_header
 from pdf_words import first_difference, plumber_words, reader_words, similarity
 from producers import NEEDS, PRODUCERS, SOURCE, build_all, source_report
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 MIN_SIMILARITY = 0.99
 
 
@@ -48,12 +46,8 @@ def matrix(tmp_path_factory):
 
 def pdf_of(matrix: dict, name: str) -> Path:
     made = matrix[name]
-    if isinstance(made, Path):
-        return made
-    notice = f"PDF producer {name} is not available here ({made}); it needs {NEEDS[name]}"
-    if IN_CI:
-        pytest.fail(notice, pytrace=False)
-    pytest.skip(notice)
+    require_tool(isinstance(made, Path), f"PDF producer {name} ({made})", f"it needs {NEEDS[name]}")
+    return made
 
 
 @lru_cache(maxsize=None)
