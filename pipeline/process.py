@@ -13,7 +13,13 @@ Statuses, each with an `error` that says what to do (docs/failure-modes.md):
 - needs_ocr: some pages are scans and Tesseract is not installed; the rest
   was read;
 - failed: nothing could be read (not a report format, over a limit,
-  unreadable, encrypted, or its worker timed out or died).
+  unreadable, encrypted, or its worker timed out or died);
+- skipped: not read on purpose (a symbolic link that leads out of the input
+  folders);
+- missing: read by an earlier run, gone from its folder now.
+
+Errors of the run rather than of the file (the worker pool cannot start:
+`pipeline.workers.PoolCannotStart`) are raised, never made a file's row.
 
 `process_files` runs a batch in a `pipeline.workers.WorkerPool` when given
 one, so that a file that hangs or crashes its reader costs only its own row.
@@ -38,6 +44,7 @@ from pipeline.structure import build_sections, parse_header
 from pipeline.workers import WorkerDied, WorkerPool, WorkerTimeout
 
 OK, PARTIAL, FAILED, NEEDS_OCR = "ok", "partial", "failed", "needs_ocr"
+SKIPPED, MISSING = "skipped", "missing"
 
 
 @dataclass
@@ -208,6 +215,12 @@ def failed_result(path: str, sha256: str | None, error: str) -> ReportResult:
     except OSError:
         pass
     return ReportResult(report)
+
+
+def skipped_result(path: str, reason: str) -> ReportResult:
+    """The row of a file that is not read on purpose; nothing of it is opened."""
+    return ReportResult({"source_path": str(path), "pipeline_version": __version__, "status": SKIPPED,
+                         "error": reason, "report_id": None})
 
 
 def process_files(batch: list[tuple[str, str | None]], pool: WorkerPool | None = None) -> list[ReportResult]:
