@@ -113,8 +113,25 @@ def _cut(doc: Document, max_chars: int) -> None:
         kept.append(block)
         room -= len(block.text)
     doc.blocks = kept
-    doc.lost.append(f"the text was cut at {max_chars:,} characters of {total:,}: "
-                    f"more than a report holds (Limits.max_chars)")
+    doc.lost.append(_limits.cut_note(max_chars, total))
+
+
+def _cap_sentences(rows: dict[str, list[dict]], text: str, max_chars: int) -> None:
+    """Bound the sentence stored with each fact: a longer one is kept as a
+    window of `max_chars` around the fact, with "…" where it was cut, so that
+    a text with no sentence ends cannot copy itself into every row."""
+    for table_rows in rows.values():
+        for row in table_rows:
+            sentence = row.get("sentence")
+            if not sentence or len(sentence) <= max_chars:
+                continue
+            start, end = row.get("char_start"), row.get("char_end")
+            evidence = text[start:end] if start is not None and end is not None else ""
+            at = sentence.find(evidence) if evidence else 0
+            at = max(at, 0)
+            lo = max(0, min(at - (max_chars - len(evidence)) // 2, len(sentence) - max_chars))
+            hi = lo + max_chars
+            row["sentence"] = ("…" if lo else "") + sentence[lo:hi] + ("…" if hi < len(sentence) else "")
 
 
 def process_file(path: str | Path, sha256: str | None = None, limits: _limits.Limits | None = None) -> ReportResult:
@@ -186,6 +203,7 @@ def process_file(path: str | Path, sha256: str | None = None, limits: _limits.Li
         result.rows["findings"] = [asdict(f) for f in findings]
     except Exception as exc:
         _step_failed(report, _error_text("extract", exc) + "\n" + traceback.format_exc(limit=3))
+    _cap_sentences(result.rows, doc.text, bounds.max_sentence_chars)
     report["report_year"] = year
     for rows in result.rows.values():
         for row in rows:
