@@ -106,7 +106,7 @@ def ingest(
         if isinstance(stopped.cause, OutputLocked):
             console.print(f"[red]{_shown(str(stopped.cause))}[/red]")
             raise typer.Exit(2)
-        console.print(f"[red]cchc ingest stopped:[/red] {_shown(str(stopped.cause))}")
+        console.print(f"[red]cchc ingest stopped:[/red] {_shown(str(stopped.cause))}", soft_wrap=True)
         raise typer.Exit(stopped.summary.exit_code)
 
     for warning in summary.warnings:
@@ -148,7 +148,7 @@ def _listed(label: str, items: list[tuple], out: Path, sql: str) -> None:
         else:
             path, error = item
             line = f"{label} {_shown(path)}: {_shown(error)}"
-        console.print(line)
+        console.print(line, soft_wrap=True)  # a path is not folded: it can be copied whole
     if len(items) > _LISTED:
         console.print(f"… and {len(items) - _LISTED} more: cchc query {_shown(str(out))} \"{sql}\"")
 
