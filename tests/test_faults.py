@@ -328,3 +328,16 @@ def test_csv_cells_that_would_be_formulas_are_neutralised(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[1] == "\"'=HYPERLINK(\"\"http://x\"\")\",'-2+3,2023"
+
+
+def test_report_text_in_the_page_is_isolated(tmp_path):
+    from pipeline.process import ReportResult
+    from pipeline.report_html import write_html
+
+    store = OutputStore(tmp_path / "out")
+    name = "/in/báo cáo \u202eTXT.exe"  # a right-to-left override: shown as "báo cáo exe.TXT" if not isolated
+    store.write(ReportResult({"source_path": name, "report_id": "abc", "status": "failed",
+                              "error": "lỗi \u202eabc", "report_year": 2023}))
+    store.save_manifest()
+    page = write_html(tmp_path / "out", tmp_path / "page.html").read_text(encoding="utf-8")
+    assert f"<bdi>{name}</bdi>" in page and "<bdi>lỗi \u202eabc</bdi>" in page
