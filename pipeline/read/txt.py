@@ -4,7 +4,8 @@ Text reports are mostly copied out of a paginated original.  The decoded
 text is cut at `Limits.max_chars` before anything else looks at it, and
 every step here is linear in its length: crafted text (a megabyte of
 unclosed `**`, of wrapped lines) costs no more than a report.  Paragraphs are
-separated by blank lines; a form feed, where present, marks a page; lines that
+separated by blank lines; a form feed, where present, marks a page (a file
+without one says nothing of pages, and its blocks have no page); lines that
 open with a superscript digit are that page's footnotes.  Text exported as
 Markdown keeps `**bold**` markers and `#` heading marks, which are layout and
 not words, so they are dropped.  Text typed in a legacy TCVN3 or VNI font is
@@ -14,12 +15,12 @@ recognised (pipeline.read.legacy) and converted to Unicode.
 from __future__ import annotations
 
 import codecs
-import re
 from bisect import bisect_left
 from pathlib import Path
 
 from pipeline import limits
-from pipeline.model import Block, Document
+from pipeline.model import PAGE_EXPLICIT, Block, Document
+from pipeline.patterns import MULTILINE, compile_pattern
 from pipeline.read.layout import PARAGRAPH, classify_line, continues_text, join_broken_paragraphs
 from pipeline.read.legacy import LABELS, decode_8bit, detect_legacy, to_unicode
 
@@ -30,10 +31,10 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_BLANK_LINES = re.compile(r"\n[ \t]*\n+")
-_BOLD_OPEN = re.compile(r"(\*\*|__)(?=\S)")
-_BOLD_CLOSE = {mark: re.compile(r"(?<=\S)" + re.escape(mark)) for mark in ("**", "__")}
-_MD_HEADING = re.compile(r"^#{1,6}\s+", re.M)
+_BLANK_LINES = compile_pattern(r"\n[ \t]*\n+")
+_BOLD_OPEN = compile_pattern(r"(\*\*|__)(?=\S)")
+_BOLD_CLOSE = {"**": compile_pattern(r"(?<=\S)\*\*"), "__": compile_pattern(r"(?<=\S)__")}
+_MD_HEADING = compile_pattern(r"^#{1,6}\s+", MULTILINE)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -75,7 +76,7 @@ def strip_bold(text: str) -> str:
     return "".join(pieces) + text[pos:] if pieces else text
 
 
-def split_blocks(text: str, page: int) -> list[Block]:
+def split_blocks(text: str, page: int | None) -> list[Block]:
     """Blocks of one page: a blank line ends a block, and so does a line that
     opens a heading, a list item or a footnote.  A hard-wrapped line that
     continues the sentence above is joined to it."""
@@ -122,10 +123,13 @@ def read_txt(path: Path) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _MD_HEADING.sub("", strip_bold(text))
     pages = text.split("\f")
+    page_source = PAGE_EXPLICIT if len(pages) > 1 else None
     blocks: list[Block] = []
     for number, page_text in enumerate(pages, start=1):
-        blocks.extend(split_blocks(page_text, number))
+        blocks.extend(split_blocks(page_text, number if page_source else None))
     blocks = join_broken_paragraphs(blocks)
+    for block in blocks:
+        block.page_source = page_source
     if "\ufffd" in text:
         warnings.append(f"some bytes could not be decoded as {encoding} and were replaced")
     return Document(
@@ -133,6 +137,7 @@ def read_txt(path: Path) -> Document:
         format="txt",
         blocks=blocks,
         n_pages=len(pages),
+        page_source=page_source,
         encoding=encoding,
         warnings=warnings,
         lost=lost,
