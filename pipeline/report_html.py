@@ -42,6 +42,8 @@ STATUS_LABELS = {
     "partial": "Đọc được một phần",
     "failed": "Không đọc được",
     "needs_ocr": "Cần nhận dạng chữ (OCR)",
+    "skipped": "Không đọc (liên kết ra ngoài thư mục)",
+    "missing": "Không còn tệp",
 }
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
