@@ -170,6 +170,16 @@ class OutputStore:
         # Files of replaced generations: removed once the manifest that no
         # longer names them is on disk.
         self._superseded: set[str] = set()
+        self._paths_by_report: dict[str, set[str]] | None = None  # built when first needed
+
+    def _sharing(self, report_id: str | None) -> set[str]:
+        """The paths whose entries have this report_id (the same bytes)."""
+        if self._paths_by_report is None:
+            self._paths_by_report = {}
+            for path, entry in self.manifest.items():
+                if entry.report_id is not None:
+                    self._paths_by_report.setdefault(entry.report_id, set()).add(path)
+        return self._paths_by_report.setdefault(report_id, set()) if report_id is not None else set()
 
     def _rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -261,7 +271,7 @@ class OutputStore:
             text = json.dumps(data, ensure_ascii=False, indent=1)
             self._put(self.root / MANIFEST,
                       lambda tmp: Path(tmp).write_text(text, encoding="utf-8", errors="surrogateescape"))
-            stale = self._superseded - self._named()
+            stale = self._superseded - self._named() if self._superseded else set()
             self._superseded.clear()
             for rel in sorted(stale):
                 try:
@@ -277,6 +287,7 @@ class OutputStore:
         Returns what the user should be told."""
         with self._writing:
             self.manifest = self._load_manifest()
+            self._paths_by_report = None
             incomplete = [p for p, e in self.manifest.items() if not all((self.root / f).exists() for f in e.files)]
             for p in incomplete:
                 del self.manifest[p]
@@ -453,14 +464,18 @@ class OutputStore:
         old = self.manifest.get(source_path)
         if old is not None:
             self._superseded.update(old.files)
+            self._sharing(old.report_id).discard(source_path)
         facts = [f for f in entry.files if not f.startswith("reports/")]
-        for path, other in self.manifest.items():
-            if path != source_path and other.report_id == entry.report_id and other.report_id is not None:
+        sharing = self._sharing(entry.report_id)
+        for path in sharing:
+            other = self.manifest[path]
+            if path != source_path:
                 own = [f for f in other.files if f.startswith("reports/")]
                 self._superseded.update(other.files)
                 other.files = own + facts
                 other.tables = [t for t in other.tables if t == "reports"] + [t for t in entry.tables if t != "reports"]
         self.manifest[source_path] = entry
+        sharing.add(source_path)
 
     # ------------------------------------------------------ files that are gone
     def mark_missing(self, source_path: str) -> None:
@@ -492,5 +507,6 @@ class OutputStore:
         same bytes); they go when the manifest is saved."""
         with self._writing:
             entry = self.manifest.pop(source_path)
+            self._sharing(entry.report_id).discard(source_path)
             self._superseded.update(entry.files)
             self.across_pending = True
