@@ -102,15 +102,15 @@ def ingest(
             stopped = None
     if stopped is not None:
         for warning in stopped.summary.warnings:
-            console.print(f"[yellow]warning[/yellow] {_shown(warning)}")
+            console.print(f"[yellow]warning[/yellow] {_shown(warning)}", soft_wrap=True)
         if isinstance(stopped.cause, OutputLocked):
-            console.print(f"[red]{_shown(str(stopped.cause))}[/red]")
+            console.print(f"[red]{_shown(str(stopped.cause))}[/red]", soft_wrap=True)
             raise typer.Exit(2)
         console.print(f"[red]cchc ingest stopped:[/red] {_shown(str(stopped.cause))}", soft_wrap=True)
         raise typer.Exit(stopped.summary.exit_code)
 
     for warning in summary.warnings:
-        console.print(f"[yellow]warning[/yellow] {_shown(warning)}")
+        console.print(f"[yellow]warning[/yellow] {_shown(warning)}", soft_wrap=True)
     table = Table(title=f"cchc ingest → {_shown(str(out))}")
     table.add_column("status")
     table.add_column("files", justify="right")
