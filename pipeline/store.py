@@ -286,7 +286,9 @@ class OutputStore:
         are read again, and remove files no entry names and temporaries.
         Returns what the user should be told."""
         with self._writing:
-            self.manifest = self._load_manifest()
+            rebuilt = not (self.root / MANIFEST).exists() and bool(self.manifest)
+            if not rebuilt:  # a rebuilt manifest (the unreadable one moved aside) is only in memory yet
+                self.manifest = self._load_manifest()
             self._paths_by_report = None
             incomplete = [p for p, e in self.manifest.items() if not all((self.root / f).exists() for f in e.files)]
             for p in incomplete:
@@ -298,7 +300,7 @@ class OutputStore:
             left_over += [f for f in self.root.rglob(".*.tmp") if f.is_file()]
             for f in left_over:
                 f.unlink(missing_ok=True)
-            if incomplete or left_over:
+            if incomplete or left_over or rebuilt:
                 self.save_manifest()
             if incomplete:
                 self.warnings.append(f"{len(incomplete)} report(s) whose files were incomplete after an "
