@@ -100,15 +100,24 @@ class ManifestEntry:
     error: str | None = None  # the first of it, for the summary of a run that skips the file
 
 
+# The process's umask, read once at import (reading it means setting it, which
+# must not race with threads creating files).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
 def atomic_write(target: Path, write) -> None:
     """Write a file under a temporary name beside `target`, then rename it into
     place: readers see the old file or the new one, never half of one.
-    `write(tmp_path)` writes the content."""
+    `write(tmp_path)` writes the content.  The file gets the mode any new file
+    gets (0644 under umask 022), not the 0600 of a temporary file, so that
+    colleagues and a web server can read the output."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -186,6 +195,13 @@ class OutputStore:
 
     def _named(self) -> set[str]:
         return {f for e in self.manifest.values() for f in e.files}
+
+    def _present(self, rel: str) -> bool:
+        """Whether a file an entry names is there: in its table, or parked
+        with the facts of duplicates (pipeline.duplicates)."""
+        from pipeline.duplicates import PARKED  # that module writes through this one
+
+        return (self.root / rel).exists() or (self.root / PARKED / rel).exists()
 
     # ------------------------------------------------------------- manifest
     def _load_manifest(self) -> dict[str, ManifestEntry]:
@@ -273,9 +289,12 @@ class OutputStore:
                       lambda tmp: Path(tmp).write_text(text, encoding="utf-8", errors="surrogateescape"))
             stale = self._superseded - self._named() if self._superseded else set()
             self._superseded.clear()
+            from pipeline.duplicates import PARKED
+
             for rel in sorted(stale):
                 try:
                     (self.root / rel).unlink(missing_ok=True)
+                    (self.root / PARKED / rel).unlink(missing_ok=True)
                 except OSError:
                     pass  # a left-over: the next run's `recover` removes it
 
@@ -290,7 +309,7 @@ class OutputStore:
             if not rebuilt:  # a rebuilt manifest (the unreadable one moved aside) is only in memory yet
                 self.manifest = self._load_manifest()
             self._paths_by_report = None
-            incomplete = [p for p, e in self.manifest.items() if not all((self.root / f).exists() for f in e.files)]
+            incomplete = [p for p, e in self.manifest.items() if not all(self._present(f) for f in e.files)]
             for p in incomplete:
                 del self.manifest[p]
             named = self._named()
