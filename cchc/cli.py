@@ -53,7 +53,7 @@ def main(
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Report files or folders to read (folders are walked recursively)."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder for the parquet tables."),
-    workers: int = typer.Option(0, "--workers", "-w", help="Parsing processes; 0 means one per CPU core."),
+    workers: int = typer.Option(0, "--workers", "-w", min=0, help="Parsing processes; 0 means one per CPU core."),
     force: bool = typer.Option(False, "--force", help="Re-read every file, even the unchanged ones."),
     exclude: list[str] = typer.Option(
         [], "--exclude", metavar="GLOB",
@@ -74,6 +74,11 @@ def ingest(
         None, "--dask", metavar="ADDRESS",
         help="Parse on an existing Dask cluster, e.g. tcp://scheduler:8786 (inputs on shared storage); "
              "--workers then sets how many batches (times two) are in flight, 32 by default."),
+    follow_links: bool = typer.Option(
+        False, "--follow-links",
+        help="Read what symbolic links point to even outside the given folders (not read by default)."),
+    prune: bool = typer.Option(
+        False, "--prune", help="Remove the rows of files that are gone from the folders read (kept as missing)."),
 ) -> None:
     """Read every report under PATHS and write the tables to OUT.
 
@@ -84,9 +89,13 @@ def ingest(
     \b
     Exit status:
       0  every file was read, or there was nothing to do
-      1  some file failed, or a folder could not be read (they are listed)
+      1  some file of the run is failed in the output, read this time or
+         before, or a folder could not be read (they are listed)
       2  usage error: a path that does not exist, a bad option
-      3  another cchc run is writing to OUT
+      3  the run could not start or go on: another cchc run is writing to
+         OUT, the output cannot be written (a full disk, no permission), the
+         worker pool cannot start; nothing of the files it was writing is
+         recorded, and the next run reads them again
       4  no report found in PATHS (nothing there, or nothing but non-reports)
 
     Reports read only in part (partial, needs_ocr) are listed with what to do
@@ -98,7 +107,7 @@ def ingest(
 
     from rich.markup import escape
 
-    from flows.ingest import EXIT_LOCKED, EXIT_NO_REPORT, EXIT_USAGE, run_ingest
+    from flows.ingest import EXIT_NO_REPORT, EXIT_USAGE, RunStopped, run_ingest
     from pipeline.discover import output_conflict
     from pipeline.store import OutputLocked
 
@@ -106,11 +115,11 @@ def ingest(
     console.soft_wrap = not console.is_terminal
     missing = [p for p in paths if not (p.exists() or p.is_symlink())]
     for p in missing:
-        console.print(f"[red]no such file or folder:[/red] {escape(str(p))}")
+        console.print(f"[red]no such file or folder:[/red] {_shown(str(p))}")
     if missing:
         raise typer.Exit(EXIT_USAGE)
     if conflict := output_conflict(paths, out):
-        console.print(f"[red]{escape(conflict)}[/red]")
+        console.print(f"[red]{_shown(conflict)}[/red]")
         raise typer.Exit(EXIT_USAGE)
 
     limits = replace(DEFAULT_LIMITS, timeout=timeout, max_mb=max_mb, memory_mb=memory_mb)
@@ -130,10 +139,20 @@ def ingest(
 
         try:
             summary = run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,
-                                 progress=on_progress, limits=limits, dask_address=dask, exclude=exclude)
-        except OutputLocked as exc:
-            console.print(f"[red]{escape(str(exc))}[/red]")
-            raise typer.Exit(EXIT_LOCKED)
+                                 progress=on_progress, limits=limits, dask_address=dask, exclude=exclude,
+                                 follow_links=follow_links, prune=prune)
+        except RunStopped as exc:
+            stopped = exc
+        else:
+            stopped = None
+    if stopped is not None:
+        for warning in stopped.summary.warnings:
+            console.print(f"[yellow]warning[/yellow] {_shown(warning)}", soft_wrap=True)
+        if isinstance(stopped.cause, OutputLocked):
+            console.print(f"[red]{_shown(str(stopped.cause))}[/red]", soft_wrap=True)
+        else:
+            console.print(f"[red]cchc ingest stopped:[/red] {_shown(str(stopped.cause))}", soft_wrap=True)
+        raise typer.Exit(stopped.summary.exit_code)
 
     if as_json:
         typer.echo(json.dumps(summary.files, ensure_ascii=False, indent=1, default=str))
@@ -141,24 +160,26 @@ def ingest(
         _print_summary(summary, out, verbose, to=console if as_json else _out())
     else:
         for path, error in summary.failed:
-            console.print(f"[red]failed[/red] {escape(path)}: {escape(error)}")
+            console.print(f"[red]failed[/red] {_shown(path)}: {_shown(error)}")
         for problem in summary.problems:
-            console.print(f"[red]not read[/red] {escape(problem)}")
+            console.print(f"[red]not read[/red] {_shown(problem)}")
     if summary.exit_code == EXIT_NO_REPORT and not quiet:
-        console.print(f"[yellow]no report found in {escape(' '.join(map(str, paths)))}[/yellow]")
+        console.print(f"[yellow]no report found in {_shown(' '.join(map(str, paths)))}[/yellow]")
     raise typer.Exit(summary.exit_code)
 
 
 # Up to this many files, the summary lists each one without --verbose.
 _FILES_SHOWN = 20
 _STATUS_STYLE = {"ok": "green", "partial": "yellow", "needs_ocr": "yellow", "failed": "red",
-                 "not_a_report": "dim", "skipped": "red"}
+                 "not_a_report": "dim", "skipped": "yellow", "missing": "yellow"}
 
 
 def _print_summary(summary, out: Path, verbose: bool, to: Console) -> None:
     from rich.markup import escape
 
-    table = Table(title=f"cchc ingest → {out}")
+    for warning in summary.warnings:
+        console.print(f"[yellow]warning[/yellow] {_shown(warning)}", soft_wrap=True)
+    table = Table(title=f"cchc ingest → {_shown(str(out))}")
     table.add_column("status")
     table.add_column("files", justify="right")
     for status, n in sorted(summary.by_status.items()):
@@ -170,7 +191,7 @@ def _print_summary(summary, out: Path, verbose: bool, to: Console) -> None:
     table.add_row("time", f"{summary.seconds:.1f} s")
     to.print(table)
     for folder in summary.own_output:
-        console.print(f"[dim]not read: {escape(folder)} (cchc's own output)[/dim]")
+        console.print(f"[dim]not read: {_shown(folder)} (cchc's own output)[/dim]")
     if summary.excluded:
         console.print(f"[dim]left out by --exclude: {summary.excluded} files or folders[/dim]")
     if verbose or len(summary.files) <= _FILES_SHOWN:
@@ -178,14 +199,21 @@ def _print_summary(summary, out: Path, verbose: bool, to: Console) -> None:
             console.print(_file_line(row))
     else:
         for path, error in summary.failed:
-            console.print(f"[red]failed[/red] {escape(path)}: {escape(error)}")
+            console.print(f"[red]failed[/red] {_shown(path)}: {_shown(_first_line(error))}", soft_wrap=True)
         for path, status, error in summary.incomplete:
-            console.print(f"[yellow]{status}[/yellow] {escape(path)}: {escape(_first_line(error))}")
+            console.print(f"[yellow]{status}[/yellow] {_shown(path)}: {_shown(_first_line(error))}", soft_wrap=True)
+        for path, reason in summary.skipped:
+            console.print(f"[yellow]skipped[/yellow] {_shown(path)}: {_shown(reason)}", soft_wrap=True)
         for problem in summary.problems:
-            console.print(f"[red]not read[/red] {escape(problem)}")
+            console.print(f"[red]not read[/red] {_shown(problem)}", soft_wrap=True)
         console.print(f"[dim]one line per file: --verbose, or {escape(summary.run_csv or '')}[/dim]")
+    for path in summary.missing:
+        console.print(f"[yellow]missing[/yellow] {_shown(path)}: gone from its folder; its rows are kept "
+                      "(--prune removes them)", soft_wrap=True)
     if summary.files and summary.run_csv and (verbose or len(summary.files) <= _FILES_SHOWN):
-        console.print(f"[dim]this run's files: {escape(summary.run_csv)}[/dim]")
+        console.print(f"[dim]this run's files: {_shown(summary.run_csv)}[/dim]")
+    if summary.pruned:
+        console.print(f"removed the rows of {summary.pruned} file(s) no longer there")
 
 
 def _first_line(text: str | None) -> str:
@@ -198,17 +226,41 @@ def _file_line(row: dict) -> str:
 
     status = row["status"] or "?"
     style = _STATUS_STYLE.get(status, "")
-    parts = [f"[{style}]{status:<12}[/{style}]" if style else f"{status:<12}", escape(row["file"])]
+    parts = [f"[{style}]{status:<12}[/{style}]" if style else f"{status:<12}", _shown(row["file"])]
     if row.get("duplicate_of"):
         parts.append(f"[dim]duplicate of {row['duplicate_of']}[/dim]")
     elif status in ("ok", "partial", "needs_ocr"):
         facts = f"{row['figures']} figures, {row['references']} references, {row['findings']} findings"
-        parts.append(f"[dim]{escape(' · '.join(x for x in (row['issuer'], row['period'], facts) if x))}[/dim]")
+        parts.append(f"[dim]{_shown(' · '.join(x for x in (row['issuer'], row['period'], facts) if x))}[/dim]")
     if row.get("other_versions"):
         parts.append(f"[yellow]other version: {row['other_versions']}[/yellow]")
     if row.get("error") and status != "ok":
-        parts.append(escape(_first_line(row["error"])))
+        parts.append(_shown(_first_line(row["error"])))
     return "  ".join(parts)
+
+
+# Characters that would act on the terminal rather than show: C0 and C1
+# controls (escape sequences start with ESC) and the bidirectional
+# overrides and isolates that reorder what follows them.
+_CONTROLS = {c for c in range(0x20)} | {0x7F} | set(range(0x80, 0xA0)) | {
+    0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+def _shown(text: str) -> str:
+    """Text from files and file names as it may be printed: controls escaped
+    (`\\x1b`, `\\u202e`), Rich markup escaped, undecodable bytes shown."""
+    from rich.markup import escape
+
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code in _CONTROLS and ch != "\n":
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        elif 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is not UTF-8
+            out.append(f"\\x{code - 0xDC00:02x}")
+        else:
+            out.append(ch)
+    return escape("".join(out))
 
 
 @app.command()
@@ -242,9 +294,24 @@ def query(
         return
     if csv:
         frame = _printable(result.df())
-        typer.echo(frame.to_csv(index=False), nl=False)
+        typer.echo(_neutralised(frame).to_csv(index=False), nl=False)
         return
     result.show(max_rows=max_rows, max_width=_out().width, null_value="NULL")
+
+
+# A spreadsheet takes a cell that starts with one of these for a formula
+# (OWASP, "CSV injection"): such cells get a leading apostrophe.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralised(frame):
+    """Text cells that a spreadsheet would run as formulas, made plain text."""
+    frame = frame.copy()
+    for name in frame.columns:
+        if frame[name].dtype == object or str(frame[name].dtype).startswith("str"):
+            frame[name] = [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_STARTS) else v
+                           for v in frame[name]]
+    return frame
 
 
 def _printable(frame):

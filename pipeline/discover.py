@@ -30,6 +30,9 @@ class Discovery:
     own_output: list[str] = field(default_factory=list)
     # Files and folders left out by an --exclude pattern.
     excluded: int = 0
+    # Files not read on purpose, with the reason: symbolic links that lead
+    # out of the given paths.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def __iter__(self):
         """`files, problems = discover(...)`"""
@@ -55,8 +58,16 @@ def output_conflict(paths: list[str | Path], out: str | Path) -> str | None:
     return None
 
 
-def discover(paths: list[str | Path], exclude: list[str] | tuple[str, ...] = ()) -> Discovery:
+def discover(paths: list[str | Path], exclude: list[str] | tuple[str, ...] = (),
+             follow_links: bool = False) -> Discovery:
     """Every file under `paths`, sorted, and the problems met while looking.
+
+    Files are given by their resolved path (symbolic links and `..` followed,
+    relative paths made absolute), so the same file given two ways is found
+    once.  A symbolic link whose target lies outside the given paths is not
+    taken: it is listed in `skipped` with the reason, unless `follow_links`.
+    A link given by name is held to the same rule, so `cchc ingest in/*` does
+    not read a link to /etc/shadow.
 
     A folder holding `OUTPUT_MARKER` is not walked (it is cchc's output), and
     neither is a file or folder whose name or path below the given folder
@@ -72,27 +83,35 @@ def discover(paths: list[str | Path], exclude: list[str] | tuple[str, ...] = ())
     """
     found = Discovery()
     files: set[str] = set()
-    problems = found.problems
+    roots = [os.path.realpath(p) for p in paths
+             if Path(p).is_dir() or (Path(p).exists() and not Path(p).is_symlink())]
+    take = _Taker(roots, follow_links, files, found)
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            _walk(p, files, found, list(exclude))
+            _walk(p, take, found, list(exclude))
         elif p.is_symlink() or p.exists():
             if _excluded(p.name, p.name, list(exclude)):
                 found.excluded += 1
             else:
-                _take(str(p), files, problems)
+                take(str(p))
         else:
-            problems.append(f"{p}: no such file or folder")
+            found.problems.append(f"{p}: no such file or folder")
     found.files = sorted(files)
+    found.skipped.sort()
     return found
+
+
+def inside(path: str, roots: list[str]) -> bool:
+    """Whether a resolved path lies in one of the resolved `roots` (or is one)."""
+    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
 def _excluded(name: str, relative: str, exclude: list[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, g) or fnmatch.fnmatchcase(relative, g) for g in exclude)
 
 
-def _walk(root: Path, files: set[str], found: Discovery, exclude: list[str]) -> None:
+def _walk(root: Path, take: "_Taker", found: Discovery, exclude: list[str]) -> None:
     problems = found.problems
 
     def unlistable(e: OSError) -> None:
@@ -121,19 +140,38 @@ def _walk(root: Path, files: set[str], found: Discovery, exclude: list[str]) -> 
             if exclude and _excluded(name, relative(folder, name), exclude):
                 found.excluded += 1
                 continue
-            _take(os.path.join(folder, name), files, problems)
+            take(os.path.join(folder, name))
 
 
-def _take(path: str, files: set[str], problems: list[str]) -> None:
-    # As the rest of the pipeline writes it ("./a.txt" is "a.txt"), so that
-    # the manifest knows the file again on the next run.
-    path = str(Path(path))
-    try:
-        mode = os.stat(path).st_mode  # follows symlinks
-    except OSError:
-        files.add(path)  # unreadable or a broken link: its row will say so
-        return
-    if stat.S_ISREG(mode):
-        files.add(path)
-    elif not stat.S_ISDIR(mode):
-        problems.append(f"{path}: not a regular file (a pipe, socket or device): skipped")
+def _as_found(path: str) -> str:
+    """The path with its folder resolved but not its last name: what a link
+    or a broken name is called."""
+    folder, name = os.path.split(os.path.abspath(path))
+    return os.path.join(os.path.realpath(folder), name)
+
+
+class _Taker:
+    """Takes one path found: a regular file by its resolved path, a link out
+    of `roots` as skipped, anything else as a problem."""
+
+    def __init__(self, roots: list[str], follow_links: bool, files: set[str], found: Discovery):
+        self.roots, self.follow_links, self.files, self.found = roots, follow_links, files, found
+
+    def __call__(self, path: str) -> None:
+        try:
+            mode = os.stat(path).st_mode  # follows symlinks
+        except OSError:
+            self.files.add(_as_found(path))  # unreadable or a broken link: its row will say so
+            return
+        if stat.S_ISDIR(mode):
+            return
+        if not stat.S_ISREG(mode):
+            self.found.problems.append(f"{path}: not a regular file (a pipe, socket or device): skipped")
+            return
+        real = os.path.realpath(path)
+        if not self.follow_links and not inside(real, self.roots):
+            self.found.skipped.append((_as_found(path), (
+                f"a symbolic link to {real}, outside the input folders: not read "
+                "(give --follow-links to read what links point to)")))
+            return
+        self.files.add(real)

@@ -61,6 +61,13 @@ def _e(value) -> str:
     return escape(str(value), quote=True)
 
 
+def _bdi(value) -> str:
+    """Text taken from a report or a file name, escaped and isolated, so that
+    a right-to-left override in it cannot reorder the page around it."""
+    text = _e(value)
+    return f"<bdi>{text}</bdi>" if text else ""
+
+
 def _anchor(report_id: str) -> str:
     return "bc-" + re.sub(r"[^0-9A-Za-z_-]", "_", str(report_id))
 
@@ -253,7 +260,7 @@ def _summary(reports: list[dict], row_counts: dict[str, int], findings: list[dic
                     "<th>Trạng thái</th><th>Lỗi</th></tr></thead><tbody>")
         for r in not_read:
             html.append(
-                f"<tr><td>{_e(r['source_path'])}</td><td>{_e(r['format'])}</td>"
+                f"<tr><td>{_bdi(r['source_path'])}</td><td>{_e(r['format'])}</td>"
                 f"<td>{_e(STATUS_LABELS.get(r['status'], r['status']))}</td><td>{_error(r['error'])}</td></tr>"
             )
         html.append("</tbody></table>")
@@ -268,7 +275,7 @@ def _error(error: str | None) -> str:
     if not error:
         return ""
     return (f'<span class="said">{_e(vn_message(error))}</span>'
-            f'<br><code class="detail" title="Chi tiết kỹ thuật">{_e(error)}</code>')
+            f'<br><code class="detail" title="Chi tiết kỹ thuật">{_bdi(error)}</code>')
 
 
 def _page(page: int | None, source: str | None) -> str:
@@ -294,10 +301,10 @@ def _finding(f: dict, sources: dict[str, str], page_sources: dict[str, str | Non
     ]
     if f["sentence"]:
         texts = evidence_texts(f)
-        html.append(f'<blockquote class="quote">{quote_with_mark(f["sentence"], texts)}</blockquote>')
+        html.append(f'<blockquote class="quote"><bdi>{quote_with_mark(f["sentence"], texts)}</bdi></blockquote>')
         elsewhere = [t for t in texts if t not in (f["sentence"] or "")]
         if elsewhere:  # evidence in another sentence (the other citation of a document)
-            html.append('<div class="values">Cũng dẫn chứng: ' + "; ".join(f"<mark>{_e(t)}</mark>" for t in elsewhere)
+            html.append('<div class="values">Cũng dẫn chứng: ' + "; ".join(f"<mark>{_bdi(t)}</mark>" for t in elsewhere)
                         + "</div>")
     values = []
     if f["value_stated"] is not None:
@@ -309,7 +316,7 @@ def _finding(f: dict, sources: dict[str, str], page_sources: dict[str, str | Non
     if f["related_report_id"]:
         other = f["related_report_id"]
         html.append(
-            f'<div class="related">So với báo cáo: <a href="#{_anchor(other)}">{_e(sources.get(other, other))}</a></div>'
+            f'<div class="related">So với báo cáo: <a href="#{_anchor(other)}">{_bdi(sources.get(other, other))}</a></div>'
         )
     html.append("</li>")
     return "".join(html)
@@ -351,10 +358,10 @@ def _reports_block(reports: list[dict], findings: list[dict]) -> str:
         errors = sum(1 for f in own if f["severity"] == "error")
         html.append(f'<article class="report" id="{_anchor(r["report_id"])}" data-report-id="{_e(r["report_id"])}">')
         html.append(
-            f"<details open><summary><h3>{_e(title)}</h3><span class=\"count\">{len(own)} phát hiện"
+            f"<details open><summary><h3>{_bdi(title)}</h3><span class=\"count\">{len(own)} phát hiện"
             f"{f', {errors} lỗi' if errors else ''}</span></summary>"
         )
-        html.append('<dl class="meta">' + "".join(f"<dt>{k}</dt><dd>{_e(v)}</dd>" for k, v in meta if v) + "</dl>")
+        html.append('<dl class="meta">' + "".join(f"<dt>{k}</dt><dd>{_bdi(v)}</dd>" for k, v in meta if v) + "</dl>")
         if own:
             html.append('<ol class="findings">' + "".join(_finding(f, sources, page_sources) for f in own) + "</ol>")
         else:

@@ -63,7 +63,8 @@ TABLES: dict[str, list[Column]] = {
                label="Bảng mã"),
         Column("status", pa.string(), "ok; partial (read, but not whole, or a later step failed); failed (nothing "
                "read); needs_ocr (scanned pages wait for Tesseract); not_a_report (read, but JSON, an image, a "
-               "spreadsheet, an archive or a text with no mark of a report: no facts): see docs/failure-modes.md",
+               "spreadsheet, an archive or a text with no mark of a report: no facts); skipped (a link out of the "
+               "inputs, not read); missing (gone from a folder read again): see docs/failure-modes.md",
                label="Trạng thái", codes="status"),
         Column("error", pa.string(), "What went wrong and what to do, for any status but ok; for not_a_report, why",
                label="Lỗi"),

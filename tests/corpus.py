@@ -204,3 +204,57 @@ def png_bytes(image) -> bytes:
     buf = io.BytesIO()
     image.save(buf, format="PNG")
     return buf.getvalue()
+
+
+# --- crafted text ----------------------------------------------------------------------
+
+# About this many characters each: a full report's worth (Limits.max_chars).
+CRAFTED_CHARS = 1_000_000
+
+
+def _repeat(unit: str, chars: int = CRAFTED_CHARS) -> str:
+    return (unit * (chars // len(unit) + 1))[:chars]
+
+
+# A report's header, so that a crafted text is taken for a report and goes
+# through every step, extraction included.
+CRAFTED_HEADER = ("UBND TỈNH HÀ TĨNH\nSỞ NỘI VỤ\n\nSố: 12/BC-SNV\n\nHà Tĩnh, ngày 15 tháng 12 năm 2023\n\n"
+                  "BÁO CÁO\n\nKết quả công tác cải cách hành chính năm 2023\n\n")
+
+
+def crafted_texts(chars: int = CRAFTED_CHARS) -> dict[str, str]:
+    """Texts shaped to make a pattern backtrack, a join copy, or a scanner
+    rescan: long runs of what the grammars look at (digits, dots, slashes,
+    dashes, "số", brackets, unclosed markup), each about `chars` long after
+    a report's header."""
+    nest = chars // 2
+    return {name: CRAFTED_HEADER + body for name, body in _crafted_bodies(chars, nest).items()}
+
+
+def _crafted_bodies(chars: int, nest: int) -> dict[str, str]:
+    return {
+        "ones-one-line": _repeat("1 ", chars),
+        "unclosed-bold": _repeat("**x ", chars),
+        "wrapped-va-lines": _repeat("và và và và và và và và và và và và và và và và và và và\n", chars),
+        "so-dotted-numbers": _repeat("số 1.1.1.1. ", chars),
+        "digits": _repeat("1234567890", chars),
+        "dots": _repeat(".", chars),
+        "slashes": _repeat("/", chars),
+        "dashes": _repeat("-", chars),
+        "so-repeated": _repeat("số ", chars),
+        "nested-parentheses": "(" * nest + "1 hồ sơ" + ")" * nest,
+        "dotted-digits": _repeat("1.", chars),
+        "slashed-digits": _repeat("1/", chars),
+        "number-words": _repeat("01 văn bản, ", chars),
+        "paragraph-per-line": _repeat("và\n\n", chars),
+    }
+
+
+def write_crafted(folder: Path, chars: int = CRAFTED_CHARS) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in crafted_texts(chars).items():
+        path = folder / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -55,6 +55,7 @@ def test_every_file_gets_one_row_with_its_documented_status(prefect_harness, inb
     assert result.exit_code == 1, result.output  # some files failed, and the run went on
 
     files, problems = discover([inbox])
+    assert discover([inbox]).skipped == []  # no link leads out of the folder
     rows = _by_name(out)
     bad_name = os.fsdecode(BAD_NAME)
     assert len(rows) == len(files) == len(EXPECTED) + 1  # + the file with an undecodable name
