@@ -19,20 +19,29 @@ The checks, by name (the `check` column):
   when it is one letter away from a known code (SNg for SNgV).
 - type_code_mismatch: a type word that disagrees with the type code.
 - percent_over_100, date_after_report, period_outside_report.
+- subperiod_mismatch: a figure for a period that is less than the same
+  figure for a part of it ("năm 2021: 45 văn bản" against "từ 01/01/2021 đến
+  31/8/2023: 32 văn bản").
+
+What each asserts, its severity and when it stays silent: docs/checks.md.
+One finding per fault: a sentence with several figures of another period,
+or several numbers with the same wrong code, is one finding whose evidence
+spans name every one.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 import re
-from dataclasses import dataclass
-from datetime import date
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
 
 from pipeline.extract.counts import Count
 from pipeline.extract.dates import DateRow
 from pipeline.extract.references import Reference, doc_type_of_code
-from pipeline.model import BODY_KINDS, LIST_ITEM, PARAGRAPH, Document, ReportMeta
-from pipeline.patterns import entries
+from pipeline.model import BODY_KINDS, LIST_ITEM, PARAGRAPH, TABLE, Document, ReportMeta
+from pipeline.patterns import entries, example_checker
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -51,6 +60,9 @@ class Finding:
     sentence: str
     evidence: str | None = None  # the words at fault, as written
     related_report_id: str | None = None
+    # Every span the finding rests on (a total and each of its parts), each
+    # {"char_start", "char_end", "text"}; the first is the main one.
+    evidence_spans: list[dict] = field(default_factory=list)
 
 
 def _fmt(value: float) -> str:
@@ -59,6 +71,11 @@ def _fmt(value: float) -> str:
 
 def _vn_date(d: date) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def span_of(fact, text: str | None = None) -> dict:
+    """One evidence span: a fact's characters, and the words they hold."""
+    return {"char_start": fact.char_start, "char_end": fact.char_end, "text": text}
 
 
 def finding_at(
@@ -70,10 +87,14 @@ def finding_at(
     computed: float | None = None,
     evidence: str | None = None,
     end: int | None = None,
+    others: list | None = None,
 ) -> Finding:
     """A finding whose evidence is one extracted fact: anything with section_path,
     page, char_start, char_end and sentence (a Count, a Reference, a DateRow,
-    a row of the metrics table)."""
+    a row of the metrics table).  `others` are the further facts it rests on
+    (the parts of a total, the other figures of a sentence), each a
+    (fact, words) pair."""
+    spans = [span_of(fact, evidence)] + [span_of(f, words) for f, words in (others or [])]
     return Finding(
         check=check,
         severity=severity,
@@ -86,13 +107,74 @@ def finding_at(
         char_end=fact.char_end if end is None else end,
         sentence=fact.sentence,
         evidence=evidence,
+        evidence_spans=spans,
     )
+
+
+# --------------------------------------------------------------- context ---
+
+
+@cache
+def _context() -> dict[str, re.Pattern]:
+    """Role → the words of patterns/finding_context.yaml that show it."""
+    return {e["role"]: re.compile(e["regex"], re.IGNORECASE) for e in entries("finding_context") if "regex" in e}
+
+
+def has_role(role: str, text: str | None) -> bool:
+    return bool(text) and bool(_context()[role].search(text))
+
+
+@example_checker("finding_context")
+def _check_context(entry: dict) -> list[str]:
+    if entry["role"] == "additive":
+        return _check_additive(entry)
+    pattern = re.compile(entry["regex"], re.IGNORECASE)
+    fails = [f"{entry['role']}: {t!r} should match" for t in entry["examples"] if not pattern.search(t)]
+    fails += [f"{entry['role']}: {t!r} should not match" for t in entry["counter_examples"] if pattern.search(t)]
+    return fails
+
+
+def _check_additive(entry: dict) -> list[str]:
+    """The additive metrics' examples, through the real extractor: each
+    example must give a subperiod_mismatch and no counter-example may."""
+    from pipeline.extract import extract
+    from pipeline.model import Block
+    from pipeline.normalize import normalize_document
+    from pipeline.structure import build_sections
+
+    meta = ReportMeta(issuer_code="STP", period_start=date(2021, 1, 1), period_end=date(2022, 12, 31))
+
+    def checks_of(text: str) -> list[str]:
+        doc = normalize_document(Document("example.txt", "txt", [Block(PARAGRAPH, text)]))
+        facts = extract(doc, build_sections(doc), meta)
+        return [f.check for f in subperiod_mismatches(facts.counts)]
+
+    fails = [f"additive: {t!r} should give a subperiod_mismatch" for t in entry["examples"]
+             if "subperiod_mismatch" not in checks_of(t)]
+    fails += [f"additive: {t!r} should give none" for t in entry["counter_examples"] if checks_of(t)]
+    return fails
 
 
 # ------------------------------------------------------------ figures ---
 
 
-def sum_mismatches(counts: list[Count]) -> list[Finding]:
+def _cut_by_page(doc: Document | None, count: Count) -> bool:
+    """Whether the table a figure stands in may go on across a page break: a
+    table block that ends its page with a table block opening the next, or
+    the other way round.  Its total row cannot be judged on one page's rows."""
+    if doc is None:
+        return False
+    body = [b for b in doc.blocks if b.kind in BODY_KINDS]
+    for i, b in enumerate(body):
+        if not (b.start <= count.char_start < b.end) or b.kind != TABLE:
+            continue
+        before = body[i - 1] if i else None
+        after = body[i + 1] if i + 1 < len(body) else None
+        return any(n is not None and n.kind == TABLE and n.page != b.page for n in (before, after))
+    return False
+
+
+def sum_mismatches(counts: list[Count], doc: Document | None = None) -> list[Finding]:
     by_idx = {c.idx: c for c in counts}
     parts: dict[int, list[Count]] = {}
     for c in counts:
@@ -106,38 +188,163 @@ def sum_mismatches(counts: list[Count]) -> list[Finding]:
         computed = sum(c.value for c in children)
         if abs(computed - total.value) < 1e-9:
             continue
+        if total.source == "table" and _cut_by_page(doc, total):
+            continue
         check = "table_total" if total.source == "table" else "sum_mismatch"
         listed = " + ".join(c.value_text for c in children)
         message = f"Tổng số {total.value_text} {total.unit} không khớp với các thành phần: {listed} = {_fmt(computed)}"
         findings.append(
             finding_at(total, check, ERROR, message, total.value, computed, f"{total.value_text} {total.unit}",
-                     end=max(c.char_end for c in children))
+                       end=max(c.char_end for c in children),
+                       others=[(c, f"{c.value_text} {c.unit}") for c in children])
         )
     return findings
 
 
 def percents_over_100(counts: list[Count]) -> list[Finding]:
+    """A share above 100%.  A rate of a plan or a growth rate ("đạt 104% kế
+    hoạch", "tăng 120% so với năm trước") may exceed it and is left alone."""
     return [
-        finding_at(c, "percent_over_100", ERROR, f"Tỷ lệ {c.value_text}% vượt quá 100%", c.value, evidence=f"{c.value_text}%")
+        finding_at(c, "percent_over_100", WARNING, f"Tỷ lệ {c.value_text}% vượt quá 100%", c.value,
+                   evidence=f"{c.value_text}%")
         for c in counts
         if c.is_percent and c.value > 100
+        and not (has_role("target", c.sentence) or has_role("comparison", c.sentence)
+                 or re.search(r"\bvượt\b|kế\s+hoạch", c.sentence or "", re.IGNORECASE))
     ]
 
 
+# A statistical period may be cut a few weeks off the calendar ("từ
+# 15/12/2022 đến 14/12/2023" is năm 2023): a figure's period that is off by
+# no more than this is the report's own.
+_CUTOFF_SLACK = timedelta(days=31)
+
+
+def within(start: date, end: date, outer_start: date, outer_end: date) -> bool:
+    """Whether a period lies in another, allowing for a statistical cut-off."""
+    return start >= outer_start - _CUTOFF_SLACK and end <= outer_end + _CUTOFF_SLACK
+
+
+def _figure_period_is_explained(c: Count, start: date, end: date, meta: ReportMeta) -> bool:
+    """Why a figure of another period is not out of place: it is a target or
+    a plan, it contains the report's period (a year's target quoted in a
+    half-year report), or, for an earlier period, it is given as a comparison
+    or baseline, or it is a published index of an earlier year."""
+    if getattr(c, "is_target", False) or c.section_kind in ("plan", "recommendation"):
+        return True
+    if has_role("target", c.sentence):
+        return True
+    if start <= meta.period_start and end >= meta.period_end:
+        return True
+    if end < meta.period_end:
+        return has_role("comparison", c.sentence) or has_role("earlier_index", c.sentence) or c.metric in (
+            "par_index_score", "satisfaction_rate")
+    return False
+
+
 def periods_outside_report(counts: list[Count], meta: ReportMeta) -> list[Finding]:
+    """Figures whose own period lies outside the report's, for no stated
+    reason: context (info), one finding per sentence with every such figure
+    as evidence."""
     if meta.period_start is None or meta.period_end is None:
         return []
-    findings = []
+    by_sentence: dict[tuple[str | None, str], list[tuple[Count, date]]] = {}
     for c in counts:
         if c.period_source != "sentence" or c.period_start is None:
             continue
         end = c.period_end or c.period_start
-        if c.period_start < meta.period_start or end > meta.period_end:
-            message = (
-                f"Số liệu {c.value_text} {c.unit} tính cho kỳ {_vn_date(c.period_start)}–{_vn_date(end)}, "
-                f"ngoài kỳ báo cáo {_vn_date(meta.period_start)}–{_vn_date(meta.period_end)}"
-            )
-            findings.append(finding_at(c, "period_outside_report", WARNING, message, c.value))
+        if within(c.period_start, end, meta.period_start, meta.period_end):
+            continue
+        if _figure_period_is_explained(c, c.period_start, end, meta):
+            continue
+        by_sentence.setdefault((c.section_path, c.sentence), []).append((c, end))
+    findings = []
+    for group in by_sentence.values():
+        first, end = group[0]
+        shown = ", ".join(f"{c.value_text} {c.unit}" for c, _ in group)
+        message = (
+            f"Số liệu {shown} tính cho kỳ {_vn_date(first.period_start)}–{_vn_date(end)}, "
+            f"ngoài kỳ báo cáo {_vn_date(meta.period_start)}–{_vn_date(meta.period_end)}"
+        )
+        findings.append(finding_at(first, "period_outside_report", INFO, message, first.value,
+                                   evidence=f"{first.value_text} {first.unit}", end=group[-1][0].char_end,
+                                   others=[(c, f"{c.value_text} {c.unit}") for c, _ in group[1:]]))
+    return findings
+
+
+@cache
+def additive_metrics() -> frozenset[str]:
+    """Metrics that add up over time (documents issued, dossiers received),
+    from patterns/finding_context.yaml; a stock (staff, computers) does not."""
+    return frozenset(k for e in entries("finding_context") if e["role"] == "additive" for k in e["metrics"])
+
+
+def _contains(outer, inner) -> bool:
+    """Whether `inner`'s period is a part of `outer`'s (and not the same period)."""
+    return within(inner.period_start, inner.period_end, outer.period_start, outer.period_end) and not within(
+        outer.period_start, outer.period_end, inner.period_start, inner.period_end)
+
+
+def _disjoint(parts: list) -> list:
+    """Parts whose periods do not overlap, earliest end first (one statement a period)."""
+    chosen, last_end = [], None
+    for p in sorted(parts, key=lambda p: (p.period_end, p.period_start)):
+        if last_end is None or p.period_start > last_end:
+            chosen.append(p)
+            last_end = p.period_end
+    return chosen
+
+
+def subperiod_contradictions(figures: list) -> list[tuple[object, list]]:
+    """(whole, parts) where a figure for a period is less than the sum of
+    the same metric's figures for disjoint parts of that period.  `figures`
+    are anything with metric, value, is_percent, period_start, period_end and
+    period_source (Counts, or rows of several reports of one issuer).
+
+    The whole must state its period in its own sentence ("từ 01/01/2021 đến
+    31/8/2023, … 32 văn bản"): a figure that only inherits the report's
+    period is as often one event among several ("bổ nhiệm 01 công chức") as
+    the period's total."""
+    additive = additive_metrics()
+    by_metric: dict[str, list] = {}
+    for f in figures:
+        if f.metric in additive and not f.is_percent and f.period_start and f.period_end:
+            by_metric.setdefault(f.metric, []).append(f)
+    found = []
+    for same in by_metric.values():
+        if len(same) < 2:
+            continue
+        for whole in same:
+            if whole.period_source != "sentence":
+                continue
+            parts = _disjoint([p for p in same if _contains(whole, p)])
+            if parts and sum(p.value for p in parts) > whole.value + 1e-9:
+                found.append((whole, parts))
+    return found
+
+
+def _period_words(f) -> str:
+    return f"{_vn_date(f.period_start)}–{_vn_date(f.period_end)}"
+
+
+def subperiod_message(whole, parts) -> str:
+    listed = "; ".join(f"{_period_words(p)}: {_fmt(p.value)}" for p in parts)
+    return (f"Số liệu cả kỳ {_period_words(whole)} ({_fmt(whole.value)}) nhỏ hơn tổng số liệu "
+            f"các kỳ con ({listed}; cộng {_fmt(sum(p.value for p in parts))})")
+
+
+def subperiod_mismatches(counts: list[Count]) -> list[Finding]:
+    """Within one report: the whole cannot be less than its parts.  Only
+    figures that are results, not targets or comparisons."""
+    results = [c for c in counts if c.parent_idx is None and not getattr(c, "is_target", False)
+               and c.section_kind not in ("plan", "recommendation")
+               and not has_role("target", c.sentence) and not has_role("comparison", c.sentence)]
+    findings = []
+    for whole, parts in subperiod_contradictions(results):
+        findings.append(finding_at(
+            whole, "subperiod_mismatch", ERROR, subperiod_message(whole, parts), whole.value,
+            sum(p.value for p in parts), f"{whole.value_text} {whole.unit}",
+            others=[(p, f"{p.value_text} {p.unit}") for p in parts]))
     return findings
 
 
@@ -205,6 +412,9 @@ def claims_against_lists(doc: Document, counts: list[Count], refs: list[Referenc
         if not claim:
             continue
         count = claim[-1]
+        # "các văn bản chủ yếu sau:": a selection, not the whole count.
+        if has_role("partial_list", doc.text[count.char_start : m.end()].rstrip(": \t")):
+            continue
         region = _listed_region(doc, m.end())
         if region is None:
             continue
@@ -213,8 +423,8 @@ def claims_against_lists(doc: Document, counts: list[Count], refs: list[Referenc
             continue
         message = f"Báo cáo nêu {count.value_text} {count.unit} nhưng liệt kê {len(heads)} văn bản"
         findings.append(
-            finding_at(count, "claimed_vs_listed", WARNING, message, count.value, float(len(heads)),
-                     f"{count.value_text} {count.unit}", end=region[1])
+            finding_at(count, "claimed_vs_listed", ERROR, message, count.value, float(len(heads)),
+                       f"{count.value_text} {count.unit}", end=region[1])
         )
     return findings
 
@@ -242,53 +452,73 @@ def _near(code: str, known: set[str]) -> str | None:
     return next((k for k in near if k.startswith(code)), near[0] if near else None)
 
 
-def _citation_finding(ref: Reference, check: str, severity: str, message: str) -> Finding:
-    return finding_at(ref, check, severity, message, evidence=ref.number_raw)
+def _citation_finding(ref: Reference, check: str, severity: str, message: str, also: list[Reference] = ()) -> Finding:
+    return finding_at(ref, check, severity, message, evidence=ref.number_raw,
+                      others=[(r, r.number_raw) for r in also])
+
+
+def _by_fault(refs: list[Reference], key) -> list[list[Reference]]:
+    """Mentions grouped by the fault they share (`key(ref)`, None for none)
+    within one sentence: the same slip repeated in a sentence is one finding."""
+    groups: dict[tuple, list[Reference]] = {}
+    for r in refs:
+        k = key(r)
+        if k is not None:
+            groups.setdefault((r.sentence, k), []).append(r)
+    return list(groups.values())
 
 
 def unknown_codes(refs: list[Reference]) -> list[Finding]:
+    """A code not in the catalogue: a warning when one letter away from a
+    known code (a likely slip), context otherwise (the catalogue may lack it)."""
     known = _known_codes()
+    pairs = [(r, code) for r in refs for code in dict.fromkeys(c for c in (r.issuer_code or "").split("-") if c)
+             if code not in known]
+    groups: dict[tuple, list[Reference]] = {}
+    for r, code in pairs:
+        groups.setdefault((r.sentence, code), []).append(r)
     findings = []
-    for r in refs:
-        codes = [c for c in (r.issuer_code or "").split("-") if c]
-        for code in codes:
-            if code in known:
-                continue
-            near = _near(code, known)
-            if near:
-                message = f"Mã cơ quan '{code}' trong số {r.number} không có trong danh mục; có thể là '{near}'"
-                findings.append(_citation_finding(r, "unknown_code", WARNING, message))
-            else:
-                message = f"Mã cơ quan '{code}' trong số {r.number} không có trong danh mục mã"
-                findings.append(_citation_finding(r, "unknown_code", INFO, message))
+    for (_, code), group in groups.items():
+        r = group[0]
+        numbers = ", ".join(dict.fromkeys(g.number for g in group))
+        near = _near(code, known)
+        if near:
+            message = f"Mã cơ quan '{code}' trong số {numbers} không có trong danh mục; có thể là '{near}'"
+            findings.append(_citation_finding(r, "unknown_code", WARNING, message, group[1:]))
+        else:
+            message = f"Mã cơ quan '{code}' trong số {numbers} không có trong danh mục mã"
+            findings.append(_citation_finding(r, "unknown_code", INFO, message, group[1:]))
     return findings
 
 
 def missing_years(refs: list[Reference]) -> list[Finding]:
     findings = []
-    for r in refs:
-        if not r.year_inferred:
-            continue
+    for group in _by_fault(refs, lambda r: r.number if r.year_inferred else None):
+        r = group[0]
         serial, _, rest = r.number.partition("/")
         fixed = f"{serial}/{r.year}/{rest}"
         message = f"{r.doc_type or 'Văn bản'} số {r.number} thiếu năm ban hành trong số hiệu (đúng dạng: {fixed})"
-        findings.append(_citation_finding(r, "missing_year", WARNING, message))
+        findings.append(_citation_finding(r, "missing_year", WARNING, message, group[1:]))
     return findings
 
 
 def type_code_mismatches(doc: Document, refs: list[Reference]) -> list[Finding]:
-    findings = []
-    for r in refs:
+    def fault(r: Reference):
         by_code = doc_type_of_code(r.type_code)
         # "Văn bản" is any document: it cannot disagree with a code.
         if by_code is None or r.doc_type in (None, "Văn bản") or by_code.name == r.doc_type:
-            continue
+            return None
         # The type word is what the text says before the number.
-        written = doc.text[r.char_start : r.char_start + 40].lower()
-        if not written.startswith(r.doc_type.lower()):
-            continue
-        message = f"Loại văn bản '{r.doc_type}' không khớp với mã loại '{r.type_code}' ({by_code.name}) trong số {r.number}"
-        findings.append(_citation_finding(r, "type_code_mismatch", WARNING, message))
+        if not doc.text[r.char_start : r.char_start + 40].lower().startswith(r.doc_type.lower()):
+            return None
+        return r.number, by_code.name
+
+    findings = []
+    for group in _by_fault(refs, fault):
+        r = group[0]
+        message = (f"Loại văn bản '{r.doc_type}' không khớp với mã loại '{r.type_code}' "
+                   f"({doc_type_of_code(r.type_code).name}) trong số {r.number}")
+        findings.append(_citation_finding(r, "type_code_mismatch", WARNING, message, group[1:]))
     return findings
 
 
@@ -299,29 +529,54 @@ def _words(subject: str) -> list[str]:
     return re.findall(r"\w+", re.sub(r"\s*[-–]\s*", "-", subject.lower()))
 
 
+def _same_document(a: Reference, b: Reference) -> bool:
+    """Whether two mentions of one number can be one document.  Serials start
+    again every year, so "Kế hoạch số 15/KH-UBND" of 2022 and of 2023 (or of
+    the province and of a district) are two documents unless the number
+    carries its year."""
+    if a.issued_date and b.issued_date and a.issued_date.year != b.issued_date.year and not re.search(
+        r"/(?:19|20)\d\d/", a.number
+    ):
+        return False
+    levels = [set(_words(r.issuer_text or "")) & _LEVELS for r in (a, b)]
+    return not (levels[0] and levels[1] and levels[0] != levels[1])
+
+
+# A province's, a district's and a commune's "UBND" are three bodies.
+_LEVELS = {"tỉnh", "huyện", "xã", "phường", "quận", "thị", "trấn"}
+
+
 def conflicting_citations(refs: list[Reference]) -> list[Finding]:
+    """One number cited with two dates, or with summaries that differ only
+    in a number: one finding per number, on its first contradicting mention."""
     by_number: dict[str, list[Reference]] = {}
     for r in refs:
         by_number.setdefault(r.number, []).append(r)
     findings = []
     for number, group in by_number.items():
         first = group[0]
+        dated = [r for r in group[1:] if first.issued_date and r.issued_date and first.issued_date != r.issued_date
+                 and _same_document(first, r)]
+        if dated:
+            later = dated[0]
+            message = (
+                f"Văn bản số {number} được dẫn với hai ngày khác nhau: "
+                f"{_vn_date(first.issued_date)} và {_vn_date(later.issued_date)}"
+            )
+            findings.append(_citation_finding(later, "conflicting_citation", WARNING, message, [first]))
+            continue
         for later in group[1:]:
-            if first.issued_date and later.issued_date and first.issued_date != later.issued_date:
-                message = (
-                    f"Văn bản số {number} được dẫn với hai ngày khác nhau: "
-                    f"{_vn_date(first.issued_date)} và {_vn_date(later.issued_date)}"
-                )
-                findings.append(_citation_finding(later, "conflicting_citation", ERROR, message))
-            elif first.subject and later.subject:
-                a, b = _words(first.subject), _words(later.subject)
-                if a == b or len(a) != len(b):
-                    continue
-                differ = [(x, y) for x, y in zip(a, b) if x != y]
-                if differ and all(_NUMBERS.fullmatch(x) and _NUMBERS.fullmatch(y) for x, y in differ):
-                    said = ", ".join(f"'{x}' và '{y}'" for x, y in differ)
-                    message = f"Văn bản số {number} được dẫn với trích yếu mâu thuẫn: {said}"
-                    findings.append(_citation_finding(later, "conflicting_citation", WARNING, message))
+            if not (first.subject and later.subject):
+                continue
+            a, b = _words(first.subject), _words(later.subject)
+            if a == b or len(a) != len(b):
+                continue
+            differ = [(x, y) for x, y in zip(a, b) if x != y]
+            if differ and all(_NUMBERS.fullmatch(x) and _NUMBERS.fullmatch(y) for x, y in differ):
+                said = ", ".join(f"'{x}' và '{y}'" for x, y in differ)
+                message = f"Văn bản số {number} được dẫn với trích yếu mâu thuẫn: {said}"
+                findings.append(_citation_finding(later, "conflicting_citation", WARNING, message, [first]))
+                break
     return findings
 
 
@@ -388,7 +643,8 @@ def check_report(
         if region and _ISSUED_BY.search(doc.text[max(0, m.start() - 300) : m.start()]):
             listed |= {r.mention_idx for r in _clause_heads(doc.text, region, references)}
     findings = (
-        sum_mismatches(counts)
+        sum_mismatches(counts, doc)
+        + subperiod_mismatches(counts)
         + percents_over_100(counts)
         + periods_outside_report(counts, meta)
         + claims_against_lists(doc, counts, references)
