@@ -140,3 +140,31 @@ def test_the_excel_round_trip(out, tmp_path):
     again = reviews.read_xlsx(out, target)
     assert (again.recorded, again.refused) == ([], [])
     assert len(reviews.load(out)) == 2
+
+
+def test_the_html_page_puts_open_findings_first_and_folds_the_reviewed(out, tmp_path):
+    from pipeline.report_html import write_html
+    from test_report_html import parse
+
+    out = Path(shutil.copytree(out, tmp_path / "out"))
+    shutil.rmtree(out / "reviews", ignore_errors=True)  # no verdicts from the other tests
+
+    rows = connect(out).execute(
+        "SELECT finding_id, report_id FROM findings WHERE severity <> 'info' ORDER BY report_id, char_start").fetchall()
+    report = rows[0][1]
+    mine = [fid for fid, rid in rows if rid == report]
+    assert len(mine) >= 2
+    reviews.record(out, [(mine[0], "dismissed", "Không phải lỗi: đã đối chiếu")], by="C")
+    dom = parse(write_html(out, tmp_path / "page.html").read_text(encoding="utf-8"))
+    [article] = dom.find_all("article", data_report_id=report)
+    [opened] = [o for o in article.find_all("ol") if "open" in o.classes()]
+    assert mine[0] not in [li.attrs["data-finding-id"] for li in opened.find_all("li")]
+    assert mine[1] in [li.attrs["data-finding-id"] for li in opened.find_all("li")]
+    [folded] = [d for d in article.find_all("details") if "reviewed" in d.classes()]
+    assert "open" not in folded.attrs  # folded until the reader opens it
+    [item] = folded.find_all("li", data_finding_id=mine[0])
+    assert item.attrs["data-review-status"] == "dismissed"
+    assert "Đã bác bỏ" in item.text() and "Không phải lỗi: đã đối chiếu" in item.text()
+    # Open findings come before the folded ones in the page.
+    html = article.text()
+    assert html.index(opened.text()[:40]) < html.index(folded.text()[:40])
