@@ -286,7 +286,7 @@ def _contains(outer, inner) -> bool:
 
 
 def _disjoint(parts: list) -> list:
-    """Parts whose periods do not overlap, earliest end first (one statement a period)."""
+    """Parts whose periods do not overlap, earliest end first."""
     chosen, last_end = [], None
     for p in sorted(parts, key=lambda p: (p.period_end, p.period_start)):
         if last_end is None or p.period_start > last_end:
@@ -295,31 +295,57 @@ def _disjoint(parts: list) -> list:
     return chosen
 
 
-def subperiod_contradictions(figures: list) -> list[tuple[object, list]]:
-    """(whole, parts) where a figure for a period is less than the sum of
-    the same metric's figures for disjoint parts of that period.  `figures`
-    are anything with metric, value, is_percent, period_start, period_end and
-    period_source (Counts, or rows of several reports of one issuer).
+@dataclass
+class PeriodFigure:
+    """What one source (a report) says of a metric for one period: its first
+    figure, and the sum of all its figures that are not parts of another."""
 
-    The whole must state its period in its own sentence ("từ 01/01/2021 đến
+    first: object
+    period_start: date
+    period_end: date
+    value: float  # the first figure's
+    total: float  # the sum
+    stated: bool  # the period is stated in a sentence, not the report's by default
+
+
+def subperiod_contradictions(figures: list, source=None) -> list[tuple[object, list]]:
+    """(whole, parts): a metric's figure for a period, less than the sum of
+    the same metric's figures for disjoint parts of that period.  `figures`
+    are anything with metric, value, is_percent, period_start, period_end,
+    period_source and parent_idx (Counts, or rows of several reports of one
+    issuer); `source(figure)` tells whose statement it is (None: all one).
+
+    The whole is what a source says for the period in all: the sum of its
+    figures for it ("tiếp nhận 01 đồng chí …; tuyển dụng 03 viên chức" is 4,
+    not 1), and it must state its period in a sentence ("từ 01/01/2021 đến
     31/8/2023, … 32 văn bản"): a figure that only inherits the report's
-    period is as often one event among several ("bổ nhiệm 01 công chức") as
-    the period's total."""
+    period is as often one event among several as the period's total.  A
+    part is a source's first figure for its period (the smaller reading).
+    With `source`, the parts must come from other sources than the whole."""
     additive = additive_metrics()
-    by_metric: dict[str, list] = {}
-    for f in figures:
-        if f.metric in additive and not f.is_percent and f.period_start and f.period_end:
-            by_metric.setdefault(f.metric, []).append(f)
+    kept = [f for f in figures if f.metric in additive and not f.is_percent and f.period_start and f.period_end]
+    whose = (lambda f: source(f)) if source else (lambda f: None)
+    # A part of a total of the same metric is in that total already.
+    indices = {(whose(f), f.metric, f.idx) for f in kept}
+    said: dict[tuple, PeriodFigure] = {}
+    for f in kept:
+        key = (whose(f), f.metric, f.period_start, f.period_end)
+        parent = getattr(f, "parent_idx", None)
+        top = 0.0 if parent is not None and (whose(f), f.metric, parent) in indices else f.value
+        if key not in said:
+            said[key] = PeriodFigure(f, f.period_start, f.period_end, f.value, top, f.period_source == "sentence")
+        else:
+            said[key].total += top
+            said[key].stated = said[key].stated or f.period_source == "sentence"
     found = []
-    for same in by_metric.values():
-        if len(same) < 2:
+    for (whose, metric, *_), whole in said.items():
+        if not whole.stated:
             continue
-        for whole in same:
-            if whole.period_source != "sentence":
-                continue
-            parts = _disjoint([p for p in same if _contains(whole, p)])
-            if parts and sum(p.value for p in parts) > whole.value + 1e-9:
-                found.append((whole, parts))
+        candidates = [p for (other, m, *_), p in said.items()
+                      if m == metric and p is not whole and _contains(whole, p) and (source is None or other != whose)]
+        parts = _disjoint(candidates)
+        if parts and sum(p.value for p in parts) > whole.total + 1e-9:
+            found.append((whole, parts))
     return found
 
 
@@ -327,9 +353,9 @@ def _period_words(f) -> str:
     return f"{_vn_date(f.period_start)}–{_vn_date(f.period_end)}"
 
 
-def subperiod_message(whole, parts) -> str:
+def subperiod_message(whole: PeriodFigure, parts: list[PeriodFigure]) -> str:
     listed = "; ".join(f"{_period_words(p)}: {_fmt(p.value)}" for p in parts)
-    return (f"Số liệu cả kỳ {_period_words(whole)} ({_fmt(whole.value)}) nhỏ hơn tổng số liệu "
+    return (f"Số liệu cả kỳ {_period_words(whole)} ({_fmt(whole.total)}) nhỏ hơn tổng số liệu "
             f"các kỳ con ({listed}; cộng {_fmt(sum(p.value for p in parts))})")
 
 
@@ -341,10 +367,11 @@ def subperiod_mismatches(counts: list[Count]) -> list[Finding]:
                and not has_role("target", c.sentence) and not has_role("comparison", c.sentence)]
     findings = []
     for whole, parts in subperiod_contradictions(results):
+        first = whole.first
         findings.append(finding_at(
-            whole, "subperiod_mismatch", ERROR, subperiod_message(whole, parts), whole.value,
-            sum(p.value for p in parts), f"{whole.value_text} {whole.unit}",
-            others=[(p, f"{p.value_text} {p.unit}") for p in parts]))
+            first, "subperiod_mismatch", ERROR, subperiod_message(whole, parts), whole.total,
+            sum(p.value for p in parts), f"{first.value_text} {first.unit}",
+            others=[(p.first, f"{p.first.value_text} {p.first.unit}") for p in parts]))
     return findings
 
 
