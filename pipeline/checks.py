@@ -210,7 +210,7 @@ def percents_over_100(counts: list[Count]) -> list[Finding]:
         for c in counts
         if c.is_percent and c.value > 100
         and not (has_role("target", c.sentence) or has_role("comparison", c.sentence)
-                 or re.search(r"\bvượt\b|kế\s+hoạch", c.sentence or "", re.IGNORECASE))
+                 or re.search(r"\bvượt\b|kế\s+hoạch|dự\s+toán", c.sentence or "", re.IGNORECASE))
     ]
 
 
@@ -308,6 +308,10 @@ class PeriodFigure:
     stated: bool  # the period is stated in a sentence, not the report's by default
 
 
+def _unit(figure) -> str:
+    return " ".join((figure.unit or "").lower().split())
+
+
 def subperiod_contradictions(figures: list, source=None) -> list[tuple[object, list]]:
     """(whole, parts): a metric's figure for a period, less than the sum of
     the same metric's figures for disjoint parts of that period.  `figures`
@@ -342,7 +346,8 @@ def subperiod_contradictions(figures: list, source=None) -> list[tuple[object, l
         if not whole.stated:
             continue
         candidates = [p for (other, m, *_), p in said.items()
-                      if m == metric and p is not whole and _contains(whole, p) and (source is None or other != whose)]
+                      if m == metric and p is not whole and _contains(whole, p) and (source is None or other != whose)
+                      and _unit(p.first) == _unit(whole.first)]
         parts = _disjoint(candidates)
         if parts and sum(p.value for p in parts) > whole.total + 1e-9:
             found.append((whole, parts))
@@ -472,13 +477,6 @@ def _one_letter_apart(a: str, b: str) -> bool:
     return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
-def _near(code: str, known: set[str]) -> str | None:
-    """The known code one letter away (added, dropped or changed); a code the
-    unknown one begins ("SNg" → "SNgV") is the likelier slip."""
-    near = sorted(k for k in known if _one_letter_apart(code, k))
-    return next((k for k in near if k.startswith(code)), near[0] if near else None)
-
-
 def _citation_finding(ref: Reference, check: str, severity: str, message: str, also: list[Reference] = ()) -> Finding:
     return finding_at(ref, check, severity, message, evidence=ref.number_raw,
                       others=[(r, r.number_raw) for r in also])
@@ -495,20 +493,41 @@ def _by_fault(refs: list[Reference], key) -> list[list[Reference]]:
     return list(groups.values())
 
 
-def unknown_codes(refs: list[Reference]) -> list[Finding]:
-    """A code not in the catalogue: a warning when one letter away from a
-    known code (a likely slip), context otherwise (the catalogue may lack it)."""
+def _slip_of(code: str, known: set[str], used: dict[str, int], own: str | None) -> str | None:
+    """The known code an unknown one is a slip for, if the report itself
+    shows it: a letter dropped from a code the report cites elsewhere
+    ("SNg" where it writes "SNgV"), or one letter off the body's own code.
+    Short codes (two letters) are left alone: too many real codes are one
+    letter apart ("VP", "CP"), and the catalogue cannot hold them all."""
+    if len(code) < 3:
+        return None
+    for k in sorted(known):
+        if not (used.get(k) or k == own) or not _one_letter_apart(code, k):
+            continue
+        dropped = len(k) == len(code) + 1
+        if dropped or k == own:
+            return k
+    return None
+
+
+def unknown_codes(refs: list[Reference], own: str | None = None) -> list[Finding]:
+    """A code not in the catalogue: a warning when the report shows it is a
+    slip for a code it uses elsewhere, context otherwise (the catalogue may
+    lack a real code)."""
     known = _known_codes()
-    pairs = [(r, code) for r in refs for code in dict.fromkeys(c for c in (r.issuer_code or "").split("-") if c)
-             if code not in known]
+    pairs = [(r, code) for r in refs for code in dict.fromkeys(c for c in (r.issuer_code or "").split("-") if c)]
+    used: dict[str, int] = {}
+    for _, code in pairs:
+        used[code] = used.get(code, 0) + 1
     groups: dict[tuple, list[Reference]] = {}
     for r, code in pairs:
-        groups.setdefault((r.sentence, code), []).append(r)
+        if code not in known:
+            groups.setdefault((r.sentence, code), []).append(r)
     findings = []
     for (_, code), group in groups.items():
         r = group[0]
         numbers = ", ".join(dict.fromkeys(g.number for g in group))
-        near = _near(code, known)
+        near = _slip_of(code, known, used, own)
         if near:
             message = f"Mã cơ quan '{code}' trong số {numbers} không có trong danh mục; có thể là '{near}'"
             findings.append(_citation_finding(r, "unknown_code", WARNING, message, group[1:]))
@@ -593,7 +612,11 @@ def conflicting_citations(refs: list[Reference]) -> list[Finding]:
             findings.append(_citation_finding(later, "conflicting_citation", WARNING, message, [first]))
             continue
         for later in group[1:]:
-            if not (first.subject and later.subject):
+            if not (first.subject and later.subject) or not _same_document(first, later):
+                continue
+            # "Kế hoạch số 01/KH-UBND về CCHC năm 2022" and "… năm 2023" are
+            # each year's plan number 1 unless one date ties them together.
+            if not (first.issued_date and first.issued_date == later.issued_date):
                 continue
             a, b = _words(first.subject), _words(later.subject)
             if a == b or len(a) != len(b):
@@ -613,20 +636,34 @@ _ISSUED_BY = re.compile(r"\bban\s+hành\b", re.IGNORECASE)
 def out_of_period(doc: Document, meta: ReportMeta, refs: list[Reference], listed: set[int]) -> list[Finding]:
     """The body's own documents, listed as the period's output, dated outside it.
 
-    A document is the body's when its number carries the body's code, or a
-    code one letter from it, or when it heads a clause of a list the body
-    announces as what it issued (`listed`, by mention index)."""
+    A document is the body's when its number carries the body's code (or a
+    slip for it), or when it heads a clause of a list the body announces as
+    what it issued (`listed`, by mention index), unless its issuer words
+    name another level ("của UBND tỉnh" in a district's report)."""
     if meta.period_start is None or meta.period_end is None or not meta.issuer_code:
         return []
     own = {meta.issuer_code}
+    known = _known_codes()
+    own_level = set(_words(meta.issuer or "")) & _LEVELS
     findings = []
     for r in refs:
         if r.issued_date is None or meta.period_start <= r.issued_date <= meta.period_end:
             continue
-        codes = set((r.issuer_code or "").split("-"))
-        is_own = bool(codes & own) or any(_near(c, own) for c in codes if c)
+        codes = {c for c in (r.issuer_code or "").split("-") if c}
+        # A code one letter from the body's own is its slip, unless it is
+        # another body's real code (STC is not a slip for STP).
+        is_own = bool(codes & own) or any(c not in known and _slip_of(c, known, {}, meta.issuer_code) for c in codes)
+        # "của UBND tỉnh" in a district's report: the province's UBND, not the body.
+        level = set(_words(r.issuer_text or "")) & _LEVELS
+        if level and own_level and level != own_level:
+            is_own = False
         in_output = r.mention_idx in listed or (is_own and _ISSUED_BY.search(r.sentence[: max(0, r.sentence.find(r.number_raw))]))
         if not (is_own and in_output):
+            continue
+        # The year's plan issued in the last weeks before the year begins
+        # ("Kế hoạch … ngày 28/12/2022 về cải cách hành chính năm 2023") is the period's.
+        if (r.issued_date < meta.period_start and meta.period_start - r.issued_date <= _CUTOFF_SLACK
+                and re.search(rf"\bnăm\s+{meta.period_end.year}\b", r.subject or "")):
             continue
         message = (
             f"Văn bản số {r.number} ngày {_vn_date(r.issued_date)} được liệt kê là kết quả của kỳ báo cáo "
@@ -675,7 +712,7 @@ def check_report(
         + percents_over_100(counts)
         + periods_outside_report(counts, meta)
         + claims_against_lists(doc, counts, references)
-        + unknown_codes(references)
+        + unknown_codes(references, meta.issuer_code)
         + missing_years(references)
         + type_code_mismatches(doc, references)
         + conflicting_citations(references)

@@ -136,6 +136,18 @@ def test_out_of_period_documents_of_the_reporting_body():
     assert checks_in(*text) == [("out_of_period", "210/KH-STP")]
     # Another body's document of an earlier year is context, not output.
     assert checks_in("Thực hiện Kế hoạch số 150/KH-UBND ngày 20/12/2022 của UBND tỉnh, Sở đã triển khai.") == []
+    # Another body's real code one letter from the body's own is not its slip.
+    assert checks_in(text[0], "- Kế hoạch số 05/KH-STP ngày 10/01/2023 về cải cách hành chính năm 2023;",
+                     "- Kế hoạch số 210/KH-STC ngày 28/11/2022 về kiểm soát thủ tục hành chính.") == []
+    # The year's plan, issued in the last weeks before the year, is the year's.
+    assert checks_in(text[0], text[1], "- Kế hoạch số 210/KH-STP ngày 28/12/2022 về cải cách hành chính năm 2023.") == []
+    # The province's UBND in a district's report is another body.
+    district = ReportMeta(issuer="UBND huyện Can Lộc", issuer_code="UBND", report_date=PartialDate(2023, 12, 15),
+                          period_start=date(2023, 1, 1), period_end=date(2023, 12, 31))
+    assert [f.check for f in findings_of(doc_of(
+        "UBND huyện đã ban hành 2 văn bản, cụ thể như sau:",
+        "- Kế hoạch số 05/KH-UBND ngày 10/01/2023 của UBND huyện về cải cách hành chính;",
+        "- Kế hoạch số 210/KH-UBND ngày 28/11/2022 của UBND tỉnh về kiểm soát thủ tục hành chính."), district)] == []
 
 
 def test_citations_that_contradict_each_other():
@@ -262,3 +274,21 @@ def test_a_table_total_is_not_judged_on_one_page_of_a_table_that_goes_on():
     second_page = table(2, [["Cấp tỉnh", "50"], ["Cấp xã", "10"], ["Tổng cộng", "210"]])
     assert found(second_page) == ["table_total"]
     assert found(table(1, [["Cấp huyện", "120"], ["Cấp thôn", "30"]]), second_page) == []
+
+
+def test_an_unknown_code_is_a_slip_only_when_the_report_shows_the_right_one():
+    # "BCĐ" (a steering committee) is one letter from "BCA", which the report
+    # cites, but nothing says it is a slip: a code the catalogue lacks.
+    assert severities_in(
+        "Thực hiện Thông tư số 12/2023/TT-BCA ngày 10/02/2023 và Thông tư số 15/2023/TT-BCA ngày 12/3/2023.",
+        "Ban Chỉ đạo đã ban hành Kế hoạch số 01/KH-BCĐ ngày 15/02/2023.") == [("unknown_code", "info")]
+    assert severities_in("Thực hiện Kế hoạch số 05/KH-VP ngày 15/02/2023.") == [("unknown_code", "info")]
+    # A letter dropped from a code the report writes elsewhere is a slip.
+    assert severities_in(
+        "Sở đã ban hành Kế hoạch số 05/KH-SNgV ngày 10/01/2023 và Công văn số 887/SNg-VPTTr ngày 12/01/2023.") == [
+        ("unknown_code", "warning")]
+
+
+def test_each_years_plan_number_one_is_its_own_document():
+    assert checks_in("Thực hiện Kế hoạch số 01/KH-STP về cải cách hành chính năm 2022.",
+                     "Sở ban hành Kế hoạch số 01/KH-STP về cải cách hành chính năm 2023.") == []
