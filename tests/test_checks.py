@@ -292,3 +292,11 @@ def test_an_unknown_code_is_a_slip_only_when_the_report_shows_the_right_one():
 def test_each_years_plan_number_one_is_its_own_document():
     assert checks_in("Thực hiện Kế hoạch số 01/KH-STP về cải cách hành chính năm 2022.",
                      "Sở ban hành Kế hoạch số 01/KH-STP về cải cách hành chính năm 2023.") == []
+
+
+def test_documents_listed_side_by_side_are_each_counted():
+    listed = ("Sở đã ban hành {} văn bản, cụ thể: Quyết định số 12/QĐ-STP và số 13/QĐ-STP cùng ngày 22/01/2023 "
+              "về kiện toàn Ban Chỉ đạo; các Kế hoạch số 09/KH-STP, số 10/KH-STP ngày 29/01/2023 về cải cách "
+              "hành chính; Quyết định số 15/QĐ-STP ngày 12/4/2023 sửa đổi Quyết định số 10/QĐ-STP ngày 21/3/2023.")
+    assert checks_in(listed.format(5)) == []
+    assert checks_in(listed.format(6)) == [("claimed_vs_listed", "6 văn bản")]

@@ -42,21 +42,35 @@ def _listed_region(doc: Document, colon_end: int) -> tuple[int, int] | None:
 _CLAUSE_BREAK = re.compile("[;\n]")
 
 
+# Between two documents listed side by side ("Quyết định số 12/QĐ-UBND và số
+# 13/QĐ-UBND cùng ngày 22/01/2024", "các Kế hoạch số 09/KH-UBND, số 10/KH-UBND"):
+# connectors, a shared date, nothing else.  Any other word is a summary, and
+# a document cited in it is not one of the list's.
+_SIDE_BY_SIDE = re.compile(
+    r"(?:\s|[,&]|\bvà\b|\bcùng\b|\bngày\b|\btháng\b|\bnăm\b|\bsố\b|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d+)*",
+    re.IGNORECASE)
+
+
 def _clause_heads(text: str, region: tuple[int, int], refs: list[Reference]) -> list[Reference]:
-    """The first cited document of each clause (";" or a new line) of a list."""
-    inside = [r for r in refs if region[0] <= r.char_start < region[1]]
-    # Sorted clause breaks and mention starts: each mention costs a bisection,
-    # not a scan of the list, so a huge one-line "list" stays fast.
-    starts = sorted(r.char_start for r in inside)
+    """The documents a list lists: in each clause (";" or a new line), the
+    first cited document and those set side by side with it."""
+    inside = sorted((r for r in refs if region[0] <= r.char_start < region[1]), key=lambda r: r.char_start)
+    # Sorted clause breaks: each mention costs a bisection, not a scan of the
+    # list, so a huge one-line "list" stays fast.
     cuts = [m.start() for m in _CLAUSE_BREAK.finditer(text, region[0], region[1])]
-    heads = []
+    heads: list[Reference] = []
+    clause, previous = None, None
     for r in inside:
         j = bisect_left(cuts, r.char_start)
-        clause_start = cuts[j - 1] + 1 if j else region[0]
-        # Another mention between the clause's start and this one?
-        k = bisect_left(starts, clause_start)
-        if not (k < len(starts) and starts[k] < r.char_start):
+        if j != clause:
+            clause, previous = j, r
             heads.append(r)
+            continue
+        if previous is not None and _SIDE_BY_SIDE.fullmatch(text, previous.char_end, r.char_start):
+            heads.append(r)
+            previous = r
+        else:
+            previous = None  # inside a summary: nothing after it in the clause is listed
     return heads
 
 
