@@ -102,8 +102,12 @@ def type_code_mismatches(doc: Document, refs: list[Reference]) -> list[Finding]:
         # "Văn bản" is any document: it cannot disagree with a code.
         if by_code is None or r.doc_type in (None, "Văn bản") or by_code.name == r.doc_type:
             return None
-        # The type word is what the text says before the number.
-        if not doc.text[r.char_start : r.char_start + 40].lower().startswith(r.doc_type.lower()):
+        # The type word must stand right before the number ("Quyết định số
+        # 12/KH-STP"), not name another document ("Quyết định ban hành Kế
+        # hoạch số 12/KH-STP").
+        at = doc.text.find(r.number_raw, r.char_start, r.char_end + 1)
+        if at < 0 or not re.fullmatch(rf"{re.escape(r.doc_type)}\s*(?:số\s*)?:?\s*", doc.text[r.char_start : at],
+                                      re.IGNORECASE):
             return None
         return r.number, by_code.name
 

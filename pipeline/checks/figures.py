@@ -65,7 +65,7 @@ def percents_over_100(counts: list[Count]) -> list[Finding]:
         for c in counts
         if c.is_percent and c.value > 100
         and not (has_role("target", c.sentence) or has_role("comparison", c.sentence)
-                 or re.search(r"\bvượt\b|kế\s+hoạch|dự\s+toán", c.sentence or "", re.IGNORECASE))
+                 or re.search(r"\bvượt\b|\btăng\b|\bgiảm\b|kế\s+hoạch|dự\s+toán", c.sentence or "", re.IGNORECASE))
     ]
 
 
