@@ -2,6 +2,7 @@
 other samples, and each check on text written here."""
 
 import json
+from pathlib import Path
 from datetime import date
 
 import pytest
@@ -300,3 +301,19 @@ def test_documents_listed_side_by_side_are_each_counted():
               "hành chính; Quyết định số 15/QĐ-STP ngày 12/4/2023 sửa đổi Quyết định số 10/QĐ-STP ngày 21/3/2023.")
     assert checks_in(listed.format(5)) == []
     assert checks_in(listed.format(6)) == [("claimed_vs_listed", "6 văn bản")]
+
+
+def test_a_whole_period_less_than_other_reports_parts_of_it(tmp_path):
+    from pipeline.query import connect
+    from test_compare import ANNUAL, ingest_without_prefect
+
+    ingest_without_prefect([SAMPLES / name for name in ANNUAL], tmp_path)
+    con = connect(tmp_path)
+    rows = con.execute(
+        "SELECT r.source_path, f.severity, f.value_stated, f.value_computed, f.evidence, f.related_report_id "
+        "FROM findings f JOIN reports r USING (report_id) WHERE f.\"check\" = 'cross_report_mismatch'").fetchall()
+    # 45 (2021) + 38 (2022) documents against 32 for 2021 – 08/2023.
+    assert [(Path(r[0]).name, r[1], r[2], r[3], r[4]) for r in rows] == [
+        ("so-ngoai-vu-ha-tinh-2021-2023.txt", "warning", 32, 83, "32 văn bản")]
+    other = con.execute("SELECT source_path FROM reports WHERE report_id = ?", [rows[0][5]]).fetchone()[0]
+    assert Path(other).name in ("so-ngoai-vu-ha-tinh-2021.txt", "so-ngoai-vu-ha-tinh-2022.txt")
