@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test samples bench clean
+.PHONY: run test samples accuracy bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +33,16 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/extraction_references.py
 	$(BIN)/python benchmarks/extraction_counts.py
 
-# Rebuild the DOCX and PDF samples from the text sample (needs a TrueType
-# font with Vietnamese glyphs, such as Debian's fonts-dejavu-core).
+# Rebuild the DOCX and PDF samples from the text sample, and the DOCX and PDF
+# gold reports from their sources (needs a TrueType font with Vietnamese
+# glyphs, such as Debian's fonts-dejavu-core).
 samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py
+	$(BIN)/python scripts/gold_reports.py
+
+# Accuracy of the pipeline on every hand-checked gold (see docs/accuracy.md).
+accuracy: $(STAMP)
+	$(BIN)/python scripts/accuracy.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

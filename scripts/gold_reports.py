@@ -226,7 +226,7 @@ def _docx_table_part(doc, rows: list[list[str]], header_rows: int, repeat: bool)
         if h > 1 or w > 1:
             cell = cell.merge(table.cell(r + h - 1, c + w - 1))
         cell.paragraphs[0].text = rows[r][c]
-        header = r < header_rows or rows[r][1].lower().startswith("tổng")
+        header = r < header_rows or rows[r][1].lower().startswith(("tổng", "toàn", "cộng"))
         for run in cell.paragraphs[0].runs:
             run.bold = header
         if r < header_rows or c != 1:

@@ -1,0 +1,139 @@
+"""The golds themselves: every gold of the registry (tests/golds.py) names a
+report that exists, has the keys of the shared gold format, and says only
+what its report says.  Accuracy against the golds is measured by
+scripts/accuracy.py (docs/accuracy.md); it is not asserted here."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from golds import APPENDIX_PATH, COUNT_KEYS, FINDING_KEYS, GOLD_DIR, GOLD_KEYS, ROOT, read, registry
+
+GOLDS = registry()
+IDS = [g.name for g in GOLDS]
+NEW = [g for g in GOLDS if g.gold_path.parent == GOLD_DIR]
+
+
+def _checks_in_readme() -> set[str]:
+    """Check names as the README's Checks table lists them."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("### Checks", 1)[1].split("\n#", 1)[0]
+    return {name for line in table.splitlines() if line.startswith("| `") for name in re.findall(r"`(\w+)`", line.split("|")[1])}
+
+
+def _iso_or_none(value) -> bool:
+    if value is None:
+        return True
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _appendix_paths(text: str) -> set[str]:
+    """Paths of the appendices a reader sees in the text, each its heading as
+    written ("PHỤ LỤC", "Phụ lục II"), and a "Biểu số 01" under one of them
+    ("PHỤ LỤC.Biểu số 01"; alone, "Biểu số 01")."""
+    paths, appendix = set(), None
+    for line in text.splitlines():
+        if m := re.match(r"\s*((?:PHỤ LỤC|Phụ lục)(?: [IVX\d]+)?)\s*$", line):
+            appendix = m.group(1)
+            paths.add(appendix)
+        elif m := re.match(r"\s*(Biểu số \d+)", line):
+            paths.add(f"{appendix}.{m.group(1)}" if appendix else m.group(1))
+    return paths
+
+
+@pytest.mark.parametrize("gold", GOLDS, ids=IDS)
+def test_a_gold_has_the_shared_format(gold):
+    assert gold.report_path.is_file(), gold.report_path
+    data = gold.data
+    assert set(GOLD_KEYS) <= set(data), set(GOLD_KEYS) - set(data)
+    assert data["counts"] and all(set(COUNT_KEYS) <= set(c) for c in data["counts"])
+    for c in data["counts"]:
+        assert isinstance(c["value"], (int, float)) and c["unit"], c
+        assert _iso_or_none(c["period_start"]) and _iso_or_none(c["period_end"]), c
+        assert (c["period_start"] is None) == (c["period_end"] is None), c
+    for r in data["references"]:
+        assert r["number"] and _iso_or_none(r["date"]), r
+    for check in data["checks"]:
+        assert check["kind"] in ("sum_mismatch", "table_total") and len(check["parts"]) >= 2, check
+        assert sum(check["parts"]) != check["total"], f"a planted mismatch that adds up: {check}"
+    for b in data["consistent_breakdowns"]:
+        assert abs(sum(b["parts"]) - b["total"]) < 1e-6, f"a consistent breakdown that does not add up: {b}"
+
+
+@pytest.mark.parametrize("gold", NEW, ids=[g.name for g in NEW])
+def test_a_new_gold_lists_its_findings(gold):
+    assert {g.name for g in NEW} >= {"so-y-te-quang-binh-2023", "so-gddt-thanh-hoa-2023", "ubnd-tinh-quang-tri-2024-6thang"}
+    checks = _checks_in_readme()
+    assert "sum_mismatch" in checks and "table_total" in checks
+    for f in gold.data["findings"]:
+        assert set(FINDING_KEYS) <= set(f), f
+        assert f["check"] in checks and f["severity"] in ("error", "warning", "info"), f
+    # Every planted fault is a finding an auditor must get.
+    planted = {(c["kind"], c["section"], c["total"]) for c in gold.data["checks"]}
+    listed = {(f["check"], f["section"], f["value_stated"]) for f in gold.data["findings"] if f["severity"] == "error"}
+    assert planted <= listed
+
+
+@pytest.mark.parametrize("gold", GOLDS, ids=IDS)
+def test_a_gold_says_what_its_report_says(gold):
+    reading = read(gold.report_path)
+    text = reading.text
+    for f in gold.data.get("findings", []):
+        assert f["evidence"] in text, f
+    for phrase in gold.data["not_counts"]:
+        assert phrase in text, phrase
+    # Every figure's section is one the pipeline reads from the headings, or
+    # an appendix that stands in the text.
+    paths = {s.section_path for s in reading.sections}
+    appendices = _appendix_paths(text)
+    for c in gold.data["counts"]:
+        section = c["section"]
+        if section in appendices:
+            assert APPENDIX_PATH.match(section), c
+        else:
+            assert section in paths or _same_headings(section, paths), c
+
+
+def _same_headings(section: str, paths: set[str]) -> bool:
+    """A section named by the same numbered headings as a path the pipeline
+    reads, which may nest a lettered heading under the one before it
+    ("a)" then "b)" read as II.1.a.b for the gold's II.1.b)."""
+    want = section.split(".")
+    for path in paths:
+        have = path.split(".")
+        if have[0] != want[0] or have[-1] != want[-1]:
+            continue
+        rest = iter(have)
+        if all(part in rest for part in want) and all(p.isalpha() and p.islower() for p in set(have) - set(want)):
+            return True
+    return False
+
+
+BUILT = [g for g in NEW if g.report_path.with_name(g.report_path.name.rsplit(".", 1)[0] + ".src.txt").is_file()]
+
+
+@pytest.mark.parametrize("gold", BUILT, ids=[g.name for g in BUILT])
+def test_a_built_report_says_what_its_source_says(gold):
+    """The committed DOCX or PDF is its source built, not an older one:
+    every paragraph and table cell of the source stands in the report."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from gold_reports import Columns, Para, Table, parse_source
+
+    source = gold.report_path.with_name(gold.report_path.name.rsplit(".", 1)[0] + ".src.txt")
+    fmt, items = parse_source(source.read_text(encoding="utf-8"))
+    assert fmt == gold.format
+    text = " ".join(read(gold.report_path).text.split())
+    pieces = [i.text for i in items if isinstance(i, Para)]
+    pieces += [cell for i in items if isinstance(i, Table) for row in i.rows for cell in row if cell not in ("<", "^", "")]
+    pieces += [line for i in items if isinstance(i, Columns) for line in i.left + i.right if line]
+    missing = [p for p in pieces if " ".join(p.split()) not in text]
+    assert not missing, missing[:5]
