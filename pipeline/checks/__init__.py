@@ -108,7 +108,7 @@ def check_report(
         sum_mismatches(counts, doc)
         + subperiod_mismatches(counts)
         + percents_over_100(counts)
-        + periods_outside_report(counts, meta)
+        + periods_outside_report(counts, meta, doc.text)
         + claims_against_lists(doc, counts, references)
         + unknown_codes(references, meta.issuer_code)
         + missing_years(references)

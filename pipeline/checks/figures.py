@@ -80,27 +80,43 @@ def within(start: date, end: date, outer_start: date, outer_end: date) -> bool:
     return start >= outer_start - _CUTOFF_SLACK and end <= outer_end + _CUTOFF_SLACK
 
 
-def _figure_period_is_explained(c: Count, start: date, end: date, meta: ReportMeta) -> bool:
+# A full stop, not a semicolon: the `sentence` of a figure is its clause, and
+# the words that explain its period ("so với năm 2018 (5.612 hồ sơ); đã giải
+# quyết …") may stand in an earlier clause of the same sentence.
+_FULL_STOP = re.compile(r"[.!?…]['\"”’)]*\s|\n")
+
+
+def _whole_sentence(text: str | None, c: Count) -> str:
+    """The figure's sentence to its full stops (its clause when no text is given)."""
+    if not text:
+        return c.sentence or ""
+    start = max((m.end() for m in _FULL_STOP.finditer(text, max(0, c.char_start - 600), c.char_start)), default=0)
+    end = _FULL_STOP.search(text, c.char_end)
+    return text[start : end.start() if end else len(text)]
+
+
+def _figure_period_is_explained(c: Count, start: date, end: date, meta: ReportMeta, sentence: str) -> bool:
     """Why a figure of another period is not out of place: it is a target or
     a plan, it contains the report's period (a year's target quoted in a
     half-year report), or, for an earlier period, it is given as a comparison
     or baseline, or it is a published index of an earlier year."""
     if getattr(c, "is_target", False) or c.section_kind in ("plan", "recommendation"):
         return True
-    if has_role("target", c.sentence):
+    if has_role("target", sentence):
         return True
     if start <= meta.period_start and end >= meta.period_end:
         return True
     if end < meta.period_end:
-        return has_role("comparison", c.sentence) or has_role("earlier_index", c.sentence) or c.metric in (
+        return has_role("comparison", sentence) or has_role("earlier_index", sentence) or c.metric in (
             "par_index_score", "satisfaction_rate")
     return False
 
 
-def periods_outside_report(counts: list[Count], meta: ReportMeta) -> list[Finding]:
+def periods_outside_report(counts: list[Count], meta: ReportMeta, text: str | None = None) -> list[Finding]:
     """Figures whose own period lies outside the report's, for no stated
     reason: context (info), one finding per sentence with every such figure
-    as evidence."""
+    as evidence.  `text`, the report's, lets the whole sentence explain a
+    figure, not only its clause."""
     if meta.period_start is None or meta.period_end is None:
         return []
     by_sentence: dict[tuple[str | None, str], list[tuple[Count, date]]] = {}
@@ -110,9 +126,10 @@ def periods_outside_report(counts: list[Count], meta: ReportMeta) -> list[Findin
         end = c.period_end or c.period_start
         if within(c.period_start, end, meta.period_start, meta.period_end):
             continue
-        if _figure_period_is_explained(c, c.period_start, end, meta):
+        sentence = _whole_sentence(text, c)
+        if _figure_period_is_explained(c, c.period_start, end, meta, sentence):
             continue
-        by_sentence.setdefault((c.section_path, c.sentence), []).append((c, end))
+        by_sentence.setdefault((c.section_path, sentence), []).append((c, end))
     findings = []
     for group in by_sentence.values():
         first, end = group[0]
