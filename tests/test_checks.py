@@ -2,8 +2,8 @@
 other samples, and each check on text written here."""
 
 import json
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -317,3 +317,27 @@ def test_a_whole_period_less_than_other_reports_parts_of_it(tmp_path):
         ("so-ngoai-vu-ha-tinh-2021-2023.txt", "warning", 32, 83, "32 văn bản")]
     other = con.execute("SELECT source_path FROM reports WHERE report_id = ?", [rows[0][5]]).fetchone()[0]
     assert Path(other).name in ("so-ngoai-vu-ha-tinh-2021.txt", "so-ngoai-vu-ha-tinh-2022.txt")
+
+
+def test_a_sum_is_not_judged_when_a_part_was_left_out_of_the_reading():
+    from pipeline.checks.figures import sum_mismatches
+    from pipeline.extract.counts import Count
+
+    def judged(sentence: str) -> list[tuple[float, float]]:
+        doc = doc_of(sentence)
+
+        def figure(idx: int, text: str, parent: int | None) -> Count:
+            at = doc.text.index(text)
+            value = float(text.split()[0].replace(".", ""))
+            return Count(idx=idx, value=value, value_text=text.split()[0], unit="ha", subject=None, metric=None,
+                         is_percent=False, area=None, section_path=None, section_kind=None, period_start=None,
+                         period_end=None, period_source="report", source="text", parent_idx=parent,
+                         is_total=parent is None, page=1, char_start=at, char_end=at + len(text), sentence=doc.text)
+
+        # The parts as read: the total and two of its three parts.
+        counts = [figure(0, "158.420 ha", None), figure(1, "115.630 ha", 0), figure(2, "16.850 ha", 0)]
+        return [(f.value_stated, f.value_computed) for f in sum_mismatches(counts, doc)]
+
+    whole = "Vụ Đông Xuân, toàn tỉnh gieo trồng được 158.420 ha, trong đó: lúa 115.630 ha, ngô 16.850 ha, rau màu {}."
+    assert judged(whole.format("25.940 ha")) == []  # the third part is the difference: the reading is short
+    assert judged(whole.format("25.000 ha")) == [(158420, 132480)]
