@@ -210,6 +210,12 @@ class PeriodFigure:
     stated: bool  # the period is stated in a sentence, not the report's by default
 
 
+# Each whole is set against every other period of its metric: past this many
+# periods of one metric (no report, nor one body's reports, state so many)
+# the metric is not checked, so that a crafted text costs no quadratic time.
+MAX_PERIODS = 200
+
+
 def _unit(figure) -> str:
     return " ".join((figure.unit or "").lower().split())
 
@@ -243,9 +249,12 @@ def subperiod_contradictions(figures: list, source=None) -> list[tuple[object, l
         else:
             said[key].total += top
             said[key].stated = said[key].stated or f.period_source == "sentence"
+    periods: dict[str, int] = {}
+    for _, metric, *_ in said:
+        periods[metric] = periods.get(metric, 0) + 1
     found = []
     for (whose, metric, *_), whole in said.items():
-        if not whole.stated:
+        if not whole.stated or periods[metric] > MAX_PERIODS:
             continue
         candidates = [p for (other, m, *_), p in said.items()
                       if m == metric and p is not whole and _contains(whole, p) and (source is None or other != whose)
