@@ -359,3 +359,18 @@ def test_a_sum_is_not_judged_when_a_part_was_left_out_of_the_reading():
     whole = "Vụ Đông Xuân, toàn tỉnh gieo trồng được 158.420 ha, trong đó: lúa 115.630 ha, ngô 16.850 ha, rau màu {}."
     assert judged(whole.format("25.940 ha")) == []  # the third part is the difference: the reading is short
     assert judged(whole.format("25.000 ha")) == [(158420, 132480)]
+
+
+def test_more_slips_a_person_must_judge():
+    # A decree's number without its year, even with no date to tell it.
+    assert checks_in("Thực hiện Nghị định số 61/NĐ-CP của Chính phủ về một cửa.") == [("missing_year", "61/NĐ-CP")]
+    # Two letters swapped in a code the report writes right elsewhere.
+    assert severities_in("UBND huyện ban hành Kế hoạch số 05/KH-UBND ngày 10/01/2023 và Công văn số 12/UBDN-VP "
+                         "ngày 12/01/2023.") == [("unknown_code", "warning")]
+    # A share above 100%, with a growth rate after it in the sentence.
+    assert checks_in("Tỷ lệ hồ sơ đúng hạn đạt 100,5%, tăng 2% so với năm trước.") == [("percent_over_100", "100,5%")]
+    # Summaries that differ only in a year, for a number that carries none:
+    # each year's plan, unless one date ties the two mentions together.
+    assert checks_in("Theo Nghị quyết số 12-NQ/TU ngày 26/5/2022 về cải cách hành chính đến năm 2025.",
+                     "Nghị quyết số 12-NQ/TU ngày 26/5/2022 về cải cách hành chính đến năm 2030.") == [
+        ("conflicting_citation", "12-NQ/TU")]

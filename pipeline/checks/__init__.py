@@ -40,7 +40,7 @@ from datetime import date
 from pipeline.checks.base import ERROR, INFO, WARNING, Finding, finding_at, has_role, span_of
 from pipeline.checks.citations import (conflicting_citations, dates_after_report, missing_years,
                                        type_code_mismatches, unknown_codes)
-from pipeline.checks.figures import (PeriodFigure, additive_metrics, percents_over_100, periods_outside_report,
+from pipeline.checks.figures import (_PERCENT, PeriodFigure, additive_metrics, percent_window, percents_over_100, periods_outside_report,
                                      subperiod_contradictions, subperiod_message, subperiod_mismatches,
                                      sum_mismatches, within)
 from pipeline.checks.lists import (_ISSUED_BY, _LIST_OPENS, _clause_heads, _listed_region, claims_against_lists,
@@ -61,9 +61,23 @@ __all__ = [
 def _check_context(entry: dict) -> list[str]:
     if entry["role"] == "additive":
         return _check_additive(entry)
+    if entry["role"] == "not_a_share":
+        return _check_not_a_share(entry)
     pattern = re.compile(entry["regex"], re.IGNORECASE)
     fails = [f"{entry['role']}: {t!r} should match" for t in entry["examples"] if not pattern.search(t)]
     fails += [f"{entry['role']}: {t!r} should not match" for t in entry["counter_examples"] if pattern.search(t)]
+    return fails
+
+
+def _check_not_a_share(entry: dict) -> list[str]:
+    """Each example's first percentage must be read as not a share, and no
+    counter-example's."""
+    def silent(t: str) -> bool:
+        m = _PERCENT.search(t)
+        return m is not None and has_role("not_a_share", percent_window(t[: m.start()], t[m.end() :]))
+
+    fails = [f"not_a_share: {t!r} should be silent" for t in entry["examples"] if not silent(t)]
+    fails += [f"not_a_share: {t!r} should be a share" for t in entry["counter_examples"] if silent(t)]
     return fails
 
 
@@ -107,7 +121,7 @@ def check_report(
     findings = (
         sum_mismatches(counts, doc)
         + subperiod_mismatches(counts)
-        + percents_over_100(counts)
+        + percents_over_100(counts, doc.text)
         + periods_outside_report(counts, meta, doc.text)
         + claims_against_lists(doc, counts, references)
         + unknown_codes(references, meta.issuer_code)

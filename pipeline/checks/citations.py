@@ -17,10 +17,13 @@ def _known_codes() -> set[str]:
 
 
 def _one_letter_apart(a: str, b: str) -> bool:
+    """One letter added, dropped or changed, or two neighbours swapped."""
     if a == b or abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
+        differ = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        swapped = len(differ) == 2 and differ[1] == differ[0] + 1 and a[differ[0]] == b[differ[1]] and a[differ[1]] == b[differ[0]]
+        return len(differ) == 1 or swapped
     longer, shorter = (a, b) if len(a) > len(b) else (b, a)
     return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
@@ -44,7 +47,8 @@ def _by_fault(refs: list[Reference], key) -> list[list[Reference]]:
 def _slip_of(code: str, known: set[str], used: dict[str, int], own: str | None) -> str | None:
     """The known code an unknown one is a slip for, if the report itself
     shows it: a letter dropped from a code the report cites elsewhere
-    ("SNg" where it writes "SNgV"), or one letter off the body's own code.
+    ("SNg" where it writes "SNgV") or two of its letters swapped ("UBDN"), or
+    one letter off the body's own code.
     Short codes (two letters) are left alone: too many real codes are one
     letter apart ("VP", "CP"), and the catalogue cannot hold them all."""
     if len(code) < 3:
@@ -53,7 +57,8 @@ def _slip_of(code: str, known: set[str], used: dict[str, int], own: str | None) 
         if not (used.get(k) or k == own) or not _one_letter_apart(code, k):
             continue
         dropped = len(k) == len(code) + 1
-        if dropped or k == own:
+        swapped = len(k) == len(code) and sorted(k) == sorted(code)
+        if dropped or swapped or k == own:
             return k
     return None
 
@@ -85,13 +90,25 @@ def unknown_codes(refs: list[Reference], own: str | None = None) -> list[Finding
     return findings
 
 
+def _lacks_year(r: Reference) -> bool:
+    """A normative number (Nghị định, Thông tư) written without its year,
+    whether or not its date is given."""
+    if r.year_inferred:
+        return True
+    by_code = doc_type_of_code(r.type_code)
+    return r.year is None and not r.is_party_doc and by_code is not None and by_code.normative
+
+
 def missing_years(refs: list[Reference]) -> list[Finding]:
     findings = []
-    for group in _by_fault(refs, lambda r: r.number if r.year_inferred else None):
+    for group in _by_fault(refs, lambda r: r.number if _lacks_year(r) else None):
         r = group[0]
-        serial, _, rest = r.number.partition("/")
-        fixed = f"{serial}/{r.year}/{rest}"
-        message = f"{r.doc_type or 'Văn bản'} số {r.number} thiếu năm ban hành trong số hiệu (đúng dạng: {fixed})"
+        if r.year is not None:
+            serial, _, rest = r.number.partition("/")
+            fixed = f" (đúng dạng: {serial}/{r.year}/{rest})"
+        else:
+            fixed = ""
+        message = f"{r.doc_type or 'Văn bản'} số {r.number} thiếu năm ban hành trong số hiệu{fixed}"
         findings.append(_citation_finding(r, "missing_year", WARNING, message, group[1:]))
     return findings
 
@@ -121,6 +138,8 @@ def type_code_mismatches(doc: Document, refs: list[Reference]) -> list[Finding]:
 
 
 _NUMBERS = re.compile(r"\d+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR_IN_NUMBER = re.compile(r"/(?:19|20)\d\d/")
 
 
 def _words(subject: str) -> list[str]:
@@ -132,8 +151,8 @@ def _same_document(a: Reference, b: Reference) -> bool:
     again every year, so "Kế hoạch số 15/KH-UBND" of 2022 and of 2023 (or of
     the province and of a district) are two documents unless the number
     carries its year."""
-    if a.issued_date and b.issued_date and a.issued_date.year != b.issued_date.year and not re.search(
-        r"/(?:19|20)\d\d/", a.number
+    if a.issued_date and b.issued_date and a.issued_date.year != b.issued_date.year and not _YEAR_IN_NUMBER.search(
+        a.number
     ):
         return False
     levels = [set(_words(r.issuer_text or "")) & _LEVELS for r in (a, b)]
@@ -166,14 +185,16 @@ def conflicting_citations(refs: list[Reference]) -> list[Finding]:
         for later in group[1:]:
             if not (first.subject and later.subject) or not _same_document(first, later):
                 continue
-            # "Kế hoạch số 01/KH-UBND về CCHC năm 2022" and "… năm 2023" are
-            # each year's plan number 1 unless one date ties them together.
-            if not (first.issued_date and first.issued_date == later.issued_date):
-                continue
             a, b = _words(first.subject), _words(later.subject)
             if a == b or len(a) != len(b):
                 continue
             differ = [(x, y) for x, y in zip(a, b) if x != y]
+            # "Kế hoạch số 01/KH-UBND về CCHC năm 2022" and "… năm 2023" are
+            # each year's plan number 1, unless one date ties them together.
+            years = all(_YEAR.fullmatch(x) and _YEAR.fullmatch(y) for x, y in differ)
+            if years and not _YEAR_IN_NUMBER.search(number) and not (
+                    first.issued_date and first.issued_date == later.issued_date):
+                continue
             if differ and all(_NUMBERS.fullmatch(x) and _NUMBERS.fullmatch(y) for x, y in differ):
                 said = ", ".join(f"'{x}' và '{y}'" for x, y in differ)
                 message = f"Văn bản số {number} được dẫn với trích yếu mâu thuẫn: {said}"

@@ -80,17 +80,31 @@ def _part_left_out(text: str, total: Count, children: list[Count], counts: list[
     return False
 
 
-def percents_over_100(counts: list[Count]) -> list[Finding]:
-    """A share above 100%.  A rate of a plan or a growth rate ("đạt 104% kế
-    hoạch", "tăng 120% so với năm trước") may exceed it and is left alone."""
-    return [
-        finding_at(c, "percent_over_100", WARNING, f"Tỷ lệ {c.value_text}% vượt quá 100%", c.value,
-                   evidence=f"{c.value_text}%")
-        for c in counts
-        if c.is_percent and c.value > 100
-        and not (has_role("target", c.sentence) or has_role("comparison", c.sentence)
-                 or re.search(r"\bvượt\b|\btăng\b|\bgiảm\b|kế\s+hoạch|dự\s+toán", c.sentence or "", re.IGNORECASE))
-    ]
+_PERCENT = re.compile(r"\d+(?:[.,]\d+)*\s*%")
+
+
+def percent_window(before: str, after: str) -> str:
+    """A percentage in its surroundings, the number itself as "<%>", for the
+    `not_a_share` words of patterns/finding_context.yaml."""
+    return f"{before[-40:]} <%> {after[:40]}"
+
+
+def percents_over_100(counts: list[Count], text: str | None = None) -> list[Finding]:
+    """A share above 100%.  A rate of a plan or a change ("đạt 104% kế
+    hoạch", "tăng 120% so với năm trước", "bằng 112% cùng kỳ") may exceed
+    it and is left alone; so is a target."""
+    findings = []
+    for c in counts:
+        if not (c.is_percent and c.value > 100) or has_role("target", c.sentence):
+            continue
+        if text is not None:
+            at = _PERCENT.search(text, c.char_start)
+            end = at.end() if at and at.start() < c.char_end + 2 else c.char_end
+            if has_role("not_a_share", percent_window(text[max(0, c.char_start - 40) : c.char_start], text[end:])):
+                continue
+        findings.append(finding_at(c, "percent_over_100", WARNING, f"Tỷ lệ {c.value_text}% vượt quá 100%", c.value,
+                                   evidence=f"{c.value_text}%"))
+    return findings
 
 
 # A statistical period may be cut a few weeks off the calendar ("từ
