@@ -168,3 +168,21 @@ def test_the_html_page_puts_open_findings_first_and_folds_the_reviewed(out, tmp_
     # Open findings come before the folded ones in the page.
     html = article.text()
     assert html.index(opened.text()[:40]) < html.index(folded.text()[:40])
+
+
+def test_a_run_to_a_remote_output_leaves_its_reviews_alone(tmp_path, monkeypatch):
+    import fsspec
+
+    from pipeline import remote
+
+    monkeypatch.setattr(remote, "CACHE", tmp_path / "cache")  # a private mirror
+    url = "memory://cchc-reviews-test/out"
+    fs = fsspec.filesystem("memory")
+    fs.pipe(f"/cchc-reviews-test/out/{reviews.REVIEWS_FILE.as_posix()}", b"verdicts")
+    fs.pipe("/cchc-reviews-test/out/metrics/report_year=2023/old.parquet", b"stale")
+    local = remote.mirror_of(url)
+    local.mkdir(parents=True)
+    (local / "_manifest.json").write_text("{}", encoding="utf-8")  # a mirror without the verdicts
+    remote.push(local, url)
+    assert fs.cat(f"/cchc-reviews-test/out/{reviews.REVIEWS_FILE.as_posix()}") == b"verdicts"
+    assert not fs.exists("/cchc-reviews-test/out/metrics/report_year=2023/old.parquet")  # a run's own file goes
