@@ -36,7 +36,8 @@ WITH numbered AS (
            m.metric, m.period_start, m.period_end, m.period_source, m.value, m.value_text, m.unit, m.is_percent,
            m.idx,
            m.char_start, m.char_end, m.sentence, m.section_path, m.page,
-           row_number() OVER (PARTITION BY m.report_id, m.metric, m.period_start, m.period_end ORDER BY m.idx) AS nth
+           row_number() OVER (PARTITION BY m.report_id, m.metric, m.period_start, m.period_end ORDER BY m.idx) AS nth,
+           list(m.value) OVER (PARTITION BY m.report_id, m.metric, m.period_start, m.period_end) AS said
     FROM metrics m JOIN reports r USING (report_id)
     WHERE m.metric IS NOT NULL AND m.period_start IS NOT NULL AND m.period_end IS NOT NULL
       AND r.issuer IS NOT NULL
@@ -63,16 +64,19 @@ ORDER BY issuer, metric, period_end, period_start
 """
 
 # A later report of the same issuer stating another value for the same
-# metric and period than the first report did.
+# metric and period than the first report did.  A report may state a metric
+# for a period more than once (an item before the total): the two disagree
+# only when neither report states the other's value at all.
 _METRIC_MISMATCHES = """
 WITH ordered AS (
     SELECT *, first_value(value) OVER g AS first_value, first_value(report_id) OVER g AS first_report,
-           row_number() OVER g AS pos
+           first_value(said) OVER g AS first_said, row_number() OVER g AS pos
     FROM stated
     WINDOW g AS (PARTITION BY issuer, issuer_code, metric, period_start, period_end
                  ORDER BY report_date NULLS FIRST, source_path)
 )
-SELECT * FROM ordered WHERE pos > 1 AND value <> first_value
+SELECT * EXCLUDE (said, first_said) FROM ordered
+WHERE pos > 1 AND value <> first_value AND NOT list_contains(first_said, value) AND NOT list_contains(said, first_value)
 ORDER BY report_id, char_start
 """
 

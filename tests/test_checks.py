@@ -374,3 +374,31 @@ def test_more_slips_a_person_must_judge():
     assert checks_in("Theo Nghị quyết số 12-NQ/TU ngày 26/5/2022 về cải cách hành chính đến năm 2025.",
                      "Nghị quyết số 12-NQ/TU ngày 26/5/2022 về cải cách hành chính đến năm 2030.") == [
         ("conflicting_citation", "12-NQ/TU")]
+
+
+def test_two_reports_disagree_only_when_neither_states_the_others_value(tmp_path):
+    from pipeline.query import connect
+    from test_compare import ingest_without_prefect
+
+    template = (
+        "SỞ TƯ PHÁP\n\nSố: {n}/BC-STP\n\nNinh Bình, ngày {d} tháng 12 năm 2022\n\nBÁO CÁO\n\n"
+        "Kết quả cải cách hành chính năm 2022\n\nI. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH\n\n1. Văn bản chỉ đạo\n\n{body}\n\n"
+        "GIÁM ĐỐC\n\nNguyễn Văn An\n"
+    )
+    item_then_total = ("Sở đã ban hành 05 văn bản chỉ đạo, điều hành về chuyển đổi số. "
+                       "Tổng cộng, Sở đã ban hành 38 văn bản chỉ đạo, điều hành về công tác CCHC.")
+
+    def across(total: int) -> list[str]:
+        out = tmp_path / str(total)
+        first, second = out / "a.txt", out / "b.txt"
+        out.mkdir()
+        first.write_text(template.format(n=10, d=15, body=item_then_total), encoding="utf-8")
+        second.write_text(template.format(n=11, d=20, body=f"Sở đã ban hành {total} văn bản chỉ đạo, điều hành "
+                                                            "về công tác CCHC."), encoding="utf-8")
+        ingest_without_prefect([first, second], out / "out")
+        rows = connect(out / "out").execute(
+            "SELECT \"check\" FROM findings WHERE related_report_id IS NOT NULL").fetchall()
+        return [r[0] for r in rows]
+
+    assert across(38) == []  # the first report's 05 is an item; its total agrees
+    assert across(40) == ["cross_report_mismatch"]
