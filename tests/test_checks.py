@@ -402,3 +402,19 @@ def test_two_reports_disagree_only_when_neither_states_the_others_value(tmp_path
 
     assert across(38) == []  # the first report's 05 is an item; its total agrees
     assert across(40) == ["cross_report_mismatch"]
+
+
+def test_a_slip_of_the_year_in_a_date_is_one_document_with_two_dates():
+    assert checks_in("Thực hiện Kế hoạch số 15/KH-STP ngày 15/3/2023 về kiểm tra cải cách hành chính.",
+                     "Theo Kế hoạch số 15/KH-STP ngày 15/3/2022, Sở đã kiểm tra 05 đơn vị.") == [
+        ("conflicting_citation", "15/KH-STP")]
+    assert checks_in("Thực hiện Kế hoạch số 15/KH-STP ngày 20/01/2022 về kiểm tra cải cách hành chính.",
+                     "Sở ban hành Kế hoạch số 15/KH-STP ngày 10/02/2023 về kiểm tra cải cách hành chính.") == [
+        ("conflicting_citation", "15/KH-STP")]  # the same summary: one document
+
+
+def test_a_long_code_one_letter_from_a_known_one_is_a_slip():
+    assert severities_in("Thực hiện Thông tư số 01/2023/TT-BNVV ngày 10/02/2023 của Bộ Nội vụ.") == [
+        ("unknown_code", "warning")]
+    # A changed letter may be another body's real code: Ban Nội chính, not Ban Tổ chức.
+    assert severities_in("Thực hiện Hướng dẫn số 05-HD/BNCTU ngày 10/02/2023.") == [("unknown_code", "info")]

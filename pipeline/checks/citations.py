@@ -45,20 +45,23 @@ def _by_fault(refs: list[Reference], key) -> list[list[Reference]]:
 
 
 def _slip_of(code: str, known: set[str], used: dict[str, int], own: str | None) -> str | None:
-    """The known code an unknown one is a slip for, if the report itself
-    shows it: a letter dropped from a code the report cites elsewhere
-    ("SNg" where it writes "SNgV") or two of its letters swapped ("UBDN"), or
-    one letter off the body's own code.
-    Short codes (two letters) are left alone: too many real codes are one
-    letter apart ("VP", "CP"), and the catalogue cannot hold them all."""
+    """The known code an unknown one is a slip for: one letter off the
+    body's own code; a letter dropped from a code the report cites elsewhere
+    ("SNg" where it writes "SNgV"), or two of its letters swapped ("UBDN");
+    or, for a long code, a letter dropped, added or swapped against any known
+    code ("SNNPTN" for "SNNPTNT").  A changed letter in another body's code
+    is left alone: real codes differ by one letter ("BNCTU", "BTCTU"), and
+    the catalogue cannot hold them all.  Short codes (two letters) are left
+    alone for the same reason ("VP", "CP")."""
     if len(code) < 3:
         return None
     for k in sorted(known):
-        if not (used.get(k) or k == own) or not _one_letter_apart(code, k):
+        if not _one_letter_apart(code, k):
             continue
         dropped = len(k) == len(code) + 1
+        added = len(k) == len(code) - 1
         swapped = len(k) == len(code) and sorted(k) == sorted(code)
-        if dropped or swapped or k == own:
+        if k == own or (used.get(k) and (dropped or swapped)) or (len(code) >= 4 and (dropped or added or swapped)):
             return k
     return None
 
@@ -150,11 +153,13 @@ def _same_document(a: Reference, b: Reference) -> bool:
     """Whether two mentions of one number can be one document.  Serials start
     again every year, so "Kế hoạch số 15/KH-UBND" of 2022 and of 2023 (or of
     the province and of a district) are two documents unless the number
-    carries its year."""
-    if a.issued_date and b.issued_date and a.issued_date.year != b.issued_date.year and not _YEAR_IN_NUMBER.search(
-        a.number
-    ):
-        return False
+    carries its year, the two dates differ only in the year (a slip of the
+    year: 15/3/2022 and 15/3/2023), or the summaries are the same."""
+    da, db = a.issued_date, b.issued_date
+    if da and db and da.year != db.year and not _YEAR_IN_NUMBER.search(a.number):
+        same_summary = bool(a.subject) and _words(a.subject) == _words(b.subject or "")
+        if (da.month, da.day) != (db.month, db.day) and not same_summary:
+            return False
     levels = [set(_words(r.issuer_text or "")) & _LEVELS for r in (a, b)]
     return not (levels[0] and levels[1] and levels[0] != levels[1])
 
