@@ -67,9 +67,9 @@ def _slip_of(code: str, known: set[str], used: dict[str, int], own: str | None) 
 
 
 def unknown_codes(refs: list[Reference], own: str | None = None) -> list[Finding]:
-    """A code not in the catalogue: a warning when the report shows it is a
-    slip for a code it uses elsewhere, context otherwise (the catalogue may
-    lack a real code)."""
+    """A code not in the catalogue: a warning when it is a likely slip,
+    context otherwise (the catalogue may lack a real code).  One finding per
+    code, on its first mention, with every mention as evidence."""
     known = _known_codes()
     pairs = [(r, code) for r in refs for code in dict.fromkeys(c for c in (r.issuer_code or "").split("-") if c)]
     used: dict[str, int] = {}
@@ -78,7 +78,7 @@ def unknown_codes(refs: list[Reference], own: str | None = None) -> list[Finding
     groups: dict[tuple, list[Reference]] = {}
     for r, code in pairs:
         if code not in known:
-            groups.setdefault((r.sentence, code), []).append(r)
+            groups.setdefault((None, code), []).append(r)
     findings = []
     for (_, code), group in groups.items():
         r = group[0]
