@@ -75,12 +75,12 @@ def unknown_codes(refs: list[Reference], own: str | None = None) -> list[Finding
     used: dict[str, int] = {}
     for _, code in pairs:
         used[code] = used.get(code, 0) + 1
-    groups: dict[tuple, list[Reference]] = {}
+    groups: dict[str, list[Reference]] = {}
     for r, code in pairs:
         if code not in known:
-            groups.setdefault((None, code), []).append(r)
+            groups.setdefault(code, []).append(r)
     findings = []
-    for (_, code), group in groups.items():
+    for code, group in groups.items():
         r = group[0]
         numbers = ", ".join(dict.fromkeys(g.number for g in group))
         near = _slip_of(code, known, used, own)
