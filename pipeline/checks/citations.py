@@ -34,13 +34,14 @@ def _citation_finding(ref: Reference, check: str, severity: str, message: str, a
 
 
 def _by_fault(refs: list[Reference], key) -> list[list[Reference]]:
-    """Mentions grouped by the fault they share (`key(ref)`, None for none)
-    within one sentence: the same slip repeated in a sentence is one finding."""
-    groups: dict[tuple, list[Reference]] = {}
+    """Mentions grouped by the fault they share (`key(ref)`, None for none):
+    one number written wrong, however often it is cited, is one finding, on
+    its first mention, with every mention as evidence."""
+    groups: dict[object, list[Reference]] = {}
     for r in refs:
         k = key(r)
         if k is not None:
-            groups.setdefault((r.sentence, k), []).append(r)
+            groups.setdefault(k, []).append(r)
     return list(groups.values())
 
 
