@@ -13,7 +13,7 @@ passed, and the batch goes on.
   address space (RLIMIT_AS), so a runaway allocation fails inside it rather
   than on the machine;
 - zip bombs are refused by the DOCX reader (`MAX_ZIP_ENTRIES`,
-  `MAX_UNCOMPRESSED_BYTES` in `pipeline/read/docx.py`), and its XML is parsed
+  `MAX_UNCOMPRESSED_BYTES` in `pipeline/read/docx/__init__.py`), and its XML is parsed
   without DTDs, entities or network access.
 
 `cchc ingest --timeout/--max-mb/--memory-mb` set the common ones; the rest

@@ -25,6 +25,14 @@ BLOCK_KINDS = (HEADING, PARAGRAPH, LIST_ITEM, TABLE, FOOTNOTE, PAGE_HEADER, PAGE
 # furniture and notes that a reader moves out of the way.
 BODY_KINDS = (HEADING, PARAGRAPH, LIST_ITEM, TABLE)
 
+# Where a block's page number comes from (`Block.page_source`).
+# A Word file's pages as Word laid them out when it last saved the file
+# (w:lastRenderedPageBreak).
+PAGE_RENDERED = "rendered"
+# Page breaks the author put in: Word's hard page breaks, form feeds in a
+# text file.  Pages that overflowed without a break are not counted.
+PAGE_EXPLICIT = "explicit"
+
 
 @dataclass
 class Block:
@@ -34,11 +42,16 @@ class Block:
     normalised text, and `start`/`end` locate it in `Document.text`.
     A table's `text` is its cells, tab-separated, one row a line; `cells`
     keeps the grid.
+
+    `page` is the page of the source file where the block starts, None when
+    the file says nothing of pages (a text file without form feeds, a Word
+    file never laid out by Word); `page_source` says where the number comes
+    from, so that an auditor knows how far to trust it.
     """
 
     kind: str
     text: str
-    page: int = 1
+    page: int | None = 1
     cells: list[list[str]] | None = None
     # A heading level the format itself declares (Word's "Heading 2", a PDF
     # font size rank); None where the reader cannot tell.
@@ -47,6 +60,8 @@ class Block:
     end: int = 0
     # "ocr" for text that OCR read off a scanned page; None for the file's own text.
     source: str | None = None
+    # Where `page` comes from: PAGE_RENDERED, PAGE_EXPLICIT, or None.
+    page_source: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in BLOCK_KINDS:
@@ -68,13 +83,15 @@ class Document:
     # lost, text cut at a limit): the report is `partial`.
     scanned_pages: list[int] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
+    # Where the blocks' page numbers come from (see `Block.page_source`).
+    page_source: str | None = None
     # Filled by normalisation.
     text: str = ""
 
     def body_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.kind in BODY_KINDS]
 
-    def page_at(self, offset: int) -> int:
+    def page_at(self, offset: int) -> int | None:
         """Page of the block that holds a character offset of `text`."""
         return page_at(self.blocks, offset)
 
@@ -147,7 +164,7 @@ class Section:
     start: int  # span of the whole section in Document.text
     end: int
     heading_end: int
-    page: int = 1
+    page: int | None = 1
 
 
 def section_at(sections: list[Section], offset: int, starts: list[int] | None = None) -> Section | None:
@@ -162,12 +179,13 @@ def section_at(sections: list[Section], offset: int, starts: list[int] | None = 
     return None
 
 
-def page_at(blocks: list[Block], offset: int, starts: list[int] | None = None) -> int:
+def page_at(blocks: list[Block], offset: int, starts: list[int] | None = None) -> int | None:
     """Page of the block that holds a character offset (of the block before
-    it, for the separator between two blocks).  `starts`, the blocks' start
-    offsets, may be passed in when asking many times."""
+    it, for the separator between two blocks); None where the file gives no
+    pages.  `starts`, the blocks' start offsets, may be passed in when asking
+    many times."""
     if not blocks:
-        return 1
+        return None
     starts = starts if starts is not None else [b.start for b in blocks]
     i = bisect_right(starts, offset) - 1
     return blocks[max(i, 0)].page

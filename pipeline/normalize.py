@@ -19,13 +19,13 @@ span in the normalised text can be traced to what the reader produced.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 
 from pipeline.model import Document
+from pipeline.patterns import compile_pattern
 
 BLOCK_SEPARATOR = "\n\n"
 
@@ -35,7 +35,7 @@ _ONE_TO_ONE = str.maketrans({**{c: " " for c in _SPACES}, "\u00d0": "\u0110", "\
 
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 # A starter with its combining marks, or a character to delete.
-_NEEDS_WORK = re.compile(f"[^{_COMBINING}]?[{_COMBINING}]+|[{_DELETED}]")
+_NEEDS_WORK = compile_pattern(f"[^{_COMBINING}]?[{_COMBINING}]+|[{_DELETED}]")
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
@@ -53,7 +53,7 @@ _TONED, _TONED_CHARS = _tone_tables()
 _TONED_AE = "".join(c for c in _TONED_CHARS if _TONED[c][0] in "aAeE")
 _TONED_Y = "".join(c for c in _TONED_CHARS if _TONED[c][0] in "yY")
 # A toned second vowel of an open "oa"/"oe"/"uy" syllable.
-_OLD_TONE_PLACEMENT = re.compile(f"(?<=[oO])[{_TONED_AE}](?!\\w)|(?<=[uU])[{_TONED_Y}](?!\\w)")
+_OLD_TONE_PLACEMENT = compile_pattern(f"(?<=[oO])[{_TONED_AE}](?!\\w)|(?<=[uU])[{_TONED_Y}](?!\\w)")
 
 
 def canonical_tones(text: str) -> str:

@@ -1,10 +1,17 @@
-"""Load the pattern files in `patterns/`.
+"""Load the pattern files in `patterns/`, and compile every regular expression.
 
 Patterns are data an analyst can edit without touching Python: each YAML file
 holds `entries`, and each entry carries `examples` (text it must match, with
 what it must give) and `counter_examples` (text it must leave alone).  The
-module that uses a file registers a checker for its examples, and one test
-runs every checker over every file.
+module that uses a file registers a checker for its examples, and
+tests/test_patterns.py runs it on each entry as a test of its own.  Every
+file is checked against its schema (patterns/schemas/) when it is loaded.
+
+Every regular expression of the project is compiled here (`compile_pattern`),
+in the dialect of the `regex` module that patterns/README.md describes:
+Unicode classes (`\\p{Lu}`), named lists fed from the YAML word lists
+(`\\L<words>`), atomic groups and possessive quantifiers, and a time limit on
+every match, because the text comes from untrusted reports.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Callable
 
+import regex
 import yaml
 
 PATTERNS_DIR = Path(os.environ.get("CCHC_PATTERNS", Path(__file__).resolve().parent.parent / "patterns"))
@@ -28,17 +36,106 @@ EXAMPLE_CHECKERS: dict[str, ExampleChecker] = {}
 
 @cache
 def load(name: str) -> dict[str, Any]:
-    """The parsed pattern file `patterns/<name>.yaml`."""
-    path = PATTERNS_DIR / f"{name}.yaml"
-    with open(path, encoding="utf-8") as f:
-        data = yaml.load(f, Loader=_LOADER)
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-        raise ValueError(f"{path}: a pattern file needs a list of `entries`")
-    return data
+    """The parsed pattern file `patterns/<name>.yaml`, checked against its schema."""
+    return load_file(PATTERNS_DIR / f"{name}.yaml")
 
 
 def entries(name: str) -> list[dict[str, Any]]:
-    return load(name)["entries"]
+    return load(name).get("entries", [])
+
+
+# --- schemas --------------------------------------------------------------------------
+#
+# Every pattern file has a schema: `schemas/<name>.yaml` beside it, a JSON
+# Schema (draft 2020-12) written in YAML.  Definitions shared by several files
+# are in `schemas/common.yaml` (`$ref: "common.yaml#/$defs/words"`).  A file
+# is checked when it is loaded, so a misspelt key or a wrong type stops the
+# run with the file and the key named, before any report is read.
+
+SCHEMAS = "schemas"
+
+
+class PatternFileError(ValueError):
+    """A pattern file that its schema rejects, or that has no schema."""
+
+
+def load_file(path: Path) -> dict[str, Any]:
+    """Parse and check one pattern file (see `load` for the project's own)."""
+    with open(path, encoding="utf-8") as f:
+        data = yaml.load(f, Loader=_LOADER)
+    validate(path, data)
+    return data
+
+
+def schema_path(path: Path) -> Path:
+    return path.parent / SCHEMAS / f"{path.stem}.yaml"
+
+
+def validate(path: Path, data: Any) -> None:
+    """Raise PatternFileError naming the file and each key its schema rejects."""
+    from jsonschema.exceptions import best_match
+
+    validator = _validator(schema_path(path))
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: [str(k).zfill(9) for k in e.absolute_path]):
+        error = best_match([error])  # inside "one of": the alternative that came nearest
+        problems.append(f"{_key_path(error.absolute_path, data)}: {error.message}")
+    if problems:
+        shown = "\n  ".join(problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise PatternFileError(f"{path}: does not follow {schema_path(path)}:\n  {shown}{more}")
+
+
+def _key_path(path, data: Any) -> str:
+    """`entries[3] (code: BNG).examples[0]`: the key, and the entry it is in by its name."""
+    out, node = "", data
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict):
+                label = entry_label(node)
+                out += f" ({label})" if label else ""
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out or "the whole file"
+
+
+# The keys that name an entry, in the order they are tried.
+_NAME_KEYS = ("key", "code", "name", "unit", "marker", "area", "kind")
+
+
+def entry_label(entry: dict[str, Any]) -> str | None:
+    """How an entry names itself: `code: BNG`, `unit: hồ sơ` ..."""
+    for key in _NAME_KEYS:
+        if isinstance(entry.get(key), str):
+            return f"{key}: {entry[key]}"
+    return None
+
+
+@cache
+def _validator(schema_file: Path):
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    if not schema_file.exists():
+        raise PatternFileError(
+            f"{schema_file.parent.parent / (schema_file.stem + '.yaml')}: no schema declared for this pattern "
+            f"file: write {schema_file} (see patterns/README.md, 'Schemas')"
+        )
+
+    def resource(path: Path) -> Resource:
+        with open(path, encoding="utf-8") as f:
+            return Resource.from_contents(yaml.load(f, Loader=_LOADER), default_specification=DRAFT202012)
+
+    # Every schema of the folder, registered under its file name, so that a
+    # "$ref" is looked up in memory rather than read again at each use.
+    registry = Registry().with_resources((p.name, resource(p)) for p in sorted(schema_file.parent.glob("*.yaml")))
+    schema = registry[schema_file.name].contents
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, registry=registry)
 
 
 def example_checker(name: str) -> Callable[[ExampleChecker], ExampleChecker]:
@@ -53,3 +150,115 @@ def example_checker(name: str) -> Callable[[ExampleChecker], ExampleChecker]:
 
 def pattern_files() -> list[Path]:
     return sorted(PATTERNS_DIR.glob("*.yaml"))
+
+
+# --- regular expressions ----------------------------------------------------------
+
+# Seconds one search, match, substitution or split may take before it gives up.
+# Linear patterns take milliseconds on a whole report; only crafted text that
+# drives a pattern into backtracking comes near this.
+MATCH_TIMEOUT = 2.0
+
+# The flags of the dialect, re-exported so that callers need not import regex.
+IGNORECASE, MULTILINE, DOTALL, VERBOSE = regex.IGNORECASE, regex.MULTILINE, regex.DOTALL, regex.VERBOSE
+
+
+class PatternTimeout(TimeoutError):
+    """A pattern ran out of time on a text: the text is crafted or pathological."""
+
+
+class Pattern:
+    """A compiled pattern whose matching is bounded by `timeout` seconds a call.
+
+    It answers like a compiled `re` pattern (search, match, fullmatch,
+    finditer, findall, sub, subn, split); a call that runs out of time
+    raises `PatternTimeout` naming the pattern and the length of the text.
+    The time counted is the time spent matching: for `finditer`, the walk
+    over the whole text, not the caller's work between two matches.
+    """
+
+    __slots__ = ("compiled", "timeout")
+
+    def __init__(self, compiled: regex.Pattern, timeout: float | None):
+        self.compiled = compiled
+        self.timeout = timeout
+
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    @property
+    def flags(self) -> int:
+        return self.compiled.flags
+
+    @property
+    def groups(self) -> int:
+        return self.compiled.groups
+
+    @property
+    def groupindex(self):
+        return self.compiled.groupindex
+
+    def __repr__(self) -> str:
+        return f"Pattern({self.compiled.pattern!r})"
+
+    def _timed_out(self, text: str) -> PatternTimeout:
+        return PatternTimeout(
+            f"the pattern {self.compiled.pattern[:80]!r} gave up after {self.timeout} s "
+            f"on a text of {len(text):,} characters"
+        )
+
+    def _bounded(self, method: str, text: str, *args):
+        try:
+            return getattr(self.compiled, method)(*args, timeout=self.timeout)
+        except TimeoutError as e:
+            raise self._timed_out(text) from e
+
+    def _walk(self, text: str, matches):
+        try:
+            yield from matches
+        except TimeoutError as e:
+            raise self._timed_out(text) from e
+
+    def search(self, text: str, pos: int | None = None, endpos: int | None = None):
+        return self._bounded("search", text, text, pos, endpos)
+
+    def match(self, text: str, pos: int | None = None, endpos: int | None = None):
+        return self._bounded("match", text, text, pos, endpos)
+
+    def fullmatch(self, text: str, pos: int | None = None, endpos: int | None = None):
+        return self._bounded("fullmatch", text, text, pos, endpos)
+
+    def finditer(self, text: str, pos: int | None = None, endpos: int | None = None):
+        # The walk is lazy, and the time limit counts only the time spent matching.
+        return self._walk(text, self.compiled.finditer(text, pos, endpos, timeout=self.timeout))
+
+    def findall(self, text: str, pos: int | None = None, endpos: int | None = None) -> list:
+        return self._bounded("findall", text, text, pos, endpos)
+
+    def sub(self, repl, text: str, count: int = 0) -> str:
+        return self._bounded("sub", text, repl, text, count)
+
+    def subn(self, repl, text: str, count: int = 0) -> tuple[str, int]:
+        return self._bounded("subn", text, repl, text, count)
+
+    def split(self, text: str, maxsplit: int = 0) -> list[str]:
+        return self._bounded("split", text, text, maxsplit)
+
+
+def compile_pattern(
+    pattern: str, flags: int = 0, *, timeout: float | None = MATCH_TIMEOUT, **word_lists: list[str]
+) -> Pattern:
+    """Compile `pattern` in the project's dialect (patterns/README.md).
+
+    `word_lists` feed named lists: `compile_pattern(r"\\L<markers>\\s", markers=[...])`
+    matches any of the words, longest first, as a set lookup rather than a
+    long alternation.  `timeout` bounds every match in seconds (None: no bound,
+    only for text that does not come from a report).
+    """
+    return Pattern(_compiled(pattern, flags, tuple((k, tuple(v)) for k, v in sorted(word_lists.items()))), timeout)
+
+
+@cache
+def _compiled(pattern: str, flags: int, word_lists: tuple[tuple[str, tuple[str, ...]], ...]) -> regex.Pattern:
+    return regex.compile(pattern, flags | regex.VERSION0, **{k: list(v) for k, v in word_lists})

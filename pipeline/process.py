@@ -146,6 +146,7 @@ def process_file(path: str | Path, sha256: str | None = None, limits: _limits.Li
         format=doc.format,
         encoding=doc.encoding,
         n_pages=doc.n_pages,
+        page_source=doc.page_source,
         warnings="\n".join(doc.warnings) or None,
         status=OK,
     )

@@ -37,7 +37,8 @@ PARTITION = Column(
 )
 
 _PROVENANCE = [
-    Column("page", pa.int32(), "Page of the source file (1 for formats without pages)", label="Trang"),
+    Column("page", pa.int32(), "Page of the source file where the evidence starts; null when the file says "
+           "nothing of pages (see `reports.page_source`)", label="Trang"),
     Column("char_start", pa.int64(), "Start of the evidence in the report's normalised text (`out/text/<report_id>.txt`)",
            label="Vị trí đầu (ký tự)"),
     Column("char_end", pa.int64(), "End (exclusive) of the evidence in the normalised text",
@@ -79,6 +80,10 @@ TABLES: dict[str, list[Column]] = {
         Column("signer_role", pa.string(), "Role lines above the name, joined by ' / '", label="Chức vụ người ký"),
         Column("recipients", pa.string(), "The 'Nơi nhận' list, one recipient per line", label="Nơi nhận"),
         Column("n_pages", pa.int32(), "Pages in the source file", label="Số trang"),
+        Column("page_source", pa.string(), "Where a Word or text file's page numbers come from: 'rendered' (Word's "
+               "page breaks as it last laid the file out), 'explicit' (page breaks and form feeds the author put "
+               "in, not counting pages that overflowed); null for a PDF, whose pages are the file's own, and for "
+               "a file that says nothing of pages (its `page` columns are null)", label="Nguồn số trang"),
         Column("n_sections", pa.int32(), "Numbered sections found", label="Số mục"),
         Column("pipeline_version", pa.string(), "Version of cchc that wrote the row", label="Phiên bản cchc"),
     ],

@@ -20,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.normalize import normalize_document, normalize_text
 from pipeline.patterns import EXAMPLE_CHECKERS, entries
-from pipeline.read import docx as docx_reader
+from pipeline.read.docx import text as docx_text
 from pipeline.read import pdf as pdf_reader
 from pipeline.read import read_document
 from pipeline.read import txt as txt_reader
@@ -354,7 +354,7 @@ def test_docx_default_paragraph_style_in_a_legacy_font(tmp_path):
 def test_docx_samples_read_as_before(path, monkeypatch):
     doc = read_normalized(path)
     assert doc.warnings == []
-    monkeypatch.setattr(docx_reader, "font_encoding", lambda name: None)
+    monkeypatch.setattr(docx_text, "font_encoding", lambda name: None)
     before = read_normalized(path)
     assert [(b.kind, b.text) for b in doc.blocks] == [(b.kind, b.text) for b in before.blocks]
 

@@ -446,6 +446,31 @@ def test_pages_count_hard_and_rendered_breaks_once_each(tmp_path):
     document = read_docx(make_docx(tmp_path / "pages.docx", body))
     assert [b.page for b in document.blocks] == [1, 2, 2, 4]
     assert document.n_pages == 4
+    # Word laid the pages out: an auditor can find them in Word.
+    assert document.page_source == "rendered"
+    assert {b.page_source for b in document.blocks} == {"rendered"}
+
+
+def test_pages_from_explicit_breaks_alone_say_so(tmp_path):
+    body = (
+        p(r("Trang một.") + '<w:r><w:br w:type="page"/></w:r>' + r("Trang hai."))
+        + p(r("Vẫn trang hai."))
+        + p('<w:r><w:br w:type="page"/></w:r>' + r("Trang ba."))
+    )
+    document = read_docx(make_docx(tmp_path / "explicit.docx", body))
+    assert [(b.text, b.page) for b in document.blocks] == [
+        ("Trang một.Trang hai.", 1),
+        ("Vẫn trang hai.", 2),
+        ("Trang ba.", 3),
+    ]
+    assert document.page_source == "explicit"
+    assert {b.page_source for b in document.blocks} == {"explicit"}
+
+
+def test_a_document_with_no_page_breaks_has_no_pages(sample):
+    # The sample was written by python-docx and never laid out by Word.
+    assert sample.page_source is None
+    assert {(b.page, b.page_source) for b in sample.blocks} == {(None, None)}
 
 
 def test_doctype_entities_are_not_resolved(tmp_path):
@@ -495,3 +520,23 @@ def test_paragraphs_cut_by_a_converted_page_break_are_rejoined(tmp_path):
         "Sở Ngoại vụ xác định công tác CCHC là khâu đột phá để phát triển hoạt động đối ngoại trên địa bàn tỉnh. Vì vậy Sở đôn đốc các phòng.",
         "Tiếp theo là một đoạn mới.",
     ]
+
+
+def test_a_broken_part_is_named_in_the_error(tmp_path):
+    broken = make_docx(tmp_path / "broken.docx", p(r("x")), footnotes=f"<w:footnotes {NS}><w:footnote>")
+    with pytest.raises(ValueError, match=r"^broken XML in word/footnotes\.xml: "):
+        read_docx(broken)
+    body = make_docx(tmp_path / "body.docx", "<w:p><w:r><w:t>x</w:t></w:r>")
+    with pytest.raises(ValueError, match=r"^broken XML in word/document\.xml: "):
+        read_docx(body)
+
+
+def test_a_relationship_to_a_missing_part_is_a_damaged_package(tmp_path):
+    whole = make_docx(tmp_path / "whole.docx", p(r("x")), styles="")
+    damaged = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(whole) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for item in src.infolist():
+            if item.filename != "word/styles.xml":
+                dst.writestr(item, src.read(item.filename))
+    with pytest.raises(ValueError, match=r"damaged\.docx: damaged Word package: .*word/styles\.xml"):
+        read_docx(damaged)

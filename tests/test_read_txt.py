@@ -91,3 +91,23 @@ def test_bom_alone_is_still_text(tmp_path):
     path = tmp_path / "r.txt"
     path.write_bytes(codecs.BOM_UTF8 + "Báo cáo".encode())
     assert normalize_document(read_document(path)).text == "Báo cáo"
+
+
+def test_pages_come_from_form_feeds_and_only_from_them(tmp_path, seed_txt):
+    path = tmp_path / "paged.txt"
+    path.write_text(
+        "BÁO CÁO\n\nTrang một: Sở đã ban hành 12 văn bản để triển khai các nhiệm vụ\f"
+        "cải cách hành chính trong năm.\n\nTrang hai, đoạn mới.\f\fTrang bốn.\n",
+        encoding="utf-8",
+    )
+    doc = read_document(path)
+    assert [(b.text[:9], b.page) for b in doc.blocks] == [
+        ("BÁO CÁO", 1),
+        ("Trang một", 1),  # re-joined across the break: the page where it starts
+        ("Trang hai", 2),
+        ("Trang bốn", 4),
+    ]
+    assert doc.page_source == "explicit" and {b.page_source for b in doc.blocks} == {"explicit"}
+    # A text without form feeds says nothing of pages: no page, rather than a made-up 1.
+    assert seed_txt.page_source is None
+    assert {(b.page, b.page_source) for b in seed_txt.blocks} == {(None, None)}

@@ -23,13 +23,12 @@ to "", so a reader that keeps per-character positions keeps them.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.patterns import entries, example_checker
+from pipeline.patterns import Pattern, compile_pattern, entries, example_checker
 
 TCVN3 = "tcvn3"
 VNI = "vni"
@@ -40,7 +39,7 @@ _PATTERNS = "legacy_encodings"
 # (after the toneless form): huyền, sắc, hỏi, ngã, nặng.
 _TONES = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 # A PDF font subset carries a six-letter prefix: "ABCDEF+VnTime".
-_SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+_SUBSET_PREFIX = compile_pattern(r"^[A-Z]{6}\+")
 
 
 @dataclass(frozen=True)
@@ -49,8 +48,8 @@ class _Table:
     decode: dict[str, str]  # legacy character or sequence -> Unicode letter
     encode: dict[str, str]  # Unicode letter -> legacy character or sequence
     longest: int  # the longest legacy sequence
-    fonts: re.Pattern
-    upper_fonts: re.Pattern | None
+    fonts: Pattern
+    upper_fonts: Pattern | None
 
 
 def _legacy_form(code) -> str:
@@ -82,8 +81,8 @@ def _tables() -> dict[str, _Table]:
             decode=decode,
             encode=encode,
             longest=max(len(k) for k in decode),
-            fonts=re.compile(entry["fonts"]),
-            upper_fonts=re.compile(upper) if upper else None,
+            fonts=compile_pattern(entry["fonts"]),
+            upper_fonts=compile_pattern(upper) if upper else None,
         )
     return tables
 
@@ -119,7 +118,7 @@ def font_encoding(font_name: str | None) -> tuple[str, bool] | None:
 # Letters that only Unicode Vietnamese has: legacy text read through
 # Windows-1252 never holds them.  A run in a legacy font that does is
 # Unicode already (pasted in, or mapped by the PDF's own ToUnicode table).
-_UNICODE_VIETNAMESE = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9\u0300\u0301\u0303\u0309\u0323]")
+_UNICODE_VIETNAMESE = compile_pattern("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9\u0300\u0301\u0303\u0309\u0323]")
 
 
 def is_unicode_vietnamese(text: str) -> bool:
@@ -224,10 +223,10 @@ _NUCLEUS = (
     "|ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ưu|ươ|yê"
     "|[aăâeêioôơuưy]"
 )
-_SYLLABLE = re.compile(f"(?:{_INITIAL})?(?:{_NUCLEUS})(?:ch|ng|nh|[cmnpt])?")
-_TONE_MARKS = re.compile("[\u0300\u0301\u0303\u0309\u0323]")
+_SYLLABLE = compile_pattern(f"(?:{_INITIAL})?(?:{_NUCLEUS})(?:ch|ng|nh|[cmnpt])?")
+_TONE_MARKS = compile_pattern("[\u0300\u0301\u0303\u0309\u0323]")
 # A word: letters, and the Latin-1 signs that legacy text uses as letters (¸ µ ¶ ...).
-_WORD = re.compile("[A-Za-z\u00a1-\u00ff\u0100-\u01b0\u1ea0-\u1ef9\u0300-\u0323]+")
+_WORD = compile_pattern("[A-Za-z\u00a1-\u00ff\u0100-\u01b0\u1ea0-\u1ef9\u0300-\u0323]+")
 _SAMPLE_CHARS = 200_000
 # Detection needs a few words with non-ASCII characters to go on.
 _MIN_WORDS = 3

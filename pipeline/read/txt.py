@@ -1,7 +1,8 @@
 """Plain-text reports: decode, split into blocks, re-join broken sentences.
 
 Text reports are mostly copied out of a paginated original.  Paragraphs are
-separated by blank lines; a form feed, where present, marks a page; lines that
+separated by blank lines; a form feed, where present, marks a page (a file
+without one says nothing of pages, and its blocks have no page); lines that
 open with a superscript digit are that page's footnotes.  Text exported as
 Markdown keeps `**bold**` markers and `#` heading marks, which are layout and
 not words, so they are dropped.  Text typed in a legacy TCVN3 or VNI font is
@@ -11,10 +12,10 @@ recognised (pipeline.read.legacy) and converted to Unicode.
 from __future__ import annotations
 
 import codecs
-import re
 from pathlib import Path
 
-from pipeline.model import Block, Document
+from pipeline.model import PAGE_EXPLICIT, Block, Document
+from pipeline.patterns import DOTALL, MULTILINE, compile_pattern
 from pipeline.read.layout import PARAGRAPH, classify_line, continues_text, join_broken_paragraphs
 from pipeline.read.legacy import LABELS, decode_8bit, detect_legacy, to_unicode
 
@@ -25,9 +26,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_BLANK_LINES = re.compile(r"\n[ \t]*\n+")
-_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.S)
-_MD_HEADING = re.compile(r"^#{1,6}\s+", re.M)
+_BLANK_LINES = compile_pattern(r"\n[ \t]*\n+")
+_BOLD = compile_pattern(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", DOTALL)
+_MD_HEADING = compile_pattern(r"^#{1,6}\s+", MULTILINE)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -48,7 +49,7 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1258", errors="replace"), "cp1258"
 
 
-def split_blocks(text: str, page: int) -> list[Block]:
+def split_blocks(text: str, page: int | None) -> list[Block]:
     """Blocks of one page: a blank line ends a block, and so does a line that
     opens a heading, a list item or a footnote.  A hard-wrapped line that
     continues the sentence above is joined to it."""
@@ -83,10 +84,13 @@ def read_txt(path: Path) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _MD_HEADING.sub("", _BOLD.sub(r"\2", text))
     pages = text.split("\f")
+    page_source = PAGE_EXPLICIT if len(pages) > 1 else None
     blocks: list[Block] = []
     for number, page_text in enumerate(pages, start=1):
-        blocks.extend(split_blocks(page_text, number))
+        blocks.extend(split_blocks(page_text, number if page_source else None))
     blocks = join_broken_paragraphs(blocks)
+    for block in blocks:
+        block.page_source = page_source
     if "\ufffd" in text:
         warnings.append(f"some bytes could not be decoded as {encoding} and were replaced")
     return Document(
@@ -94,6 +98,7 @@ def read_txt(path: Path) -> Document:
         format="txt",
         blocks=blocks,
         n_pages=len(pages),
+        page_source=page_source,
         encoding=encoding,
         warnings=warnings,
     )

@@ -1,0 +1,104 @@
+"""The Word package: its parts, found through python-docx's package layer.
+
+python-docx opens the zip, reads the content types and resolves every
+relationship; this module asks it for the parts the reader needs (the main
+document, styles, numbering, footnotes, each section's headers and footers)
+and hands their XML to the rest of the reader, which walks it with lxml.
+
+python-docx parses the parts it knows (document, styles, numbering, headers,
+footers) with its own lxml parser, which resolves no entities and loads no
+DTD; a part it keeps as bytes (footnotes) is parsed here the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx.opc.package import Unmarshaller
+from docx.opc.part import Part, PartFactory, XmlPart
+from docx.opc.pkgreader import PackageReader
+from docx.package import Package
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+P, TBL, TR, TC, R, T = _w("p"), _w("tbl"), _w("tr"), _w("tc"), _w("r"), _w("t")
+SDT, SDT_CONTENT, SDT_PR, CUSTOM_XML = _w("sdt"), _w("sdtContent"), _w("sdtPr"), _w("customXml")
+RPR, RFONTS = _w("rPr"), _w("rFonts")
+PPR, PSTYLE, NUMPR, NUMID, ILVL = _w("pPr"), _w("pStyle"), _w("numPr"), _w("numId"), _w("ilvl")
+OUTLINE_LVL, SECT_PR, BODY, VAL = _w("outlineLvl"), _w("sectPr"), _w("body"), _w("val")
+_ON = {None, "1", "true", "on"}
+
+
+def val(el: etree._Element | None, default: str | None = None) -> str | None:
+    return default if el is None else el.get(VAL, default)
+
+
+def to_int(value: str | None, default: int | None = None) -> int | None:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def is_on(el: etree._Element | None) -> bool:
+    """A boolean property such as <w:isLgl/>: on when present, unless val says off."""
+    return el is not None and el.get(VAL) in _ON
+
+
+def _part_name(partname: str) -> str:
+    return str(partname).lstrip("/")
+
+
+def _load_part(partname, content_type, reltype, blob, package) -> Part:
+    """python-docx's part factory, with the broken part named in the error."""
+    try:
+        return PartFactory(partname, content_type, reltype, blob, package)
+    except etree.XMLSyntaxError as e:
+        raise ValueError(f"broken XML in {_part_name(partname)}: {e}") from e
+
+
+def open_package(path: Path) -> Package:
+    """The package with all its parts loaded, or a ValueError that says what is wrong."""
+    try:
+        reader = PackageReader.from_file(str(path))
+        package = Package()
+        Unmarshaller.unmarshal(reader, package, _load_part)
+    except etree.XMLSyntaxError as e:
+        raise ValueError(f"broken XML in the package's content types or relationships: {e}") from e
+    except KeyError as e:
+        # A relationship to a part the zip lacks, or a part with no content type.
+        raise ValueError(f"{path}: damaged Word package: {e.args[0] if e.args else e}") from e
+    return package
+
+
+def related_part(source: Package | Part, reltype: str) -> Part | None:
+    """The part `source` relates to by `reltype`; the first when a damaged
+    package names several; None when it names none."""
+    try:
+        return source.part_related_by(reltype)
+    except KeyError:
+        return None
+    except ValueError:
+        return next((rel.target_part for rel in source.rels.values()
+                     if rel.reltype == reltype and not rel.is_external), None)  # fmt: skip
+
+
+def part_xml(part: Part) -> etree._Element:
+    """The root element of a part: the tree python-docx parsed, or the part's
+    bytes parsed here when python-docx keeps it as bytes."""
+    if isinstance(part, XmlPart):
+        return part.element
+    # One parser per call: lxml parsers must not be shared between threads.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        return etree.fromstring(part.blob, parser)
+    except etree.XMLSyntaxError as e:
+        raise ValueError(f"broken XML in {_part_name(part.partname)}: {e}") from e
