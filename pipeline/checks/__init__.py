@@ -34,7 +34,6 @@ spans name every one.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from pipeline.checks.base import ERROR, INFO, WARNING, Finding, finding_at, has_role, span_of
@@ -49,7 +48,7 @@ from pipeline.extract.counts import Count
 from pipeline.extract.dates import DateRow
 from pipeline.extract.references import Reference
 from pipeline.model import PARAGRAPH, Document, ReportMeta
-from pipeline.patterns import example_checker
+from pipeline.patterns import IGNORECASE, compile_pattern, example_checker
 
 __all__ = [
     "ERROR", "INFO", "WARNING", "Finding", "PeriodFigure", "additive_metrics", "check_report", "finding_at",
@@ -59,13 +58,13 @@ __all__ = [
 
 @example_checker("finding_context")
 def _check_context(entry: dict) -> list[str]:
-    if entry["role"] == "additive":
+    if entry["name"] == "additive":
         return _check_additive(entry)
-    if entry["role"] == "not_a_share":
+    if entry["name"] == "not_a_share":
         return _check_not_a_share(entry)
-    pattern = re.compile(entry["regex"], re.IGNORECASE)
-    fails = [f"{entry['role']}: {t!r} should match" for t in entry["examples"] if not pattern.search(t)]
-    fails += [f"{entry['role']}: {t!r} should not match" for t in entry["counter_examples"] if pattern.search(t)]
+    pattern = compile_pattern(entry["regex"], IGNORECASE)
+    fails = [f"{entry['name']}: {t!r} should match" for t in entry["examples"] if not pattern.search(t)]
+    fails += [f"{entry['name']}: {t!r} should not match" for t in entry["counter_examples"] if pattern.search(t)]
     return fails
 
 

@@ -3,12 +3,11 @@ and the words of patterns/finding_context.yaml that explain a figure."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from pipeline.patterns import entries
+from pipeline.patterns import IGNORECASE, Pattern, compile_pattern, entries
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -83,9 +82,9 @@ def finding_at(
 
 
 @cache
-def _context() -> dict[str, re.Pattern]:
+def _context() -> dict[str, Pattern]:
     """Role → the words of patterns/finding_context.yaml that show it."""
-    return {e["role"]: re.compile(e["regex"], re.IGNORECASE) for e in entries("finding_context") if "regex" in e}
+    return {e["name"]: compile_pattern(e["regex"], IGNORECASE) for e in entries("finding_context") if "regex" in e}
 
 
 def has_role(role: str, text: str | None) -> bool:

@@ -9,7 +9,7 @@ from pipeline.checks.base import INFO, WARNING, Finding, _vn_date, finding_at
 from pipeline.extract.dates import DateRow
 from pipeline.extract.references import Reference, doc_type_of_code
 from pipeline.model import Document, ReportMeta
-from pipeline.patterns import entries
+from pipeline.patterns import IGNORECASE, compile_pattern, entries
 
 
 def _known_codes() -> set[str]:
@@ -127,8 +127,8 @@ def type_code_mismatches(doc: Document, refs: list[Reference]) -> list[Finding]:
         # 12/KH-STP"), not name another document ("Quyết định ban hành Kế
         # hoạch số 12/KH-STP").
         at = doc.text.find(r.number_raw, r.char_start, r.char_end + 1)
-        if at < 0 or not re.fullmatch(rf"{re.escape(r.doc_type)}\s*(?:số\s*)?:?\s*", doc.text[r.char_start : at],
-                                      re.IGNORECASE):
+        written = compile_pattern(rf"{re.escape(r.doc_type)}\s*(?:số\s*)?:?\s*", IGNORECASE)
+        if at < 0 or not written.fullmatch(doc.text[r.char_start : at]):
             return None
         return r.number, by_code.name
 
@@ -141,13 +141,15 @@ def type_code_mismatches(doc: Document, refs: list[Reference]) -> list[Finding]:
     return findings
 
 
-_NUMBERS = re.compile(r"\d+")
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_YEAR_IN_NUMBER = re.compile(r"/(?:19|20)\d\d/")
+_NUMBERS = compile_pattern(r"\d+")
+_WORD = compile_pattern(r"\w+")
+_HYPHEN = compile_pattern(r"\s*[-–]\s*")
+_YEAR = compile_pattern(r"(?:19|20)\d\d")
+_YEAR_IN_NUMBER = compile_pattern(r"/(?:19|20)\d\d/")
 
 
 def _words(subject: str) -> list[str]:
-    return re.findall(r"\w+", re.sub(r"\s*[-–]\s*", "-", subject.lower()))
+    return _WORD.findall(_HYPHEN.sub("-", subject.lower()))
 
 
 def _same_document(a: Reference, b: Reference) -> bool:

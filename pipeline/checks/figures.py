@@ -10,7 +10,7 @@ from functools import cache
 from pipeline.checks.base import ERROR, INFO, WARNING, Finding, _fmt, _vn_date, finding_at, has_role
 from pipeline.extract.counts import Count
 from pipeline.model import BODY_KINDS, TABLE, Document, ReportMeta
-from pipeline.patterns import entries
+from pipeline.patterns import IGNORECASE, compile_pattern, entries
 
 
 def _cut_by_page(doc: Document | None, count: Count) -> bool:
@@ -72,7 +72,8 @@ def _part_left_out(text: str, total: Count, children: list[Count], counts: list[
         return True
     # The same noun after a number the figures left out altogether.
     taken = {c.char_start for c in [total, *children]}
-    noun = re.compile(rf"(?<![\w.,])(\d{{1,3}}(?:\.\d{{3}})+|\d+)(,\d+)?\s+{re.escape(total.unit)}(?!\w)", re.IGNORECASE)
+    noun = compile_pattern(
+        rf"(?<![\w.,])(\d{{1,3}}(?:\.\d{{3}})+|\d+)(,\d+)?\s+{re.escape(total.unit)}(?!\w)", IGNORECASE)
     for m in noun.finditer(text, start, end):
         value = float(m.group(1).replace(".", "") + (m.group(2) or "").replace(",", "."))
         if m.start() not in taken and abs(value - gap) < 1e-9:
@@ -80,7 +81,7 @@ def _part_left_out(text: str, total: Count, children: list[Count], counts: list[
     return False
 
 
-_PERCENT = re.compile(r"\d+(?:[.,]\d+)*\s*%")
+_PERCENT = compile_pattern(r"\d+(?:[.,]\d+)*\s*%")
 
 
 def percent_window(before: str, after: str) -> str:
@@ -121,7 +122,7 @@ def within(start: date, end: date, outer_start: date, outer_end: date) -> bool:
 # A full stop, not a semicolon: the `sentence` of a figure is its clause, and
 # the words that explain its period ("so với năm 2018 (5.612 hồ sơ); đã giải
 # quyết …") may stand in an earlier clause of the same sentence.
-_FULL_STOP = re.compile(r"[.!?…]['\"”’)]*\s|\n")
+_FULL_STOP = compile_pattern(r"[.!?…]['\"”’)]*\s|\n")
 
 
 def _sentence_span(text: str, c: Count) -> tuple[int, int]:
@@ -192,7 +193,7 @@ def periods_outside_report(counts: list[Count], meta: ReportMeta, text: str | No
 def additive_metrics() -> frozenset[str]:
     """Metrics that add up over time (documents issued, dossiers received),
     from patterns/finding_context.yaml; a stock (staff, computers) does not."""
-    return frozenset(k for e in entries("finding_context") if e["role"] == "additive" for k in e["metrics"])
+    return frozenset(k for e in entries("finding_context") if e["name"] == "additive" for k in e["metrics"])
 
 
 def _contains(outer, inner) -> bool:

@@ -3,7 +3,6 @@ the body's own documents listed as the period's output but dated outside it."""
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 
 from pipeline.checks.base import ERROR, WARNING, Finding, _vn_date, finding_at, has_role
@@ -12,10 +11,11 @@ from pipeline.checks.figures import _CUTOFF_SLACK
 from pipeline.extract.counts import Count
 from pipeline.extract.references import Reference
 from pipeline.model import BODY_KINDS, LIST_ITEM, PARAGRAPH, Document, ReportMeta
+from pipeline.patterns import IGNORECASE, compile_pattern
 
 
-_LIST_OPENS = re.compile(r"(?:cụ\s+thể(?:\s+như\s+sau)?|như\s+sau|gồm(?:\s+các\s+văn\s+bản)?)\s*:[ \t]*", re.IGNORECASE)
-_SENTENCE_BREAK = re.compile(r"[.;!?]\s|\n")
+_LIST_OPENS = compile_pattern(r"(?:cụ\s+thể(?:\s+như\s+sau)?|như\s+sau|gồm(?:\s+các\s+văn\s+bản)?)\s*:[ \t]*", IGNORECASE)
+_SENTENCE_BREAK = compile_pattern(r"[.;!?]\s|\n")
 _DOCUMENT_UNITS = ("văn bản", "kế hoạch", "quyết định", "công văn", "chỉ thị", "nghị quyết", "báo cáo", "hướng dẫn")
 
 
@@ -39,16 +39,16 @@ def _listed_region(doc: Document, colon_end: int) -> tuple[int, int] | None:
     return (colon_end, end) if end else None
 
 
-_CLAUSE_BREAK = re.compile("[;\n]")
+_CLAUSE_BREAK = compile_pattern("[;\n]")
 
 
 # Between two documents listed side by side ("Quyết định số 12/QĐ-UBND và số
 # 13/QĐ-UBND cùng ngày 22/01/2024", "các Kế hoạch số 09/KH-UBND, số 10/KH-UBND"):
 # connectors, a shared date, nothing else.  Any other word is a summary, and
 # a document cited in it is not one of the list's.
-_SIDE_BY_SIDE = re.compile(
+_SIDE_BY_SIDE = compile_pattern(
     r"(?:\s|[,&]|\bvà\b|\bcùng\b|\bngày\b|\btháng\b|\bnăm\b|\bsố\b|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d+)*",
-    re.IGNORECASE)
+    IGNORECASE)
 
 
 def _clause_heads(text: str, region: tuple[int, int], refs: list[Reference]) -> list[Reference]:
@@ -106,7 +106,7 @@ def claims_against_lists(doc: Document, counts: list[Count], refs: list[Referenc
     return findings
 
 
-_ISSUED_BY = re.compile(r"\bban\s+hành\b", re.IGNORECASE)
+_ISSUED_BY = compile_pattern(r"\bban\s+hành\b", IGNORECASE)
 
 
 def out_of_period(doc: Document, meta: ReportMeta, refs: list[Reference], listed: set[int]) -> list[Finding]:
@@ -139,7 +139,7 @@ def out_of_period(doc: Document, meta: ReportMeta, refs: list[Reference], listed
         # The year's plan issued in the last weeks before the year begins
         # ("Kế hoạch … ngày 28/12/2022 về cải cách hành chính năm 2023") is the period's.
         if (r.issued_date < meta.period_start and meta.period_start - r.issued_date <= _CUTOFF_SLACK
-                and re.search(rf"\bnăm\s+{meta.period_end.year}\b", r.subject or "")):
+                and compile_pattern(rf"\bnăm\s+{meta.period_end.year}\b").search(r.subject or "")):
             continue
         message = (
             f"Văn bản số {r.number} ngày {_vn_date(r.issued_date)} được liệt kê là kết quả của kỳ báo cáo "
