@@ -418,3 +418,16 @@ def test_a_long_code_one_letter_from_a_known_one_is_a_slip():
         ("unknown_code", "warning")]
     # A changed letter may be another body's real code: Ban Nội chính, not Ban Tổ chức.
     assert severities_in("Thực hiện Hướng dẫn số 05-HD/BNCTU ngày 10/02/2023.") == [("unknown_code", "info")]
+
+
+def test_a_whole_and_its_parts_speak_of_the_same_scope():
+    review = ReportMeta(issuer="Sở Tư pháp", issuer_code="STP", report_date=PartialDate(2023, 12, 15),
+                        period_start=date(2023, 1, 1), period_end=date(2023, 12, 31))
+    text = ("Từ 01/01/2023 đến 30/11/2023, Sở tiếp nhận 1.200 hồ sơ.",
+            "Quý III năm 2023, {} tiếp nhận 2.500 hồ sơ.")
+
+    def serious(scope: str) -> list[str]:
+        return [f.check for f in findings_of(doc_of(text[0], text[1].format(scope)), review) if f.severity != "info"]
+
+    assert serious("toàn tỉnh") == []  # the province's quarter is no part of the department's year
+    assert serious("Sở") == ["subperiod_mismatch"]

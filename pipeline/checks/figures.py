@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from pipeline.checks.base import ERROR, INFO, WARNING, Finding, _fmt, _vn_date, finding_at, has_role
+from pipeline.checks.base import ERROR, INFO, WARNING, Finding, _context, _fmt, _vn_date, finding_at, has_role
 from pipeline.extract.counts import Count
 from pipeline.model import BODY_KINDS, TABLE, Document, ReportMeta
 from pipeline.patterns import IGNORECASE, compile_pattern, entries
@@ -235,6 +235,12 @@ def _unit(figure) -> str:
     return " ".join((figure.unit or "").lower().split())
 
 
+def _scope(figure) -> frozenset[str]:
+    """Whose figure it is, as its sentence says ("toàn tỉnh", "cấp xã"): a
+    province's quarter is no part of one department's year."""
+    return frozenset(" ".join(m.group().lower().split()) for m in _context()["scope"].finditer(figure.sentence or ""))
+
+
 def subperiod_contradictions(figures: list, source=None) -> list[tuple[object, list]]:
     """(whole, parts): a metric's figure for a period, less than the sum of
     the same metric's figures for disjoint parts of that period.  `figures`
@@ -273,7 +279,7 @@ def subperiod_contradictions(figures: list, source=None) -> list[tuple[object, l
             continue
         candidates = [p for (other, m, *_), p in said.items()
                       if m == metric and p is not whole and _contains(whole, p) and (source is None or other != whose)
-                      and _unit(p.first) == _unit(whole.first)]
+                      and _unit(p.first) == _unit(whole.first) and _scope(p.first) == _scope(whole.first)]
         parts = _disjoint(candidates)
         if parts and sum(p.value for p in parts) > whole.total + 1e-9:
             found.append((whole, parts))
