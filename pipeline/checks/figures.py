@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -13,20 +14,16 @@ from pipeline.model import BODY_KINDS, TABLE, Document, ReportMeta
 from pipeline.patterns import IGNORECASE, compile_pattern, entries
 
 
-def _cut_by_page(doc: Document | None, count: Count) -> bool:
+def _cut_by_page(body: list, starts: list[int], count: Count) -> bool:
     """Whether the table a figure stands in may go on across a page break: a
     table block that ends its page with a table block opening the next, or
-    the other way round.  Its total row cannot be judged on one page's rows."""
-    if doc is None:
+    the other way round.  Its total row cannot be judged on one page's rows.
+    `body` are the document's body blocks, `starts` their start offsets."""
+    i = bisect_right(starts, count.char_start) - 1
+    if i < 0 or body[i].kind != TABLE or not body[i].start <= count.char_start < body[i].end:
         return False
-    body = [b for b in doc.blocks if b.kind in BODY_KINDS]
-    for i, b in enumerate(body):
-        if not (b.start <= count.char_start < b.end) or b.kind != TABLE:
-            continue
-        before = body[i - 1] if i else None
-        after = body[i + 1] if i + 1 < len(body) else None
-        return any(n is not None and n.kind == TABLE and n.page != b.page for n in (before, after))
-    return False
+    neighbours = [body[j] for j in (i - 1, i + 1) if 0 <= j < len(body)]
+    return any(n.kind == TABLE and n.page != body[i].page for n in neighbours)
 
 
 def sum_mismatches(counts: list[Count], doc: Document | None = None) -> list[Finding]:
@@ -35,6 +32,8 @@ def sum_mismatches(counts: list[Count], doc: Document | None = None) -> list[Fin
     for c in counts:
         if c.parent_idx is not None and c.parent_idx in by_idx:
             parts.setdefault(c.parent_idx, []).append(c)
+    body = [b for b in doc.blocks if b.kind in BODY_KINDS] if doc is not None else []
+    starts = [b.start for b in body]
     findings = []
     for idx, children in parts.items():
         total = by_idx[idx]
@@ -43,7 +42,7 @@ def sum_mismatches(counts: list[Count], doc: Document | None = None) -> list[Fin
         computed = sum(c.value for c in children)
         if abs(computed - total.value) < 1e-9:
             continue
-        if total.source == "table" and _cut_by_page(doc, total):
+        if total.source == "table" and _cut_by_page(body, starts, total):
             continue
         if total.source != "table" and doc is not None and _part_left_out(doc.text, total, children, counts,
                                                                          total.value - computed):

@@ -3,7 +3,7 @@ the body's own documents listed as the period's output but dated outside it."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from pipeline.checks.base import ERROR, WARNING, Finding, _vn_date, finding_at, has_role
 from pipeline.checks.citations import _LEVELS, _citation_finding, _known_codes, _slip_of, _words
@@ -76,19 +76,16 @@ def _clause_heads(text: str, region: tuple[int, int], refs: list[Reference]) -> 
 
 def claims_against_lists(doc: Document, counts: list[Count], refs: list[Reference]) -> list[Finding]:
     findings = []
+    documents = sorted((c for c in counts if not c.is_percent and c.unit.lower() in _DOCUMENT_UNITS),
+                       key=lambda c: c.char_end)
+    ends = [c.char_end for c in documents]
     for m in _LIST_OPENS.finditer(doc.text):
-        # The claim is the last document count before the colon, in the same sentence.
-        claim = [
-            c
-            for c in counts
-            if c.char_end <= m.start()
-            and not c.is_percent
-            and c.unit.lower() in _DOCUMENT_UNITS
-            and not _SENTENCE_BREAK.search(doc.text, c.char_end, m.start())
-        ]
-        if not claim:
+        # The claim is the last document count before the colon, in the same
+        # sentence (found by bisection: a long report has many lists).
+        k = bisect_right(ends, m.start()) - 1
+        if k < 0 or _SENTENCE_BREAK.search(doc.text, documents[k].char_end, m.start()):
             continue
-        count = claim[-1]
+        count = documents[k]
         # "các văn bản chủ yếu sau:": a selection, not the whole count.
         if has_role("partial_list", doc.text[count.char_start : m.end()].rstrip(": \t")):
             continue
