@@ -41,7 +41,7 @@ def _vm_size_kb() -> int:
 
 @pytest.fixture(scope="module")
 def pool():
-    with WorkerPool(2, Limits(timeout=2, memory_mb=1024)) as p:
+    with WorkerPool(2, Limits(timeout=20, memory_mb=1024)) as p:
         yield p
 
 
