@@ -208,6 +208,9 @@ def read_xlsx(out: str | Path, workbook: str | Path, by: str | None = None) -> X
                                                     "or was removed): not recorded"))
             continue
         before = now.get(finding)
+        if before is None and status == OPEN and note:
+            result.refused.append((number, finding, "a note without a verdict: choose Xác nhận or Bác bỏ"))
+            continue
         same = before.verdict == status and before.note == note if before else status == OPEN
         if same:
             result.unchanged += 1

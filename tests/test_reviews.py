@@ -118,6 +118,7 @@ def test_the_excel_round_trip(out, tmp_path):
     rows[0][at_status].value = "Xác nhận"
     rows[0][at_note].value = "Đã đối chiếu bản giấy"
     rows[1][at_status].value = "bác bỏ"
+    rows[2][at_note].value = "Cần hỏi lại đơn vị"  # a note with no verdict is not lost silently
     ghost = ws.max_row + 1
     ws.cell(row=ghost, column=at_id + 1, value="ffffffffffff")
     ws.cell(row=ghost, column=at_status + 1, value="Bác bỏ")
@@ -127,6 +128,7 @@ def test_the_excel_round_trip(out, tmp_path):
     assert read.exit_code == 1  # a row was refused, and said so
     assert "2 verdicts recorded" in read.output
     assert f"row {ghost}" in read.output and "ffffffffffff" in read.output
+    assert "row 4" in read.output and "a note without a verdict" in read.output
     now = status(out)
     assert now[confirmed] == ("confirmed", "Đã đối chiếu bản giấy")
     assert now[dismissed] == ("dismissed", None)
