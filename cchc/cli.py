@@ -320,6 +320,10 @@ def review(
                               r["section_path"] or "", r["source_path"] or "", r["message"] or "",
                               r["review_note"] or "")
             _out().print(table)
+            gone = reviews.orphans(out)
+            if gone:
+                console.print(f"[dim]{len(gone)} verdicts are on findings no longer in {escape(str(out))} "
+                              "(their report changed or was removed); they stay in the reviews dataset[/dim]")
             return
         if confirm == dismiss:
             console.print("[red]give one verdict: --confirm or --dismiss[/red]")

@@ -154,6 +154,13 @@ def listing(out: str | Path, status: str | None = None) -> list[dict]:
     return [dict(zip(names, row)) for row in rows.fetchall()]
 
 
+def orphans(out: str | Path) -> list[Review]:
+    """The latest verdicts on findings no longer in `out`: their report
+    changed or was removed (a changed file is a new report, its findings new)."""
+    known = finding_ids(out)
+    return [r for r in current(out).values() if r.finding_id not in known]
+
+
 @dataclass
 class XlsxVerdicts:
     """What a filled-in workbook gave back."""

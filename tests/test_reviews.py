@@ -16,6 +16,7 @@ from pipeline import reviews
 from pipeline.export import export_xlsx, sheet_name
 from pipeline.process import process_file
 from pipeline.query import connect
+from pipeline.store import OutputStore
 from pipeline.tables import to_arrow
 
 from conftest import SAMPLES, SEED_TXT
@@ -188,3 +189,22 @@ def test_a_run_to_a_remote_output_leaves_its_reviews_alone(tmp_path, monkeypatch
     remote.push(local, url)
     assert fs.cat(f"/cchc-reviews-test/out/{reviews.REVIEWS_FILE.as_posix()}") == b"verdicts"
     assert not fs.exists("/cchc-reviews-test/out/metrics/report_year=2023/old.parquet")  # a run's own file goes
+
+
+def test_verdicts_on_findings_that_are_gone_are_kept_and_counted(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    report = inbox / "bao-cao.txt"
+    report.write_text(SEED_TXT.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    store = OutputStore(out)
+    store.write(process_file(report))
+    finding = connect(out).execute("SELECT finding_id FROM findings WHERE \"check\" = 'sum_mismatch'").fetchone()[0]
+    reviews.record(out, [(finding, "confirmed", None)], by="D")
+    # The department sends the report again, with the sum mended: its rows are replaced.
+    report.write_text(SEED_TXT.read_text(encoding="utf-8").replace("24 máy tính", "23 máy tính"), encoding="utf-8")
+    store.write(process_file(report))
+    assert finding not in status(out)
+    assert [r.finding_id for r in reviews.orphans(out)] == [finding]
+    listed = runner.invoke(app, ["review", str(out), "--list"])
+    assert listed.exit_code == 0 and "1 verdicts are on findings no longer in" in listed.output
