@@ -129,7 +129,7 @@ def subperiod_findings(con: duckdb.DuckDBPyConnection) -> list[dict]:
     and 38 documents against a 2021–2023 review's 32)."""
     by_issuer: dict[tuple, list[SimpleNamespace]] = {}
     sql = f"""
-        SELECT r.issuer, r.issuer_code, r.report_id, m.metric, m.period_start, m.period_end, m.period_source,
+        SELECT r.issuer, r.issuer_code, r.report_id, r.period_end AS report_period_end, m.metric, m.period_start, m.period_end, m.period_source,
                m.value, m.value_text, m.unit, m.is_percent, m.parent_idx, m.idx, m.char_start, m.char_end,
                m.sentence, m.section_path, m.page
         FROM metrics m JOIN reports r USING (report_id)
@@ -139,7 +139,8 @@ def subperiod_findings(con: duckdb.DuckDBPyConnection) -> list[dict]:
         by_issuer.setdefault((row["issuer"], row["issuer_code"]), []).append(SimpleNamespace(**row))
     findings = []
     for figures in by_issuer.values():
-        for whole, parts in subperiod_contradictions(figures, source=lambda f: f.report_id):
+        for whole, parts in subperiod_contradictions(figures, source=lambda f: f.report_id,
+                                                     until=lambda f: f.report_period_end):
             row = {**vars(whole.first), "first_report": parts[0].first.report_id}
             message = f"Chỉ tiêu {row['metric']}: {subperiod_message(whole, parts)} theo các báo cáo khác của cùng cơ quan"
             findings.append(_across(row, "cross_report_mismatch", message, whole.total,

@@ -431,3 +431,10 @@ def test_a_whole_and_its_parts_speak_of_the_same_scope():
 
     assert serious("toàn tỉnh") == []  # the province's quarter is no part of the department's year
     assert serious("Sở") == ["subperiod_mismatch"]
+
+
+def test_a_whole_that_runs_past_the_report_is_a_plan():
+    review = ReportMeta(issuer="Sở Tư pháp", issuer_code="STP", report_date=PartialDate(2023, 12, 15),
+                        period_start=date(2023, 1, 1), period_end=date(2023, 12, 31))
+    text = ("Giai đoạn 2021 - 2025, Sở tuyển dụng 10 công chức.", "Năm 2023, Sở đã tuyển dụng 12 công chức.")
+    assert [f.check for f in findings_of(doc_of(*text), review) if f.severity != "info"] == []

@@ -93,7 +93,7 @@ def _check_additive(entry: dict) -> list[str]:
     def checks_of(text: str) -> list[str]:
         doc = normalize_document(Document("example.txt", "txt", [Block(PARAGRAPH, text)]))
         facts = extract(doc, build_sections(doc), meta)
-        return [f.check for f in subperiod_mismatches(facts.counts)]
+        return [f.check for f in subperiod_mismatches(facts.counts, meta)]
 
     fails = [f"additive: {t!r} should give a subperiod_mismatch" for t in entry["examples"]
              if "subperiod_mismatch" not in checks_of(t)]
@@ -119,7 +119,7 @@ def check_report(
             listed |= {r.mention_idx for r in _clause_heads(doc.text, region, references)}
     findings = (
         sum_mismatches(counts, doc)
-        + subperiod_mismatches(counts)
+        + subperiod_mismatches(counts, meta)
         + percents_over_100(counts, doc.text)
         + periods_outside_report(counts, meta, doc.text)
         + claims_against_lists(doc, counts, references)

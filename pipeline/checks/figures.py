@@ -240,7 +240,7 @@ def _scope(figure) -> frozenset[str]:
     return frozenset(" ".join(m.group().lower().split()) for m in _context()["scope"].finditer(figure.sentence or ""))
 
 
-def subperiod_contradictions(figures: list, source=None) -> list[tuple[object, list]]:
+def subperiod_contradictions(figures: list, source=None, until=None) -> list[tuple[object, list]]:
     """(whole, parts): a metric's figure for a period, less than the sum of
     the same metric's figures for disjoint parts of that period.  `figures`
     are anything with metric, value, is_percent, period_start, period_end,
@@ -253,7 +253,10 @@ def subperiod_contradictions(figures: list, source=None) -> list[tuple[object, l
     31/8/2023, … 32 văn bản"): a figure that only inherits the report's
     period is as often one event among several as the period's total.  A
     part is a source's first figure for its period (the smaller reading).
-    With `source`, the parts must come from other sources than the whole."""
+    With `source`, the parts must come from other sources than the whole.
+    `until(figure)`, the end of the period its report covers: a whole that
+    runs past it ("giai đoạn 2021-2025: 30 công chức" in a 2023 report) is a
+    plan, not a result."""
     additive = additive_metrics()
     kept = [f for f in figures if f.metric in additive and not f.is_percent and f.period_start and f.period_end]
     whose = (lambda f: source(f)) if source else (lambda f: None)
@@ -276,6 +279,9 @@ def subperiod_contradictions(figures: list, source=None) -> list[tuple[object, l
     for (whose, metric, *_), whole in said.items():
         if not whole.stated or periods[metric] > MAX_PERIODS:
             continue
+        end = until(whole.first) if until else None
+        if end is not None and whole.period_end > end + _CUTOFF_SLACK:
+            continue
         candidates = [p for (other, m, *_), p in said.items()
                       if m == metric and p is not whole and _contains(whole, p) and (source is None or other != whose)
                       and _unit(p.first) == _unit(whole.first) and _scope(p.first) == _scope(whole.first)]
@@ -295,14 +301,15 @@ def subperiod_message(whole: PeriodFigure, parts: list[PeriodFigure]) -> str:
             f"các kỳ con ({listed}; cộng {_fmt(sum(p.value for p in parts))})")
 
 
-def subperiod_mismatches(counts: list[Count]) -> list[Finding]:
+def subperiod_mismatches(counts: list[Count], meta: ReportMeta | None = None) -> list[Finding]:
     """Within one report: the whole cannot be less than its parts.  Only
     figures that are results, not targets or comparisons."""
     results = [c for c in counts if c.parent_idx is None and not getattr(c, "is_target", False)
                and c.section_kind not in ("plan", "recommendation")
                and not has_role("target", c.sentence) and not has_role("comparison", c.sentence)]
     findings = []
-    for whole, parts in subperiod_contradictions(results):
+    report_end = meta.period_end if meta is not None else None
+    for whole, parts in subperiod_contradictions(results, until=lambda f: report_end):
         first = whole.first
         findings.append(finding_at(
             first, "subperiod_mismatch", ERROR, subperiod_message(whole, parts), whole.total,
