@@ -25,8 +25,8 @@ _FINDINGS_VIEW = """
 CREATE VIEW findings AS
 WITH latest AS (
     SELECT finding_id, verdict, note
-    FROM reviews
-    QUALIFY row_number() OVER (PARTITION BY finding_id ORDER BY "at" DESC, verdict) = 1
+    FROM _reviews_rows
+    QUALIFY row_number() OVER (PARTITION BY finding_id ORDER BY "at" DESC, recorded DESC) = 1
 )
 SELECT f.*, coalesce(l.verdict, 'open') AS review_status, l.note AS review_note
 FROM findings_rows f LEFT JOIN latest l USING (finding_id)
@@ -71,9 +71,14 @@ def connect(out: str | Path) -> duckdb.DuckDBPyConnection:
             con.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM _{table}_empty")
     reviews = out / REVIEWS_FILE
     if reviews.is_file():
-        con.execute(f"CREATE VIEW reviews AS SELECT * FROM read_parquet('{_quoted(reviews)}')")
+        # The file keeps verdicts in the order they were recorded: within one
+        # second, the later row is the later verdict.
+        con.execute(f"CREATE VIEW _reviews_rows AS SELECT *, file_row_number AS recorded "
+                    f"FROM read_parquet('{_quoted(reviews)}', file_row_number = true)")
+        con.execute("CREATE VIEW reviews AS SELECT * EXCLUDE (recorded) FROM _reviews_rows")
     else:
         con.register("_reviews_empty", pa.schema([pa.field(c.name, c.type) for c in REVIEWS]).empty_table())
+        con.execute("CREATE VIEW _reviews_rows AS SELECT *, 0::BIGINT AS recorded FROM _reviews_empty")
         con.execute("CREATE VIEW reviews AS SELECT * FROM _reviews_empty")
     con.execute(_FINDINGS_VIEW)
     return con

@@ -208,3 +208,16 @@ def test_verdicts_on_findings_that_are_gone_are_kept_and_counted(tmp_path):
     assert [r.finding_id for r in reviews.orphans(out)] == [finding]
     listed = runner.invoke(app, ["review", str(out), "--list"])
     assert listed.exit_code == 0 and "1 verdicts are on findings no longer in" in listed.output
+
+
+def test_the_latest_verdict_counts_even_within_one_second(out, tmp_path):
+    from datetime import datetime, timezone
+
+    out = Path(shutil.copytree(out, tmp_path / "out"))
+    shutil.rmtree(out / "reviews", ignore_errors=True)
+    finding = connect(out).execute("SELECT min(finding_id) FROM findings").fetchone()[0]
+    at = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    reviews.record(out, [(finding, "confirmed", "đúng là lỗi")], by="E", at=at)
+    reviews.record(out, [(finding, "dismissed", "nhầm, đã đối chiếu lại")], by="E", at=at)
+    assert status(out)[finding] == ("dismissed", "nhầm, đã đối chiếu lại")
+    assert reviews.current(out)[finding].verdict == "dismissed"
