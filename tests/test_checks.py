@@ -438,3 +438,10 @@ def test_a_whole_that_runs_past_the_report_is_a_plan():
                         period_start=date(2023, 1, 1), period_end=date(2023, 12, 31))
     text = ("Giai đoạn 2021 - 2025, Sở tuyển dụng 10 công chức.", "Năm 2023, Sở đã tuyển dụng 12 công chức.")
     assert [f.check for f in findings_of(doc_of(*text), review) if f.severity != "info"] == []
+
+
+def test_a_list_of_bulleted_paragraphs():
+    text = ("Năm 2023, Sở đã ban hành 3 văn bản chỉ đạo, cụ thể như sau:",
+            "• Kế hoạch số 05/KH-STP ngày 10/01/2023 về cải cách hành chính năm 2023;",
+            "• Kế hoạch số 06/KH-STP ngày 12/01/2023 về kiểm tra cải cách hành chính.")
+    assert checks_in(*text) == [("claimed_vs_listed", "3 văn bản")]

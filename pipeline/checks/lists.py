@@ -19,6 +19,10 @@ _SENTENCE_BREAK = compile_pattern(r"[.;!?]\s|\n")
 _DOCUMENT_UNITS = ("văn bản", "kế hoạch", "quyết định", "công văn", "chỉ thị", "nghị quyết", "báo cáo", "hướng dẫn")
 
 
+# What a list item opens with when the reader gives it as a paragraph.
+_BULLETS = ("-", "+", "–", "•", "*", "·", "○", "▪")
+
+
 def _listed_region(doc: Document, colon_end: int) -> tuple[int, int] | None:
     """Where the list announced at `colon_end` stands: the rest of the block
     when the list runs on inline, else the list items that follow."""
@@ -32,7 +36,7 @@ def _listed_region(doc: Document, colon_end: int) -> tuple[int, int] | None:
     for b in blocks[i + 1 :]:
         if b.kind not in BODY_KINDS:
             continue  # a page break's furniture and notes stand between items
-        if b.kind == LIST_ITEM or (b.kind == PARAGRAPH and b.text.lstrip().startswith(("-", "+", "–"))):
+        if b.kind == LIST_ITEM or (b.kind == PARAGRAPH and b.text.lstrip().startswith(_BULLETS)):
             end = b.end
         else:
             break
