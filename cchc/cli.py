@@ -32,8 +32,19 @@ def _out() -> Console:
     return Console() if sys.stdout.isatty() else Console(width=180)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from pipeline import __version__
+
+        typer.echo(f"cchc {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version of cchc and exit."),
+) -> None:
     """cchc turns báo cáo cải cách hành chính into data."""
 
 
@@ -43,6 +54,13 @@ def ingest(
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder for the parquet tables."),
     workers: int = typer.Option(0, "--workers", "-w", help="Parsing processes; 0 means one per CPU core."),
     force: bool = typer.Option(False, "--force", help="Re-read every file, even the unchanged ones."),
+    exclude: list[str] = typer.Option(
+        [], "--exclude", metavar="GLOB",
+        help="Leave out files and folders whose name or path below the given folder matches, e.g. "
+             "'*.json' or 'drafts/*'; may be given several times."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run's per-file rows as JSON on standard output."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary; only what failed."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="One line per file in the summary, however many."),
     timeout: float = typer.Option(
         DEFAULT_LIMITS.timeout, "--timeout", min=1, metavar="SECONDS",
         help="Time one file may take; past it its worker is killed and the file gets a failed row."),
@@ -58,20 +76,43 @@ def ingest(
 ) -> None:
     """Read every report under PATHS and write the tables to OUT.
 
-    Unchanged files (same bytes, same cchc version) are skipped.  Exit status:
-    0 when every file was read, 1 when any file failed (they are listed),
-    2 when another run holds the output folder.  Reports that were read only
-    in part (partial, needs_ocr) are listed with what to do.
+    Unchanged files (same bytes, same cchc version) are skipped, and so are
+    OUT itself and any other folder cchc writes.  Each run lists its files in
+    OUT/runs/<time>.csv (--json prints the same rows).
+
+    \b
+    Exit status:
+      0  every file was read, or there was nothing to do
+      1  some file failed, or a folder could not be read (they are listed)
+      2  usage error: a path that does not exist, a bad option
+      3  another cchc run is writing to OUT
+      4  no report found in PATHS (nothing there, or nothing but non-reports)
+
+    Reports read only in part (partial, needs_ocr) are listed with what to do
+    and do not change the exit status; nor do files that are not reports
+    (not_a_report) or duplicates of another file.
     """
+    import json
     from dataclasses import replace
 
     from rich.markup import escape
 
-    from flows.ingest import run_ingest
+    from flows.ingest import EXIT_LOCKED, EXIT_NO_REPORT, EXIT_USAGE, run_ingest
+    from pipeline.discover import output_conflict
     from pipeline.store import OutputLocked
 
-    limits = replace(DEFAULT_LIMITS, timeout=timeout, max_mb=max_mb, memory_mb=memory_mb)
+    # A pipe or a log file gets whole lines: never wrapped at 80 columns.
+    console.soft_wrap = not console.is_terminal
+    missing = [p for p in paths if not (p.exists() or p.is_symlink())]
+    for p in missing:
+        console.print(f"[red]no such file or folder:[/red] {escape(str(p))}")
+    if missing:
+        raise typer.Exit(EXIT_USAGE)
+    if conflict := output_conflict(paths, out):
+        console.print(f"[red]{escape(conflict)}[/red]")
+        raise typer.Exit(EXIT_USAGE)
 
+    limits = replace(DEFAULT_LIMITS, timeout=timeout, max_mb=max_mb, memory_mb=memory_mb)
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -79,6 +120,7 @@ def ingest(
         TimeElapsedColumn(),
         console=console,
         transient=False,
+        disable=quiet,
     ) as progress:
         bar = progress.add_task("reading reports", total=None)
 
@@ -87,10 +129,33 @@ def ingest(
 
         try:
             summary = run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,
-                                 progress=on_progress, limits=limits, dask_address=dask)
+                                 progress=on_progress, limits=limits, dask_address=dask, exclude=exclude)
         except OutputLocked as exc:
             console.print(f"[red]{escape(str(exc))}[/red]")
-            raise typer.Exit(2)
+            raise typer.Exit(EXIT_LOCKED)
+
+    if as_json:
+        typer.echo(json.dumps(summary.files, ensure_ascii=False, indent=1, default=str))
+    if not quiet:
+        _print_summary(summary, out, verbose, to=console if as_json else _out())
+    else:
+        for path, error in summary.failed:
+            console.print(f"[red]failed[/red] {escape(path)}: {escape(error)}")
+        for problem in summary.problems:
+            console.print(f"[red]not read[/red] {escape(problem)}")
+    if summary.exit_code == EXIT_NO_REPORT and not quiet:
+        console.print(f"[yellow]no report found in {escape(' '.join(map(str, paths)))}[/yellow]")
+    raise typer.Exit(summary.exit_code)
+
+
+# Up to this many files, the summary lists each one without --verbose.
+_FILES_SHOWN = 20
+_STATUS_STYLE = {"ok": "green", "partial": "yellow", "needs_ocr": "yellow", "failed": "red",
+                 "not_a_report": "dim", "skipped": "red"}
+
+
+def _print_summary(summary, out: Path, verbose: bool, to: Console) -> None:
+    from rich.markup import escape
 
     table = Table(title=f"cchc ingest → {out}")
     table.add_column("status")
@@ -98,16 +163,51 @@ def ingest(
     for status, n in sorted(summary.by_status.items()):
         table.add_row(status, str(n))
     table.add_row("[dim]of which unchanged, skipped[/dim]", f"[dim]{summary.unchanged}[/dim]")
+    if summary.duplicates:
+        table.add_row("[dim]of which duplicates of another file[/dim]", f"[dim]{summary.duplicates}[/dim]")
     table.add_row("rows written", str(summary.rows_written))
     table.add_row("time", f"{summary.seconds:.1f} s")
-    _out().print(table)
-    for path, error in summary.failed:
-        console.print(f"[red]failed[/red] {escape(path)}: {escape(error)}")
-    for path, status, error in summary.incomplete:
-        console.print(f"[yellow]{status}[/yellow] {escape(path)}: {escape(error.splitlines()[0] if error else '')}")
-    for problem in summary.problems:
-        console.print(f"[yellow]not read[/yellow] {escape(problem)}")
-    raise typer.Exit(summary.exit_code)
+    to.print(table)
+    for folder in summary.own_output:
+        console.print(f"[dim]not read: {escape(folder)} (cchc's own output)[/dim]")
+    if summary.excluded:
+        console.print(f"[dim]left out by --exclude: {summary.excluded} files or folders[/dim]")
+    if verbose or len(summary.files) <= _FILES_SHOWN:
+        for row in summary.files:
+            console.print(_file_line(row))
+    else:
+        for path, error in summary.failed:
+            console.print(f"[red]failed[/red] {escape(path)}: {escape(error)}")
+        for path, status, error in summary.incomplete:
+            console.print(f"[yellow]{status}[/yellow] {escape(path)}: {escape(_first_line(error))}")
+        for problem in summary.problems:
+            console.print(f"[red]not read[/red] {escape(problem)}")
+        console.print(f"[dim]one line per file: --verbose, or {escape(summary.run_csv or '')}[/dim]")
+    if summary.files and summary.run_csv and (verbose or len(summary.files) <= _FILES_SHOWN):
+        console.print(f"[dim]this run's files: {escape(summary.run_csv)}[/dim]")
+
+
+def _first_line(text: str | None) -> str:
+    return text.splitlines()[0] if text else ""
+
+
+def _file_line(row: dict) -> str:
+    """`status  path  what it gave`, one line."""
+    from rich.markup import escape
+
+    status = row["status"] or "?"
+    style = _STATUS_STYLE.get(status, "")
+    parts = [f"[{style}]{status:<12}[/{style}]" if style else f"{status:<12}", escape(row["file"])]
+    if row.get("duplicate_of"):
+        parts.append(f"[dim]duplicate of {row['duplicate_of']}[/dim]")
+    elif status in ("ok", "partial", "needs_ocr"):
+        facts = f"{row['figures']} figures, {row['references']} references, {row['findings']} findings"
+        parts.append(f"[dim]{escape(' · '.join(x for x in (row['issuer'], row['period'], facts) if x))}[/dim]")
+    if row.get("other_versions"):
+        parts.append(f"[yellow]other version: {row['other_versions']}[/yellow]")
+    if row.get("error") and status != "ok":
+        parts.append(escape(_first_line(row["error"])))
+    return "  ".join(parts)
 
 
 @app.command()

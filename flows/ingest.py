@@ -21,16 +21,26 @@ from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settin
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.compare import compare_reports
-from pipeline.discover import discover
+from pipeline.discover import discover, mark_output
+from pipeline.duplicates import mark_duplicates
+from pipeline.run_log import file_rows, write_run_csv
 from pipeline.limits import Limits
 from pipeline.remote import is_remote, mirror_of, pull, push
-from pipeline.process import FAILED, NEEDS_OCR, PARTIAL, ReportResult, process_files
+from pipeline.process import FAILED, NEEDS_OCR, NOT_A_REPORT, PARTIAL, ReportResult, process_files
 from pipeline.store import OutputStore
 from pipeline.workers import WorkerPool
 
 # Files per task: Prefect spends a few milliseconds on each task run, more
 # than parsing a short text report takes, so small files travel in batches.
 DEFAULT_BATCH_SIZE = 8
+
+
+# Exit statuses of `cchc ingest`, one meaning each.
+EXIT_OK = 0  # every file was read (or there was nothing to do)
+EXIT_FAILED = 1  # some file failed, or a folder or path could not be read
+EXIT_USAGE = 2  # the command line is wrong (a missing path, a bad option)
+EXIT_LOCKED = 3  # another run is writing to the output folder
+EXIT_NO_REPORT = 4  # the paths hold no report at all
 
 
 @dataclass
@@ -46,10 +56,27 @@ class RunSummary:
     # Read, but not whole: (path, status, error) for partial and needs_ocr.
     incomplete: list[tuple[str, str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # Folders left unread because cchc wrote them, and files left out by --exclude.
+    own_output: list[str] = field(default_factory=list)
+    excluded: int = 0
+    duplicates: int = 0  # files that are another file's report (reports.duplicate_of)
+    versioned: int = 0  # reports of which another version was read (reports.other_versions)
+    # One row per discovered file (and per path not read), as in OUT/runs/<time>.csv.
+    files: list[dict] = field(default_factory=list)
+    run_csv: str | None = None
+
+    @property
+    def reports_found(self) -> int:
+        """Files that are reports, read or not (whatever is not not_a_report)."""
+        return self.discovered - self.by_status.get(NOT_A_REPORT, 0)
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed or self.problems else 0
+        if self.failed or self.problems:
+            return EXIT_FAILED
+        if self.reports_found == 0:
+            return EXIT_NO_REPORT
+        return EXIT_OK
 
 
 ProgressCallback = Callable[[str, int, int], None]  # (event, done, total)
@@ -144,6 +171,7 @@ def ingest(
     batch_size: int = DEFAULT_BATCH_SIZE,
     in_flight: int = 4,
     tasks_write: bool = True,
+    exclude: list[str] | None = None,
 ) -> RunSummary:
     """Read the reports under `paths` into `out`.  At most `in_flight`
     batches are submitted at a time: a finished batch's results are written
@@ -154,7 +182,10 @@ def ingest(
     summary = RunSummary()
     store = OutputStore(out)
     with store.lock(), (_writing_tasks(store) if tasks_write else nullcontext()):
-        files, summary.problems = discover(paths)
+        mark_output(store.root)
+        found = discover(paths, exclude or ())
+        files, summary.problems = found.files, found.problems
+        summary.own_output, summary.excluded = found.own_output, found.excluded
         summary.discovered = len(files)
         todo: list[tuple[str, str | None]] = []
         for path in files:
@@ -202,11 +233,16 @@ def ingest(
             done += len(results)
             _notify("parsed", done, len(todo))
         store.save_manifest()
-        # What compares reports changes only when a report did.
+        # What groups and compares reports changes only when a report did.
         if summary.parsed or not (store.root / "comparison").exists():
+            summary.rows_written += mark_duplicates(store.root).rows_rewritten
             comparison, findings = compare_task(str(store.root))
             summary.rows_written += store.write_across(comparison, findings)
             summary.comparison_rows = len(comparison)
+        summary.files = file_rows(store.root, files, summary.problems)
+        summary.duplicates = sum(1 for row in summary.files if row["duplicate_of"])
+        summary.versioned = sum(1 for row in summary.files if row["other_versions"])
+        summary.run_csv = str(write_run_csv(store.root, summary.files))
     summary.seconds = round(time.perf_counter() - started, 2)
     create_table_artifact(
         key="cchc-ingest-summary",
@@ -227,6 +263,7 @@ def run_ingest(
     progress: ProgressCallback | None = None,
     limits: Limits | None = None,
     dask_address: str | None = None,
+    exclude: list[str] | None = None,
 ) -> RunSummary:
     """Run the flow with `workers` parsing processes, each file within
     `limits` (time per file, memory per worker, sizes: see pipeline.limits).
@@ -241,7 +278,8 @@ def run_ingest(
     workers = workers or os.cpu_count() or 1
     if is_remote(out):
         # An object store has no atomic rename or lock: write through a local mirror.
-        summary = run_ingest(paths, str(pull(out)), workers, force, batch_size, progress, limits, dask_address)
+        summary = run_ingest(paths, str(pull(out)), workers, force, batch_size, progress, limits, dask_address,
+                             exclude)
         push(mirror_of(out), out)
         return summary
     if dask_address:
@@ -259,7 +297,7 @@ def run_ingest(
         with pool, temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             return ingest.with_options(task_runner=runner)(
                 paths=[str(p) for p in paths], out=str(out), force=force, batch_size=batch_size,
-                in_flight=in_flight, tasks_write=not dask_address,
+                in_flight=in_flight, tasks_write=not dask_address, exclude=list(exclude or []),
             )
     finally:
         if progress:

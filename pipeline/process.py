@@ -13,7 +13,10 @@ Statuses, each with an `error` that says what to do (docs/failure-modes.md):
 - needs_ocr: some pages are scans and Tesseract is not installed; the rest
   was read;
 - failed: nothing could be read (not a report format, over a limit,
-  unreadable, encrypted, or its worker timed out or died).
+  unreadable, encrypted, or its worker timed out or died);
+- not_a_report: JSON data, an image, a spreadsheet or an archive, or a text
+  that reads fine but bears no mark of an administrative report
+  (`pipeline.report_marks`); it keeps its `reports` row and writes no facts.
 
 `process_files` runs a batch in a `pipeline.workers.WorkerPool` when given
 one, so that a file that hangs or crashes its reader costs only its own row.
@@ -34,10 +37,12 @@ from pipeline.model import Document, ReportMeta, Section
 from pipeline.normalize import normalize_document
 from pipeline.read import UnsupportedFormat, read_document
 from pipeline.read.detect import detect_format
+from pipeline.report_marks import content_reason, format_reason
 from pipeline.structure import build_sections, parse_header
 from pipeline.workers import WorkerDied, WorkerPool, WorkerTimeout
 
 OK, PARTIAL, FAILED, NEEDS_OCR = "ok", "partial", "failed", "needs_ocr"
+NOT_A_REPORT = "not_a_report"
 
 
 @dataclass
@@ -132,6 +137,9 @@ def process_file(path: str | Path, sha256: str | None = None, limits: _limits.Li
 
     try:
         report["format"] = detect_format(path)
+        if reason := format_reason(report["format"]):
+            report.update(status=NOT_A_REPORT, error=reason)
+            return ReportResult(report)
         doc = read_document(path)
         _cut(doc, bounds.max_chars)
         doc = normalize_document(doc)
@@ -180,6 +188,11 @@ def process_file(path: str | Path, sha256: str | None = None, limits: _limits.Li
         result.rows["findings"] = [asdict(f) for f in findings]
     except Exception as exc:
         _step_failed(report, _error_text("extract", exc) + "\n" + traceback.format_exc(limit=3))
+    if report["status"] == OK and (reason := content_reason(
+            doc.text, meta, sections, len(result.rows.get("references", [])),
+            (m["metric"] for m in result.rows.get("metrics", [])))):
+        report.update(status=NOT_A_REPORT, error=reason)
+        result.rows = {}
     report["report_year"] = year
     for rows in result.rows.values():
         for row in rows:

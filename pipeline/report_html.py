@@ -36,6 +36,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.patterns import entries
 from pipeline.query import connect
+from pipeline.read.detect import CCHC_PAGE_MARK
 from pipeline.reviews import CONFIRMED, DISMISSED, OPEN
 from pipeline.store import atomic_write
 from pipeline.tables import TABLE_LABELS, TABLES
@@ -45,6 +46,7 @@ STATUS_LABELS = {
     "partial": "Đọc được một phần",
     "failed": "Không đọc được",
     "needs_ocr": "Cần nhận dạng chữ (OCR)",
+    "not_a_report": "Không phải báo cáo",
 }
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -64,6 +66,7 @@ CHECK_LABELS = {
     "cross_report_mismatch": "Hai báo cáo nêu số liệu khác nhau",
     "cross_report_citation_date": "Hai báo cáo dẫn cùng văn bản với ngày khác nhau",
     "subperiod_mismatch": "Số liệu cả kỳ nhỏ hơn tổng các kỳ con",
+    "report_version": "Báo cáo có phiên bản khác",
 }
 
 # Chart geometry, in SVG pixels.
@@ -464,7 +467,8 @@ def _reports_block(reports: list[dict], findings: list[dict]) -> str:
     for f in findings:
         by_report.setdefault(f["report_id"], []).append(f)
     sources = {r["report_id"]: r["source_path"] for r in reports}
-    read = [r for r in reports if r["status"] != "failed"]
+    # A file that is not a report, or another copy of one, is not a report read.
+    read = [r for r in reports if r["status"] not in ("failed", "not_a_report") and not r.get("duplicate_of")]
     read.sort(key=lambda r: (r["issuer"] or "", r["report_date"] or date.min, r["source_path"] or ""))
     html = [
         '<section class="block" id="phat-hien"><h2>2. Phát hiện theo từng báo cáo</h2>',
@@ -573,6 +577,7 @@ def build_html(out: str | Path) -> str:
         [
             "<!DOCTYPE html>\n",
             '<html lang="vi"><head><meta charset="utf-8">',
+            CCHC_PAGE_MARK,  # so that `cchc ingest` knows its own page wherever it lies
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>Tổng hợp báo cáo cải cách hành chính — {_e(out.name or str(out))}</title>",
