@@ -150,17 +150,20 @@ def subperiod_findings(con: duckdb.DuckDBPyConnection) -> list[dict]:
     and 38 documents against a 2021–2023 review's 32)."""
     by_issuer: dict[tuple, list[SimpleNamespace]] = {}
     sql = f"""
-        SELECT r.issuer, r.issuer_code, r.report_id, r.period_end AS report_period_end, m.metric, m.period_start, m.period_end, m.period_source,
+        SELECT r.issuer, r.issuer_code, r.report_id, r.period_end AS report_period_end,
+               -- the versions of one report are one source: a report is not set against its own draft
+               list_min(string_split(concat_ws(' ', r.report_id, r.other_versions), ' ')) AS source,
+               m.metric, m.period_start, m.period_end, m.period_source,
                m.value, m.value_text, m.unit, m.is_percent, m.parent_idx, m.idx, m.char_start, m.char_end,
                m.sentence, m.section_path, m.page
         FROM metrics m JOIN reports r USING (report_id)
-        WHERE m.metric IN ({_listed(additive_metrics())}) AND r.issuer IS NOT NULL
+        WHERE m.metric IN ({_listed(additive_metrics())}) AND r.issuer IS NOT NULL AND r.duplicate_of IS NULL
         ORDER BY r.report_id, m.idx"""
     for row in _records(con, sql):
         by_issuer.setdefault((row["issuer"], row["issuer_code"]), []).append(SimpleNamespace(**row))
     findings = []
     for figures in by_issuer.values():
-        for whole, parts in subperiod_contradictions(figures, source=lambda f: f.report_id,
+        for whole, parts in subperiod_contradictions(figures, source=lambda f: f.source,
                                                      until=lambda f: f.report_period_end):
             row = {**vars(whole.first), "first_report": parts[0].first.report_id}
             message = f"Chỉ tiêu {row['metric']}: {subperiod_message(whole, parts)} theo các báo cáo khác của cùng cơ quan"

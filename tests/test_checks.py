@@ -445,3 +445,30 @@ def test_a_list_of_bulleted_paragraphs():
             "• Kế hoạch số 05/KH-STP ngày 10/01/2023 về cải cách hành chính năm 2023;",
             "• Kế hoạch số 06/KH-STP ngày 12/01/2023 về kiểm tra cải cách hành chính.")
     assert checks_in(*text) == [("claimed_vs_listed", "3 văn bản")]
+
+
+def test_two_versions_of_one_report_are_not_set_against_each_other(tmp_path):
+    from pipeline.duplicates import mark_duplicates
+    from pipeline.process import process_file
+    from pipeline.query import connect
+    from pipeline.compare import compare_reports
+    from pipeline.store import OutputStore
+
+    header = ("SỞ TƯ PHÁP\n\nSố: 15/BC-STP\n\nNinh Bình, ngày 15 tháng 9 năm 2023\n\nBÁO CÁO\n\n"
+              "Kết quả cải cách hành chính từ năm 2021 đến tháng 8 năm 2023\n\n"
+              "Số liệu tính từ ngày 01/01/2021 đến ngày 31/8/2023.\n\nI. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH\n\n")
+    draft = header + ("Từ 01/01/2021 đến 31/8/2023, Sở đã ban hành 32 văn bản chỉ đạo, điều hành về công tác CCHC.\n\n"
+                      "GIÁM ĐỐC\n\nNguyễn Văn An\n")
+    signed = header + ("Năm 2021, Sở đã ban hành 20 văn bản chỉ đạo, điều hành về công tác CCHC. Năm 2022, Sở đã ban "
+                       "hành 18 văn bản chỉ đạo, điều hành về công tác CCHC. Việc ban hành văn bản được thực hiện đúng "
+                       "quy trình, kịp thời, bám sát chỉ đạo của UBND tỉnh và Sở Nội vụ.\n\nGIÁM ĐỐC\n\nNguyễn Văn An\n")
+    store = OutputStore(tmp_path / "out")
+    for name, text in (("du-thao.txt", draft), ("ban-ky.txt", signed)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        store.write(process_file(tmp_path / name))
+    mark_duplicates(tmp_path / "out")
+    store.write_across(*compare_reports(tmp_path / "out"))
+    con = connect(tmp_path / "out")
+    assert con.execute("SELECT count(*) FROM reports WHERE other_versions IS NOT NULL").fetchone()[0] == 2
+    checks = [r[0] for r in con.execute("SELECT \"check\" FROM findings WHERE related_report_id IS NOT NULL").fetchall()]
+    assert "cross_report_mismatch" not in checks  # a report is not set against its own draft
