@@ -448,10 +448,10 @@ def test_a_list_of_bulleted_paragraphs():
 
 
 def test_two_versions_of_one_report_are_not_set_against_each_other(tmp_path):
+    from pipeline.compare import compare_reports
     from pipeline.duplicates import mark_duplicates
     from pipeline.process import process_file
     from pipeline.query import connect
-    from pipeline.compare import compare_reports
     from pipeline.store import OutputStore
 
     header = ("SỞ TƯ PHÁP\n\nSố: 15/BC-STP\n\nNinh Bình, ngày 15 tháng 9 năm 2023\n\nBÁO CÁO\n\n"
