@@ -41,7 +41,7 @@ def main() -> None:
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Report files or folders to read (folders are walked recursively)."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder for the parquet tables."),
-    workers: int = typer.Option(0, "--workers", "-w", help="Parsing processes; 0 means one per CPU core."),
+    workers: int = typer.Option(0, "--workers", "-w", min=0, help="Parsing processes; 0 means one per CPU core."),
     force: bool = typer.Option(False, "--force", help="Re-read every file, even the unchanged ones."),
     timeout: float = typer.Option(
         DEFAULT_LIMITS.timeout, "--timeout", min=1, metavar="SECONDS",
@@ -55,19 +55,26 @@ def ingest(
         None, "--dask", metavar="ADDRESS",
         help="Parse on an existing Dask cluster, e.g. tcp://scheduler:8786 (inputs on shared storage); "
              "--workers then sets how many batches (times two) are in flight, 32 by default."),
+    follow_links: bool = typer.Option(
+        False, "--follow-links",
+        help="Read what symbolic links point to even outside the given folders (not read by default)."),
+    prune: bool = typer.Option(
+        False, "--prune", help="Remove the rows of files that are gone from the folders read (kept as missing)."),
 ) -> None:
     """Read every report under PATHS and write the tables to OUT.
 
     Unchanged files (same bytes, same cchc version) are skipped.  Exit status:
-    0 when every file was read, 1 when any file failed (they are listed),
-    2 when another run holds the output folder.  Reports that were read only
-    in part (partial, needs_ocr) are listed with what to do.
+    0 when every file was read, 1 when any file of the run is failed in the
+    output (read this time or before; they are listed), 2 when another run
+    holds the output folder or the command is misused, 3 when the run could
+    not go on (a full disk, no permission on the output, a worker pool that
+    cannot start): nothing of the files it was writing is recorded, and the
+    next run reads them again.  Reports that were read only in part (partial,
+    needs_ocr) are listed with what to do.
     """
     from dataclasses import replace
 
-    from rich.markup import escape
-
-    from flows.ingest import run_ingest
+    from flows.ingest import RunStopped, run_ingest
     from pipeline.store import OutputLocked
 
     limits = replace(DEFAULT_LIMITS, timeout=timeout, max_mb=max_mb, memory_mb=memory_mb)
@@ -87,12 +94,24 @@ def ingest(
 
         try:
             summary = run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,
-                                 progress=on_progress, limits=limits, dask_address=dask)
-        except OutputLocked as exc:
-            console.print(f"[red]{escape(str(exc))}[/red]")
+                                 progress=on_progress, limits=limits, dask_address=dask,
+                                 follow_links=follow_links, prune=prune)
+        except RunStopped as exc:
+            stopped = exc
+        else:
+            stopped = None
+    if stopped is not None:
+        for warning in stopped.summary.warnings:
+            console.print(f"[yellow]warning[/yellow] {_shown(warning)}")
+        if isinstance(stopped.cause, OutputLocked):
+            console.print(f"[red]{_shown(str(stopped.cause))}[/red]")
             raise typer.Exit(2)
+        console.print(f"[red]cchc ingest stopped:[/red] {_shown(str(stopped.cause))}", soft_wrap=True)
+        raise typer.Exit(stopped.summary.exit_code)
 
-    table = Table(title=f"cchc ingest → {out}")
+    for warning in summary.warnings:
+        console.print(f"[yellow]warning[/yellow] {_shown(warning)}")
+    table = Table(title=f"cchc ingest → {_shown(str(out))}")
     table.add_column("status")
     table.add_column("files", justify="right")
     for status, n in sorted(summary.by_status.items()):
@@ -101,13 +120,61 @@ def ingest(
     table.add_row("rows written", str(summary.rows_written))
     table.add_row("time", f"{summary.seconds:.1f} s")
     _out().print(table)
-    for path, error in summary.failed:
-        console.print(f"[red]failed[/red] {escape(path)}: {escape(error)}")
-    for path, status, error in summary.incomplete:
-        console.print(f"[yellow]{status}[/yellow] {escape(path)}: {escape(error.splitlines()[0] if error else '')}")
+    _listed("[red]failed[/red]", [(p, e) for p, e in summary.failed], out,
+            "SELECT source_path, error FROM reports WHERE status = 'failed'")
+    _listed("", [(p, f"[{s}]", e.splitlines()[0] if e else "") for p, s, e in summary.incomplete], out,
+            "SELECT source_path, status, error FROM reports WHERE status IN ('partial', 'needs_ocr')")
+    _listed("[yellow]skipped[/yellow]", summary.skipped, out,
+            "SELECT source_path, error FROM reports WHERE status = 'skipped'")
+    _listed("[yellow]missing[/yellow]", [(p, "gone from its folder; its rows are kept (--prune removes them)")
+                                         for p in summary.missing], out,
+            "SELECT source_path FROM reports WHERE status = 'missing'")
     for problem in summary.problems:
-        console.print(f"[yellow]not read[/yellow] {escape(problem)}")
+        console.print(f"[yellow]not read[/yellow] {_shown(problem)}")
+    if summary.pruned:
+        console.print(f"removed the rows of {summary.pruned} file(s) no longer there")
     raise typer.Exit(summary.exit_code)
+
+
+# A list longer than this is cut on the terminal; the table has it whole.
+_LISTED = 50
+
+
+def _listed(label: str, items: list[tuple], out: Path, sql: str) -> None:
+    for item in items[:_LISTED]:
+        if len(item) == 3:  # (path, [status], error): the status is the label
+            path, status, error = item
+            line = f"[yellow]{status[1:-1]}[/yellow] {_shown(path)}: {_shown(error)}"
+        else:
+            path, error = item
+            line = f"{label} {_shown(path)}: {_shown(error)}"
+        console.print(line, soft_wrap=True)  # a path is not folded: it can be copied whole
+    if len(items) > _LISTED:
+        console.print(f"… and {len(items) - _LISTED} more: cchc query {_shown(str(out))} \"{sql}\"")
+
+
+# Characters that would act on the terminal rather than show: C0 and C1
+# controls (escape sequences start with ESC) and the bidirectional
+# overrides and isolates that reorder what follows them.
+_CONTROLS = {c for c in range(0x20)} | {0x7F} | set(range(0x80, 0xA0)) | {
+    0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+def _shown(text: str) -> str:
+    """Text from files and file names as it may be printed: controls escaped
+    (`\\x1b`, `\\u202e`), Rich markup escaped, undecodable bytes shown."""
+    from rich.markup import escape
+
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code in _CONTROLS and ch != "\n":
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        elif 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is not UTF-8
+            out.append(f"\\x{code - 0xDC00:02x}")
+        else:
+            out.append(ch)
+    return escape("".join(out))
 
 
 @app.command()
@@ -130,7 +197,7 @@ def query(
         return
     frame = _printable(result.df())
     if csv:
-        typer.echo(frame.to_csv(index=False), nl=False)
+        typer.echo(_neutralised(frame).to_csv(index=False), nl=False)
         return
     table = Table()
     for name in frame.columns:
@@ -138,6 +205,21 @@ def query(
     for row in frame.itertuples(index=False):
         table.add_row(*("" if v is None or v != v else str(v) for v in row))
     _out().print(table)
+
+
+# A spreadsheet takes a cell that starts with one of these for a formula
+# (OWASP, "CSV injection"): such cells get a leading apostrophe.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralised(frame):
+    """Text cells that a spreadsheet would run as formulas, made plain text."""
+    frame = frame.copy()
+    for name in frame.columns:
+        if frame[name].dtype == object or str(frame[name].dtype).startswith("str"):
+            frame[name] = [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_STARTS) else v
+                           for v in frame[name]]
+    return frame
 
 
 def _printable(frame):

@@ -21,12 +21,13 @@ from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settin
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.compare import compare_reports
-from pipeline.discover import discover
+from pipeline.discover import discover, inside
 from pipeline.limits import Limits
 from pipeline.remote import is_remote, mirror_of, pull, push
-from pipeline.process import FAILED, NEEDS_OCR, PARTIAL, ReportResult, process_files
-from pipeline.store import OutputStore
-from pipeline.workers import WorkerPool
+from pipeline.process import (FAILED, MISSING, NEEDS_OCR, PARTIAL, SKIPPED, ReportResult, process_files,
+                              skipped_result)
+from pipeline.store import OutputLocked, OutputStore
+from pipeline.workers import WorkerError, WorkerPool
 
 # Files per task: Prefect spends a few milliseconds on each task run, more
 # than parsing a short text report takes, so small files travel in batches.
@@ -42,14 +43,39 @@ class RunSummary:
     rows_written: int = 0
     comparison_rows: int = 0
     seconds: float = 0.0
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, error)
+    # (path, error) of every file of the run whose row is failed, whether
+    # read this time or skipped as unchanged.
+    failed: list[tuple[str, str]] = field(default_factory=list)
     # Read, but not whole: (path, status, error) for partial and needs_ocr.
     incomplete: list[tuple[str, str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): not read on purpose
+    missing: list[str] = field(default_factory=list)  # gone from a folder read again; rows kept
+    pruned: int = 0
+    warnings: list[str] = field(default_factory=list)  # about the output folder itself
+    # Why the run stopped, when it did not finish: the machine's fault or
+    # cchc's (a full disk, a pool that cannot start), never a file's.
+    stopped: BaseException | None = None
 
     @property
     def exit_code(self) -> int:
+        if self.stopped is not None:
+            return RUN_STOPPED
         return 1 if self.failed or self.problems else 0
+
+
+# Exit status of a run stopped by the machine or by cchc itself.
+RUN_STOPPED = 3
+
+
+class RunStopped(RuntimeError):
+    """The run could not go on; nothing of the files it was writing was
+    recorded as done, and the next run reads them again.  `summary` is the
+    run's summary up to there."""
+
+    def __init__(self, cause: BaseException, summary: "RunSummary"):
+        super().__init__(str(cause))
+        self.cause, self.summary = cause, summary
 
 
 ProgressCallback = Callable[[str, int, int], None]  # (event, done, total)
@@ -111,15 +137,6 @@ def parse_batch(batch: list[tuple[str, str | None]]) -> list[ReportResult] | lis
     ]
 
 
-def _crashed(batch: list[tuple[str, str | None]], exc: BaseException) -> list[ReportResult]:
-    """Rows for a batch whose worker died: the files are accounted for."""
-    return [
-        ReportResult({"source_path": p, "report_id": None, "source_sha256": sha, "status": FAILED,
-                      "error": f"worker crashed: {type(exc).__name__}: {exc}"})
-        for p, sha in batch
-    ]
-
-
 @contextmanager
 def _writing_tasks(store: OutputStore) -> Iterator[None]:
     """Local tasks write through `store` while the flow runs."""
@@ -144,18 +161,57 @@ def ingest(
     batch_size: int = DEFAULT_BATCH_SIZE,
     in_flight: int = 4,
     tasks_write: bool = True,
+    follow_links: bool = False,
+    prune: bool = False,
 ) -> RunSummary:
     """Read the reports under `paths` into `out`.  At most `in_flight`
     batches are submitted at a time: a finished batch's results are written
     and dropped before the next is sent, so memory does not grow with the
     corpus.  With `tasks_write` (tasks in this process) each task writes its
-    reports' rows; otherwise (tasks on a cluster) the rows come back here."""
+    reports' rows; otherwise (tasks on a cluster) the rows come back here.
+
+    A run that cannot go on (the output cannot be written, the worker pool
+    cannot start, another run holds the folder) returns its summary with
+    `stopped` set rather than raising, so that Prefect records the run
+    without a traceback on the user's terminal; `run_ingest` raises it."""
     started = time.perf_counter()
     summary = RunSummary()
+    try:
+        _ingest(summary, paths, out, force, batch_size, in_flight, tasks_write, follow_links, prune)
+    except (OSError, OutputLocked, WorkerError) as exc:
+        summary.stopped = exc
+    summary.seconds = round(time.perf_counter() - started, 2)
+    create_table_artifact(
+        key="cchc-ingest-summary",
+        table=[{"status": s, "files": n} for s, n in sorted(summary.by_status.items())]
+        + [{"status": "unchanged (skipped)", "files": summary.unchanged}],
+        description=f"{summary.discovered} files, {summary.parsed} parsed, {summary.rows_written} rows written "
+        f"in {summary.seconds}s" + (f"; stopped: {summary.stopped}" if summary.stopped else ""),
+    )
+    return summary
+
+
+def _count(summary: RunSummary, path: str, status: str, error: str | None) -> None:
+    summary.by_status[status] = summary.by_status.get(status, 0) + 1
+    if status == FAILED:
+        summary.failed.append((path, error or ""))
+    elif status in (PARTIAL, NEEDS_OCR):
+        summary.incomplete.append((path, status, error or ""))
+
+
+def _ingest(summary: RunSummary, paths: list[str], out: str, force: bool, batch_size: int, in_flight: int,
+            tasks_write: bool, follow_links: bool, prune: bool) -> None:
     store = OutputStore(out)
     with store.lock(), (_writing_tasks(store) if tasks_write else nullcontext()):
-        files, summary.problems = discover(paths)
-        summary.discovered = len(files)
+        summary.warnings = store.recover()
+        files, summary.problems, links = discover(paths, follow_links=follow_links)
+        summary.discovered = len(files) + len(links)
+        for path, reason in links:
+            entry = store.manifest.get(path)
+            if entry is None or entry.status != SKIPPED:
+                store.write(skipped_result(path, reason))
+            summary.skipped.append((path, reason))
+            summary.by_status[SKIPPED] = summary.by_status.get(SKIPPED, 0) + 1
         todo: list[tuple[str, str | None]] = []
         for path in files:
             try:
@@ -164,8 +220,8 @@ def ingest(
                 unchanged, sha = False, None  # unreadable: let the parser say so in its row
             if unchanged:
                 summary.unchanged += 1
-                status = store.manifest[path].status
-                summary.by_status[status] = summary.by_status.get(status, 0) + 1
+                entry = store.manifest[path]
+                _count(summary, path, entry.status, entry.error)
             else:
                 todo.append((path, sha))
         _notify("start", 0, len(todo))
@@ -181,41 +237,72 @@ def ingest(
         done = 0
         while running:
             future = next(as_completed(list(running)))
-            batch = running.pop(future)
-            submit_more()
+            running.pop(future)
             try:
                 results = future.result()
-            except Exception as exc:
-                results = _crashed(batch, exc)
+            except BaseException:
+                _stop(running, store)
+                raise
+            submit_more()
             for result in results:
                 if isinstance(result, ReportResult):
                     result = Written(result.report["source_path"], result.status, result.report.get("error"),
                                      store.write(result))
                 summary.rows_written += result.rows
                 summary.parsed += 1
-                summary.by_status[result.status] = summary.by_status.get(result.status, 0) + 1
-                if result.status == FAILED:
-                    summary.failed.append((result.source_path, result.error or ""))
-                elif result.status in (PARTIAL, NEEDS_OCR):
-                    summary.incomplete.append((result.source_path, result.status, result.error or ""))
+                _count(summary, result.source_path, result.status, result.error)
             store.save_manifest()
             done += len(results)
             _notify("parsed", done, len(todo))
+        _gone(summary, store, paths, set(files) | {p for p, _ in links}, prune)
         store.save_manifest()
         # What compares reports changes only when a report did.
-        if summary.parsed or not (store.root / "comparison").exists():
+        if store.across_pending or not (store.root / "comparison").exists():
             comparison, findings = compare_task(str(store.root))
             summary.rows_written += store.write_across(comparison, findings)
             summary.comparison_rows = len(comparison)
-    summary.seconds = round(time.perf_counter() - started, 2)
-    create_table_artifact(
-        key="cchc-ingest-summary",
-        table=[{"status": s, "files": n} for s, n in sorted(summary.by_status.items())]
-        + [{"status": "unchanged (skipped)", "files": summary.unchanged}],
-        description=f"{summary.discovered} files, {summary.parsed} parsed, {summary.rows_written} rows written "
-        f"in {summary.seconds}s",
-    )
-    return summary
+            store.save_manifest()
+
+
+def _stop(running: dict, store: OutputStore) -> None:
+    """A batch raised: the run stops.  The workers are killed so that the
+    batches in flight return at once; what was written whole is committed,
+    the rest is left for the next run to read again."""
+    if _pool is not None:
+        _pool.abort()
+    for future in running:
+        try:
+            future.result()
+        except BaseException:  # noqa: BLE001 - the first error is the one reported
+            pass
+    try:
+        store.save_manifest()
+    except OSError:
+        pass  # the disk is still full: the manifest on disk is the last good one
+
+
+def _gone(summary: RunSummary, store: OutputStore, paths: list[str], found: set[str], prune: bool) -> None:
+    """Files the manifest knows in a folder read again that are no longer
+    there: a moved or renamed file (its bytes were found under another path)
+    is forgotten, the others are marked `missing`, or removed with `prune`."""
+    roots = [os.path.realpath(p) for p in paths if os.path.isdir(p)]
+    present = {store.manifest[p].report_id for p in found if p in store.manifest}
+    for path, entry in list(store.manifest.items()):
+        if path in found:
+            continue
+        if os.path.realpath(path) in found:  # the same file, known by an unresolved name before
+            store.forget(path)
+            continue
+        if not inside(path, roots) or os.path.lexists(path):
+            continue
+        if prune or entry.status == SKIPPED or (entry.report_id in present and entry.report_id is not None):
+            store.forget(path)
+            summary.pruned += prune
+            continue
+        if entry.status != MISSING:
+            store.mark_missing(path)
+        summary.missing.append(path)
+        summary.by_status[MISSING] = summary.by_status.get(MISSING, 0) + 1
 
 
 def run_ingest(
@@ -227,6 +314,8 @@ def run_ingest(
     progress: ProgressCallback | None = None,
     limits: Limits | None = None,
     dask_address: str | None = None,
+    follow_links: bool = False,
+    prune: bool = False,
 ) -> RunSummary:
     """Run the flow with `workers` parsing processes, each file within
     `limits` (time per file, memory per worker, sizes: see pipeline.limits).
@@ -235,13 +324,17 @@ def run_ingest(
     on that existing Dask cluster instead, through prefect-dask; the workers
     must see the input paths (shared storage), and the tables are written by
     this process, so the output is the same as a local run's.  `out` may be
-    an fsspec URL (s3://bucket/cchc): see pipeline.remote."""
+    an fsspec URL (s3://bucket/cchc): see pipeline.remote.
+
+    Raises `RunStopped` when the run could not go on (OutputLocked,
+    OutputError, PoolCannotStart as its `cause`)."""
     # On a cluster, `workers` is how many batches (halved) may be in flight.
     in_flight = 2 * (workers or (32 if dask_address else os.cpu_count() or 1))
     workers = workers or os.cpu_count() or 1
     if is_remote(out):
         # An object store has no atomic rename or lock: write through a local mirror.
-        summary = run_ingest(paths, str(pull(out)), workers, force, batch_size, progress, limits, dask_address)
+        summary = run_ingest(paths, str(pull(out)), workers, force, batch_size, progress, limits, dask_address,
+                             follow_links, prune)
         push(mirror_of(out), out)
         return summary
     if dask_address:
@@ -257,13 +350,18 @@ def run_ingest(
         # stopping Prefect's heartbeat thread costs up to a second a run:
         # a third of a re-run with nothing to do.
         with pool, temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            return ingest.with_options(task_runner=runner)(
+            summary = ingest.with_options(task_runner=runner)(
                 paths=[str(p) for p in paths], out=str(out), force=force, batch_size=batch_size,
-                in_flight=in_flight, tasks_write=not dask_address,
+                in_flight=in_flight, tasks_write=not dask_address, follow_links=follow_links, prune=prune,
             )
+    except WorkerError as exc:  # the pool failed to start outside the flow
+        raise RunStopped(exc, RunSummary(stopped=exc)) from exc
     finally:
         if progress:
             _listeners.remove(progress)
+    if summary.stopped is not None:
+        raise RunStopped(summary.stopped, summary) from summary.stopped
+    return summary
 
 
 @flow(name="cchc-inbox")

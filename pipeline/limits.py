@@ -6,7 +6,11 @@ bound turns such a file into a `reports` row that says which limit it
 passed, and the batch goes on.
 
 - `max_mb`, `max_pages`, `max_chars` are checked in the worker, by
-  `pipeline.process` and the PDF reader;
+  `pipeline.process` and the readers; the text reader cuts at `max_chars`
+  before any pattern runs over the text;
+- `max_sentence_chars` bounds the sentence stored with each fact: a longer
+  one (a "sentence" with no full stop for pages) is kept as a window around
+  the fact, marked with "…"; the whole text is in `out/text/<report_id>.txt`;
 - `timeout` and `memory_mb` are enforced around the worker by
   `pipeline.workers`: a file still parsing after `timeout` seconds has its
   worker process killed, and a worker may not map more than `memory_mb` of
@@ -30,16 +34,22 @@ class Limits:
     max_mb: float = 200.0  # file size; a scanned PDF of a few hundred pages fits
     max_pages: int = 2000  # PDF pages
     max_chars: int = 1_000_000  # text kept from one file (about 400 pages); the rest is cut
+    max_sentence_chars: int = 2_000  # the sentence stored with a fact (a long paragraph is about 1,500)
     timeout: float = 300.0  # seconds per file, OCR included
     memory_mb: int = 3072  # address space per worker process; 0: no limit
     tool_timeout: float = 120.0  # one call of an external tool (soffice, tesseract on one page)
 
     def __post_init__(self) -> None:
-        for name in ("max_mb", "max_pages", "max_chars", "timeout", "tool_timeout"):
+        for name in ("max_mb", "max_pages", "max_chars", "max_sentence_chars", "timeout", "tool_timeout"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
         if self.memory_mb < 0:
             raise ValueError("memory_mb must be 0 (no limit) or positive")
+
+
+def cut_note(kept: int, total: int) -> str:
+    """What a report's `error` says when its text was cut at `max_chars`."""
+    return f"the text was cut at {kept:,} characters of {total:,}: more than a report holds (Limits.max_chars)"
 
 
 DEFAULT = Limits()

@@ -13,7 +13,13 @@ Statuses, each with an `error` that says what to do (docs/failure-modes.md):
 - needs_ocr: some pages are scans and Tesseract is not installed; the rest
   was read;
 - failed: nothing could be read (not a report format, over a limit,
-  unreadable, encrypted, or its worker timed out or died).
+  unreadable, encrypted, or its worker timed out or died);
+- skipped: not read on purpose (a symbolic link that leads out of the input
+  folders);
+- missing: read by an earlier run, gone from its folder now.
+
+Errors of the run rather than of the file (the worker pool cannot start:
+`pipeline.workers.PoolCannotStart`) are raised, never made a file's row.
 
 `process_files` runs a batch in a `pipeline.workers.WorkerPool` when given
 one, so that a file that hangs or crashes its reader costs only its own row.
@@ -38,6 +44,7 @@ from pipeline.structure import build_sections, parse_header
 from pipeline.workers import WorkerDied, WorkerPool, WorkerTimeout
 
 OK, PARTIAL, FAILED, NEEDS_OCR = "ok", "partial", "failed", "needs_ocr"
+SKIPPED, MISSING = "skipped", "missing"
 
 
 @dataclass
@@ -106,8 +113,25 @@ def _cut(doc: Document, max_chars: int) -> None:
         kept.append(block)
         room -= len(block.text)
     doc.blocks = kept
-    doc.lost.append(f"the text was cut at {max_chars:,} characters of {total:,}: "
-                    f"more than a report holds (Limits.max_chars)")
+    doc.lost.append(_limits.cut_note(max_chars, total))
+
+
+def _cap_sentences(rows: dict[str, list[dict]], text: str, max_chars: int) -> None:
+    """Bound the sentence stored with each fact: a longer one is kept as a
+    window of `max_chars` around the fact, with "…" where it was cut, so that
+    a text with no sentence ends cannot copy itself into every row."""
+    for table_rows in rows.values():
+        for row in table_rows:
+            sentence = row.get("sentence")
+            if not sentence or len(sentence) <= max_chars:
+                continue
+            start, end = row.get("char_start"), row.get("char_end")
+            evidence = text[start:end] if start is not None and end is not None else ""
+            at = sentence.find(evidence) if evidence else 0
+            at = max(at, 0)
+            lo = max(0, min(at - (max_chars - len(evidence)) // 2, len(sentence) - max_chars))
+            hi = lo + max_chars
+            row["sentence"] = ("…" if lo else "") + sentence[lo:hi] + ("…" if hi < len(sentence) else "")
 
 
 def process_file(path: str | Path, sha256: str | None = None, limits: _limits.Limits | None = None) -> ReportResult:
@@ -180,6 +204,7 @@ def process_file(path: str | Path, sha256: str | None = None, limits: _limits.Li
         result.rows["findings"] = [asdict(f) for f in findings]
     except Exception as exc:
         _step_failed(report, _error_text("extract", exc) + "\n" + traceback.format_exc(limit=3))
+    _cap_sentences(result.rows, doc.text, bounds.max_sentence_chars)
     report["report_year"] = year
     for rows in result.rows.values():
         for row in rows:
@@ -209,6 +234,12 @@ def failed_result(path: str, sha256: str | None, error: str) -> ReportResult:
     except OSError:
         pass
     return ReportResult(report)
+
+
+def skipped_result(path: str, reason: str) -> ReportResult:
+    """The row of a file that is not read on purpose; nothing of it is opened."""
+    return ReportResult({"source_path": str(path), "pipeline_version": __version__, "status": SKIPPED,
+                         "error": reason, "report_id": None})
 
 
 def process_files(batch: list[tuple[str, str | None]], pool: WorkerPool | None = None) -> list[ReportResult]:

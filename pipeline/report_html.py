@@ -42,6 +42,8 @@ STATUS_LABELS = {
     "partial": "Đọc được một phần",
     "failed": "Không đọc được",
     "needs_ocr": "Cần nhận dạng chữ (OCR)",
+    "skipped": "Không đọc (liên kết ra ngoài thư mục)",
+    "missing": "Không còn tệp",
 }
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -110,6 +112,13 @@ def _e(value) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return escape(str(value), quote=True)
+
+
+def _bdi(value) -> str:
+    """Text taken from a report or a file name, escaped and isolated, so that
+    a right-to-left override in it cannot reorder the page around it."""
+    text = _e(value)
+    return f"<bdi>{text}</bdi>" if text else ""
 
 
 def vn_number(value: float, percent: bool = False) -> str:
@@ -397,8 +406,8 @@ def _summary(reports: list[dict], row_counts: dict[str, int], findings: list[dic
                     "<th>Trạng thái</th><th>Lỗi</th></tr></thead><tbody>")
         for r in not_read:
             html.append(
-                f"<tr><td>{_e(r['source_path'])}</td><td>{_e(r['format'])}</td>"
-                f"<td>{_e(STATUS_LABELS.get(r['status'], r['status']))}</td><td>{_e(r['error'])}</td></tr>"
+                f"<tr><td>{_bdi(r['source_path'])}</td><td>{_e(r['format'])}</td>"
+                f"<td>{_e(STATUS_LABELS.get(r['status'], r['status']))}</td><td>{_bdi(r['error'])}</td></tr>"
             )
         html.append("</tbody></table>")
     else:
@@ -422,7 +431,7 @@ def _finding(f: dict, sources: dict[str, str]) -> str:
         f'<p class="message">{_e(f["message"])}</p>',
     ]
     if f["sentence"]:
-        html.append(f'<blockquote class="quote">{quote_with_mark(f["sentence"], f["evidence"])}</blockquote>')
+        html.append(f'<blockquote class="quote"><bdi>{quote_with_mark(f["sentence"], f["evidence"])}</bdi></blockquote>')
     values = []
     if f["value_stated"] is not None:
         values.append(f"Báo cáo nêu: <b>{vn_number(f['value_stated'])}</b>")
@@ -433,7 +442,7 @@ def _finding(f: dict, sources: dict[str, str]) -> str:
     if f["related_report_id"]:
         other = f["related_report_id"]
         html.append(
-            f'<div class="related">So với báo cáo: <a href="#{_anchor(other)}">{_e(sources.get(other, other))}</a></div>'
+            f'<div class="related">So với báo cáo: <a href="#{_anchor(other)}">{_bdi(sources.get(other, other))}</a></div>'
         )
     html.append("</li>")
     return "".join(html)
@@ -473,10 +482,10 @@ def _reports_block(reports: list[dict], findings: list[dict]) -> str:
         errors = sum(1 for f in own if f["severity"] == "error")
         html.append(f'<article class="report" id="{_anchor(r["report_id"])}" data-report-id="{_e(r["report_id"])}">')
         html.append(
-            f"<details open><summary><h3>{_e(title)}</h3><span class=\"count\">{len(own)} phát hiện"
+            f"<details open><summary><h3>{_bdi(title)}</h3><span class=\"count\">{len(own)} phát hiện"
             f"{f', {errors} lỗi' if errors else ''}</span></summary>"
         )
-        html.append('<dl class="meta">' + "".join(f"<dt>{k}</dt><dd>{_e(v)}</dd>" for k, v in meta if v) + "</dl>")
+        html.append('<dl class="meta">' + "".join(f"<dt>{k}</dt><dd>{_bdi(v)}</dd>" for k, v in meta if v) + "</dl>")
         if own:
             html.append('<ol class="findings">' + "".join(_finding(f, sources) for f in own) + "</ol>")
         else:

@@ -56,7 +56,8 @@ TABLES: dict[str, list[Column]] = {
         Column("encoding", pa.string(), "Text files: the encoding that was detected (utf-8, utf-8-sig, utf-16, cp1258, or tcvn3 / vni for legacy 8-bit files)",
                label="Bảng mã"),
         Column("status", pa.string(), "ok; partial (read, but not whole, or a later step failed); failed (nothing "
-               "read); needs_ocr (scanned pages wait for Tesseract): see docs/failure-modes.md",
+               "read); needs_ocr (scanned pages wait for Tesseract); skipped (a link out of the inputs, not read); "
+               "missing (gone from a folder read again): see docs/failure-modes.md",
                label="Trạng thái"),
         Column("error", pa.string(), "What went wrong and what to do, for any status but ok", label="Lỗi"),
         Column("warnings", pa.string(), "Reader warnings, one per line", label="Cảnh báo khi đọc"),

@@ -10,7 +10,11 @@ with a pipe to the parent, and gets one call at a time:
   worker is killed (SIGKILL) and `WorkerTimeout` is raised;
 - a worker that dies during a call (a segfault, the kernel's OOM killer)
   raises `WorkerDied` with its signal;
-- a worker that is lost is replaced by a fresh one on the next call.
+- a worker that is lost is replaced by a fresh one on the next call;
+- a worker that cannot be started, or dies before answering a first
+  "ready?" call, raises `PoolCannotStart`: that is the machine's fault (no
+  processes or memory left, a broken installation), not a file's, so the
+  run stops instead of blaming every file.
 
 Each worker starts by bounding itself: its address space (RLIMIT_AS, from
 `Limits.memory_mb`: a runaway allocation raises MemoryError in the worker
@@ -48,6 +52,8 @@ from pipeline.tools import die_with_parent
 PRELOAD = ("pipeline.process", "pipeline.read.txt", "pipeline.read.docx", "pipeline.read.pdf")
 # A worker's own alarm rings this long after its call's deadline.
 _GRACE_S = 10.0
+# Time for a new worker to answer its first call (the forkserver's imports included).
+_START_TIMEOUT_S = 120.0
 
 
 class WorkerError(RuntimeError):
@@ -60,6 +66,14 @@ class WorkerTimeout(WorkerError):
 
 class WorkerDied(WorkerError):
     pass
+
+
+class PoolCannotStart(WorkerError):
+    """No worker process could be started: the run cannot go on."""
+
+
+def _ready() -> bool:
+    return True
 
 
 def describe_exit(code: int | None) -> str:
@@ -176,11 +190,40 @@ class WorkerPool:
         with self._lock:
             if self._closed:
                 raise WorkerError("the worker pool is closed")
+            worker = None
             if len(self._workers) < self.size:
-                worker = _Worker(self._ctx, self.limits, os.environ.get("PATH", os.defpath))
+                try:
+                    worker = _Worker(self._ctx, self.limits, os.environ.get("PATH", os.defpath))
+                except OSError as exc:
+                    raise PoolCannotStart(f"the worker pool could not start a process: {exc}") from exc
                 self._workers.add(worker)
-                return worker
-        return self._idle.get()
+        if worker is None:
+            return self._idle.get()
+        self._check_ready(worker)
+        return worker
+
+    def _check_ready(self, worker: _Worker) -> None:
+        """A new worker answers a first trivial call, or the pool cannot start."""
+        why = None
+        try:
+            worker.conn.send((_ready, (), _START_TIMEOUT_S))
+            if not worker.conn.poll(_START_TIMEOUT_S):
+                why = f"did not answer within {_START_TIMEOUT_S:g} s"
+            else:
+                ok, value = worker.conn.recv()
+                if not ok:
+                    why = f"failed: {type(value).__name__}: {value}"
+        except (EOFError, OSError):
+            worker.process.join(timeout=5)
+            why = f"died ({describe_exit(worker.process.exitcode)})"
+        if why is None:
+            return
+        self._lose(worker)
+        if self._closed:  # killed by Ctrl-C, not broken
+            raise WorkerError("stopped: the run was interrupted")
+        hint = (f"; is --memory-mb ({self.limits.memory_mb} MB) too small?" if self.limits.memory_mb else "")
+        raise PoolCannotStart(f"the worker pool could not start: a new worker process {why} "
+                              f"before reading any file{hint}")
 
     def _lose(self, worker: _Worker) -> int | None:
         """Kill a worker and free its place; its exit code."""
@@ -202,7 +245,7 @@ class WorkerPool:
             except OSError:  # it died while idle: not this call's doing, take another
                 self._lose(worker)
         else:
-            raise WorkerDied("no worker process could be started")
+            raise PoolCannotStart("the worker pool could not start: three new worker processes died at once")
         if not worker.conn.poll(timeout):
             self._lose(worker)
             raise WorkerTimeout(f"timed out after {timeout:g} s")

@@ -204,3 +204,46 @@ def png_bytes(image) -> bytes:
     buf = io.BytesIO()
     image.save(buf, format="PNG")
     return buf.getvalue()
+
+
+# --- crafted text ----------------------------------------------------------------------
+
+# About this many characters each: a full report's worth (Limits.max_chars).
+CRAFTED_CHARS = 1_000_000
+
+
+def _repeat(unit: str, chars: int = CRAFTED_CHARS) -> str:
+    return (unit * (chars // len(unit) + 1))[:chars]
+
+
+def crafted_texts(chars: int = CRAFTED_CHARS) -> dict[str, str]:
+    """Texts shaped to make a pattern backtrack, a join copy, or a scanner
+    rescan: long runs of what the grammars look at (digits, dots, slashes,
+    dashes, "số", brackets, unclosed markup), each about `chars` long."""
+    nest = chars // 2
+    return {
+        "ones-one-line": _repeat("1 ", chars),
+        "unclosed-bold": _repeat("**x ", chars),
+        "wrapped-va-lines": _repeat("và và và và và và và và và và và và và và và và và và và\n", chars),
+        "so-dotted-numbers": _repeat("số 1.1.1.1. ", chars),
+        "digits": _repeat("1234567890", chars),
+        "dots": _repeat(".", chars),
+        "slashes": _repeat("/", chars),
+        "dashes": _repeat("-", chars),
+        "so-repeated": _repeat("số ", chars),
+        "nested-parentheses": "(" * nest + "1 hồ sơ" + ")" * nest,
+        "dotted-digits": _repeat("1.", chars),
+        "slashed-digits": _repeat("1/", chars),
+        "number-words": _repeat("01 văn bản, ", chars),
+        "paragraph-per-line": _repeat("và\n\n", chars),
+    }
+
+
+def write_crafted(folder: Path, chars: int = CRAFTED_CHARS) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in crafted_texts(chars).items():
+        path = folder / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -54,7 +54,8 @@ def test_every_file_gets_one_row_with_its_documented_status(prefect_harness, inb
                                       "--timeout", "120"])
     assert result.exit_code == 1, result.output  # some files failed, and the run went on
 
-    files, problems = discover([inbox])
+    files, problems, links = discover([inbox])
+    assert links == []  # no link leads out of the folder
     rows = _by_name(out)
     bad_name = os.fsdecode(BAD_NAME)
     assert len(rows) == len(files) == len(EXPECTED) + 1  # + the file with an undecodable name
@@ -217,7 +218,7 @@ def test_unreadable_files_and_folders():
     (box / "locked").chmod(0o000)
 
     def look():
-        files, problems = discover([box])
+        files, problems, _ = discover([box])
         result = process_file(secret)
         return {"files": files, "problems": problems, "status": result.status, "error": result.report["error"]}
 

@@ -86,7 +86,9 @@ def join_broken_paragraphs(blocks: list[Block], separator: str = " ") -> list[Bl
     """Re-join paragraphs that a page or line break cut mid-sentence.
 
     Footnotes and page furniture that stood between the two halves are moved
-    after the re-joined paragraph, in their order.
+    after the re-joined paragraph, in their order.  The halves are joined
+    once, at the end, and each continuation is judged on the last half
+    alone, so a long run of broken lines costs linear time.
     """
     out: list[Block] = []
     i = 0
@@ -94,21 +96,22 @@ def join_broken_paragraphs(blocks: list[Block], separator: str = " ") -> list[Bl
         block = blocks[i]
         i += 1
         moved: list[Block] = []
+        parts = [block.text]
+        last = block
         while block.kind in (PARAGRAPH, LIST_ITEM):
             j = i
             while j < len(blocks) and blocks[j].kind in _MOVABLE:
                 j += 1
-            if j >= len(blocks) or not continues(block, blocks[j]):
+            if j >= len(blocks) or not continues(last, blocks[j]):
                 break
             moved.extend(blocks[i:j])
-            block = Block(
-                kind=block.kind,
-                text=block.text.rstrip() + separator + blocks[j].text.lstrip(),
-                page=block.page,
-                level=block.level,
-                source=block.source,
-            )
+            last = blocks[j]
+            parts.append(last.text)
             i = j + 1
+        if len(parts) > 1:
+            text = parts[0].rstrip() + separator + separator.join(p.strip() for p in parts[1:-1])
+            text = (text + separator if len(parts) > 2 else text) + parts[-1].lstrip()
+            block = Block(kind=block.kind, text=text, page=block.page, level=block.level, source=block.source)
         out.append(block)
         out.extend(moved)
     return out

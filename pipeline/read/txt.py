@@ -1,6 +1,9 @@
 """Plain-text reports: decode, split into blocks, re-join broken sentences.
 
-Text reports are mostly copied out of a paginated original.  Paragraphs are
+Text reports are mostly copied out of a paginated original.  The decoded
+text is cut at `Limits.max_chars` before anything else looks at it, and
+every step here is linear in its length: crafted text (a megabyte of
+unclosed `**`, of wrapped lines) costs no more than a report.  Paragraphs are
 separated by blank lines; a form feed, where present, marks a page (a file
 without one says nothing of pages, and its blocks have no page); lines that
 open with a superscript digit are that page's footnotes.  Text exported as
@@ -12,10 +15,12 @@ recognised (pipeline.read.legacy) and converted to Unicode.
 from __future__ import annotations
 
 import codecs
+from bisect import bisect_left
 from pathlib import Path
 
+from pipeline import limits
 from pipeline.model import PAGE_EXPLICIT, Block, Document
-from pipeline.patterns import DOTALL, MULTILINE, compile_pattern
+from pipeline.patterns import MULTILINE, compile_pattern
 from pipeline.read.layout import PARAGRAPH, classify_line, continues_text, join_broken_paragraphs
 from pipeline.read.legacy import LABELS, decode_8bit, detect_legacy, to_unicode
 
@@ -27,7 +32,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _BLANK_LINES = compile_pattern(r"\n[ \t]*\n+")
-_BOLD = compile_pattern(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", DOTALL)
+_BOLD_OPEN = compile_pattern(r"(\*\*|__)(?=\S)")
+_BOLD_CLOSE = {"**": compile_pattern(r"(?<=\S)\*\*"), "__": compile_pattern(r"(?<=\S)__")}
 _MD_HEADING = compile_pattern(r"^#{1,6}\s+", MULTILINE)
 
 
@@ -49,32 +55,65 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1258", errors="replace"), "cp1258"
 
 
+def strip_bold(text: str) -> str:
+    """`**words**` and `__words__` as the words alone.  An opening mark is
+    followed by a non-space, its closing mark is the first same mark after it
+    that follows a non-space; an opening mark with no closing mark is left as
+    it is.  One pass with a lookup of the next closing mark, so a text full
+    of unclosed marks is not searched to its end from each of them."""
+    closers = {mark: [m.start() for m in pattern.finditer(text)] for mark, pattern in _BOLD_CLOSE.items()}
+    pieces, pos = [], 0
+    for m in _BOLD_OPEN.finditer(text):
+        start, mark = m.start(), m.group(1)
+        if start < pos:
+            continue
+        ends = closers[mark]
+        n = bisect_left(ends, start + 3)  # at least one character in between
+        if n == len(ends):
+            continue
+        pieces += [text[pos:start], text[start + 2 : ends[n]]]
+        pos = ends[n] + 2
+    return "".join(pieces) + text[pos:] if pieces else text
+
+
 def split_blocks(text: str, page: int | None) -> list[Block]:
     """Blocks of one page: a blank line ends a block, and so does a line that
     opens a heading, a list item or a footnote.  A hard-wrapped line that
     continues the sentence above is joined to it."""
     blocks: list[Block] = []
     for chunk in _BLANK_LINES.split(text):
-        current: Block | None = None
+        lines: list[str] = []  # of the block being built: joined once, at its end
+
+        def close() -> None:
+            if lines:
+                blocks[-1].text = " ".join(lines)
+
         for line in (ln.strip() for ln in chunk.split("\n")):
             if not line:
                 continue
             kind = classify_line(line)
-            if current is not None and kind == PARAGRAPH and continues_text(current.text, line):
-                current.text += " " + line
+            # Whether a line continues depends only on the end of what is before it.
+            if lines and kind == PARAGRAPH and continues_text(lines[-1], line):
+                lines.append(line)
                 continue
-            current = Block(kind=kind, text=line, page=page)
-            blocks.append(current)
+            close()
+            lines = [line]
+            blocks.append(Block(kind=kind, text=line, page=page))
+        close()
     return blocks
 
 
 def read_txt(path: Path) -> Document:
     data = path.read_bytes()
     text, encoding = decode(data)
-    warnings = []
+    warnings, lost = [], []
+    max_chars = limits.current().max_chars
+    if len(text) > max_chars:
+        lost.append(limits.cut_note(max_chars, len(text)))
+        text = text[:max_chars]
     # Text typed in a TCVN3 or VNI font: an 8-bit file holds the font's
     # bytes, a Unicode one the characters they show ("B¸o c¸o").
-    legacy_text = decode_8bit(data) if encoding == "cp1258" else text
+    legacy_text = decode_8bit(data)[:max_chars] if encoding == "cp1258" else text
     legacy = detect_legacy(legacy_text)
     if legacy is not None:
         text = to_unicode(legacy_text, legacy)
@@ -82,7 +121,7 @@ def read_txt(path: Path) -> Document:
         if encoding == "cp1258":
             encoding = legacy
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _MD_HEADING.sub("", _BOLD.sub(r"\2", text))
+    text = _MD_HEADING.sub("", strip_bold(text))
     pages = text.split("\f")
     page_source = PAGE_EXPLICIT if len(pages) > 1 else None
     blocks: list[Block] = []
@@ -101,5 +140,6 @@ def read_txt(path: Path) -> Document:
         page_source=page_source,
         encoding=encoding,
         warnings=warnings,
+        lost=lost,
     )
 
