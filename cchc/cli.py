@@ -32,8 +32,19 @@ def _out() -> Console:
     return Console() if sys.stdout.isatty() else Console(width=180)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from pipeline import __version__
+
+        typer.echo(f"cchc {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version of cchc and exit."),
+) -> None:
     """cchc turns báo cáo cải cách hành chính into data."""
 
 
@@ -43,6 +54,13 @@ def ingest(
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder for the parquet tables."),
     workers: int = typer.Option(0, "--workers", "-w", min=0, help="Parsing processes; 0 means one per CPU core."),
     force: bool = typer.Option(False, "--force", help="Re-read every file, even the unchanged ones."),
+    exclude: list[str] = typer.Option(
+        [], "--exclude", metavar="GLOB",
+        help="Leave out files and folders whose name or path below the given folder matches, e.g. "
+             "'*.json' or 'drafts/*'; may be given several times."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run's per-file rows as JSON on standard output."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary; only what failed."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="One line per file in the summary, however many."),
     timeout: float = typer.Option(
         DEFAULT_LIMITS.timeout, "--timeout", min=1, metavar="SECONDS",
         help="Time one file may take; past it its worker is killed and the file gets a failed row."),
@@ -63,22 +81,46 @@ def ingest(
 ) -> None:
     """Read every report under PATHS and write the tables to OUT.
 
-    Unchanged files (same bytes, same cchc version) are skipped.  Exit status:
-    0 when every file was read, 1 when any file of the run is failed in the
-    output (read this time or before; they are listed), 2 when another run
-    holds the output folder or the command is misused, 3 when the run could
-    not go on (a full disk, no permission on the output, a worker pool that
-    cannot start): nothing of the files it was writing is recorded, and the
-    next run reads them again.  Reports that were read only in part (partial,
-    needs_ocr) are listed with what to do.
+    Unchanged files (same bytes, same cchc version) are skipped, and so are
+    OUT itself and any other folder cchc writes.  Each run lists its files in
+    OUT/runs/<time>.csv (--json prints the same rows).
+
+    \b
+    Exit status:
+      0  every file was read, or there was nothing to do
+      1  some file of the run is failed in the output (read this time or
+         before), or a folder could not be read (they are listed)
+      2  usage error: a path that does not exist, a bad option
+      3  the run could not start or go on: another cchc run is writing to
+         OUT, the output cannot be written (a full disk, no permission), or
+         the worker pool cannot start; nothing of the files it was writing
+         is recorded, and the next run reads them again
+      4  no report found in PATHS (nothing there, or nothing but non-reports)
+
+    Reports read only in part (partial, needs_ocr) are listed with what to do
+    and do not change the exit status; nor do files that are not reports
+    (not_a_report), links not followed (skipped), files gone from their
+    folder (missing) or duplicates of another file.
     """
+    import json
     from dataclasses import replace
 
-    from flows.ingest import RunStopped, run_ingest
+    from flows.ingest import EXIT_NO_REPORT, EXIT_STOPPED, EXIT_USAGE, RunStopped, run_ingest
+    from pipeline.discover import output_conflict
     from pipeline.store import OutputLocked
 
-    limits = replace(DEFAULT_LIMITS, timeout=timeout, max_mb=max_mb, memory_mb=memory_mb)
+    # A pipe or a log file gets whole lines: never wrapped at 80 columns.
+    console.soft_wrap = not console.is_terminal
+    missing = [p for p in paths if not (p.exists() or p.is_symlink())]
+    for p in missing:
+        console.print(f"[red]no such file or folder:[/red] {_shown(str(p))}")
+    if missing:
+        raise typer.Exit(EXIT_USAGE)
+    if conflict := output_conflict(paths, out):
+        console.print(f"[red]{_shown(conflict)}[/red]")
+        raise typer.Exit(EXIT_USAGE)
 
+    limits = replace(DEFAULT_LIMITS, timeout=timeout, max_mb=max_mb, memory_mb=memory_mb)
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -86,6 +128,7 @@ def ingest(
         TimeElapsedColumn(),
         console=console,
         transient=False,
+        disable=quiet,
     ) as progress:
         bar = progress.add_task("reading reports", total=None)
 
@@ -95,7 +138,7 @@ def ingest(
         try:
             summary = run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,
                                  progress=on_progress, limits=limits, dask_address=dask,
-                                 follow_links=follow_links, prune=prune)
+                                 follow_links=follow_links, prune=prune, exclude=exclude)
         except RunStopped as exc:
             stopped = exc
         else:
@@ -105,10 +148,31 @@ def ingest(
             console.print(f"[yellow]warning[/yellow] {_shown(warning)}")
         if isinstance(stopped.cause, OutputLocked):
             console.print(f"[red]{_shown(str(stopped.cause))}[/red]")
-            raise typer.Exit(2)
-        console.print(f"[red]cchc ingest stopped:[/red] {_shown(str(stopped.cause))}", soft_wrap=True)
-        raise typer.Exit(stopped.summary.exit_code)
+        else:
+            console.print(f"[red]cchc ingest stopped:[/red] {_shown(str(stopped.cause))}", soft_wrap=True)
+        raise typer.Exit(EXIT_STOPPED)
 
+    if as_json:
+        typer.echo(json.dumps(summary.files, ensure_ascii=False, indent=1, default=str))
+    if not quiet:
+        _print_summary(summary, out, verbose, to=console if as_json else _out())
+    else:
+        _listed("[red]failed[/red]", summary.failed, out,
+                "SELECT source_path, error FROM reports WHERE status = 'failed'")
+        for problem in summary.problems:
+            console.print(f"[red]not read[/red] {_shown(problem)}")
+    if summary.exit_code == EXIT_NO_REPORT and not quiet:
+        console.print(f"[yellow]no report found in {_shown(' '.join(map(str, paths)))}[/yellow]")
+    raise typer.Exit(summary.exit_code)
+
+
+# Up to this many files, the summary lists each one without --verbose.
+_FILES_SHOWN = 20
+_STATUS_STYLE = {"ok": "green", "partial": "yellow", "needs_ocr": "yellow", "failed": "red",
+                 "not_a_report": "dim", "skipped": "yellow", "missing": "yellow"}
+
+
+def _print_summary(summary, out: Path, verbose: bool, to: Console) -> None:
     for warning in summary.warnings:
         console.print(f"[yellow]warning[/yellow] {_shown(warning)}")
     table = Table(title=f"cchc ingest → {_shown(str(out))}")
@@ -117,23 +181,56 @@ def ingest(
     for status, n in sorted(summary.by_status.items()):
         table.add_row(status, str(n))
     table.add_row("[dim]of which unchanged, skipped[/dim]", f"[dim]{summary.unchanged}[/dim]")
+    if summary.duplicates:
+        table.add_row("[dim]of which duplicates of another file[/dim]", f"[dim]{summary.duplicates}[/dim]")
     table.add_row("rows written", str(summary.rows_written))
     table.add_row("time", f"{summary.seconds:.1f} s")
-    _out().print(table)
-    _listed("[red]failed[/red]", [(p, e) for p, e in summary.failed], out,
-            "SELECT source_path, error FROM reports WHERE status = 'failed'")
-    _listed("", [(p, f"[{s}]", e.splitlines()[0] if e else "") for p, s, e in summary.incomplete], out,
-            "SELECT source_path, status, error FROM reports WHERE status IN ('partial', 'needs_ocr')")
-    _listed("[yellow]skipped[/yellow]", summary.skipped, out,
-            "SELECT source_path, error FROM reports WHERE status = 'skipped'")
+    to.print(table)
+    for folder in summary.own_output:
+        console.print(f"[dim]not read: {_shown(folder)} (cchc's own output)[/dim]")
+    if summary.excluded:
+        console.print(f"[dim]left out by --exclude: {summary.excluded} files or folders[/dim]")
+    if verbose or len(summary.files) <= _FILES_SHOWN:
+        for row in summary.files:
+            console.print(_file_line(row), soft_wrap=True)
+    else:
+        _listed("[red]failed[/red]", summary.failed, out,
+                "SELECT source_path, error FROM reports WHERE status = 'failed'")
+        _listed("", [(p, f"[{s}]", _first_line(e)) for p, s, e in summary.incomplete], out,
+                "SELECT source_path, status, error FROM reports WHERE status IN ('partial', 'needs_ocr')")
+        _listed("[yellow]skipped[/yellow]", summary.skipped, out,
+                "SELECT source_path, error FROM reports WHERE status = 'skipped'")
+        for problem in summary.problems:
+            console.print(f"[red]not read[/red] {_shown(problem)}")
+        console.print(f"[dim]one line per file: --verbose, or {_shown(summary.run_csv or '')}[/dim]")
     _listed("[yellow]missing[/yellow]", [(p, "gone from its folder; its rows are kept (--prune removes them)")
                                          for p in summary.missing], out,
             "SELECT source_path FROM reports WHERE status = 'missing'")
-    for problem in summary.problems:
-        console.print(f"[yellow]not read[/yellow] {_shown(problem)}")
     if summary.pruned:
         console.print(f"removed the rows of {summary.pruned} file(s) no longer there")
-    raise typer.Exit(summary.exit_code)
+    if summary.files and summary.run_csv and (verbose or len(summary.files) <= _FILES_SHOWN):
+        console.print(f"[dim]this run's files: {_shown(summary.run_csv)}[/dim]")
+
+
+def _first_line(text: str | None) -> str:
+    return text.splitlines()[0] if text else ""
+
+
+def _file_line(row: dict) -> str:
+    """`status  path  what it gave`, one line."""
+    status = row["status"] or "?"
+    style = _STATUS_STYLE.get(status, "")
+    parts = [f"[{style}]{status:<12}[/{style}]" if style else f"{status:<12}", _shown(row["file"])]
+    if row.get("duplicate_of"):
+        parts.append(f"[dim]duplicate of {row['duplicate_of']}[/dim]")
+    elif status in ("ok", "partial", "needs_ocr"):
+        facts = f"{row['figures']} figures, {row['references']} references, {row['findings']} findings"
+        parts.append(f"[dim]{_shown(' · '.join(x for x in (row['issuer'], row['period'], facts) if x))}[/dim]")
+    if row.get("other_versions"):
+        parts.append(f"[yellow]other version: {row['other_versions']}[/yellow]")
+    if row.get("error") and status != "ok":
+        parts.append(_shown(_first_line(row["error"])))
+    return "  ".join(parts)
 
 
 # A list longer than this is cut on the terminal; the table has it whole.

@@ -21,17 +21,29 @@ from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settin
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.compare import compare_reports
-from pipeline.discover import discover, inside
+from pipeline.discover import discover, inside, mark_output
+from pipeline.duplicates import mark_duplicates
+from pipeline.run_log import file_rows, write_run_csv
 from pipeline.limits import Limits
 from pipeline.remote import is_remote, mirror_of, pull, push
-from pipeline.process import (FAILED, MISSING, NEEDS_OCR, PARTIAL, SKIPPED, ReportResult, process_files,
-                              skipped_result)
+from pipeline.process import (FAILED, MISSING, NEEDS_OCR, NOT_A_REPORT, PARTIAL, SKIPPED, ReportResult,
+                              process_files, skipped_result)
 from pipeline.store import OutputLocked, OutputStore
 from pipeline.workers import WorkerError, WorkerPool
 
 # Files per task: Prefect spends a few milliseconds on each task run, more
 # than parsing a short text report takes, so small files travel in batches.
 DEFAULT_BATCH_SIZE = 8
+
+
+# Exit statuses of `cchc ingest`, one meaning each.
+EXIT_OK = 0  # every file was read (or there was nothing to do)
+EXIT_FAILED = 1  # some file failed, or a folder or path could not be read
+EXIT_USAGE = 2  # the command line is wrong (a missing path, a bad option)
+# The run could not start or go on: another run is writing to the output
+# folder, the output cannot be written, the worker pool cannot start.
+EXIT_STOPPED = 3
+EXIT_NO_REPORT = 4  # the paths hold no report at all
 
 
 @dataclass
@@ -54,18 +66,32 @@ class RunSummary:
     pruned: int = 0
     warnings: list[str] = field(default_factory=list)  # about the output folder itself
     # Why the run stopped, when it did not finish: the machine's fault or
-    # cchc's (a full disk, a pool that cannot start), never a file's.
+    # cchc's (a full disk, a pool that cannot start, another run holding
+    # the output folder), never a file's.
     stopped: BaseException | None = None
+    # Folders left unread because cchc wrote them, and files left out by --exclude.
+    own_output: list[str] = field(default_factory=list)
+    excluded: int = 0
+    duplicates: int = 0  # files that are another file's report (reports.duplicate_of)
+    versioned: int = 0  # reports of which another version was read (reports.other_versions)
+    # One row per discovered file (and per path not read), as in OUT/runs/<time>.csv.
+    files: list[dict] = field(default_factory=list)
+    run_csv: str | None = None
+
+    @property
+    def reports_found(self) -> int:
+        """Files that are reports, read or not (whatever is not not_a_report)."""
+        return self.discovered - self.by_status.get(NOT_A_REPORT, 0)
 
     @property
     def exit_code(self) -> int:
         if self.stopped is not None:
-            return RUN_STOPPED
-        return 1 if self.failed or self.problems else 0
-
-
-# Exit status of a run stopped by the machine or by cchc itself.
-RUN_STOPPED = 3
+            return EXIT_STOPPED
+        if self.failed or self.problems:
+            return EXIT_FAILED
+        if self.reports_found == 0:
+            return EXIT_NO_REPORT
+        return EXIT_OK
 
 
 class RunStopped(RuntimeError):
@@ -163,6 +189,7 @@ def ingest(
     tasks_write: bool = True,
     follow_links: bool = False,
     prune: bool = False,
+    exclude: list[str] | None = None,
 ) -> RunSummary:
     """Read the reports under `paths` into `out`.  At most `in_flight`
     batches are submitted at a time: a finished batch's results are written
@@ -177,7 +204,7 @@ def ingest(
     started = time.perf_counter()
     summary = RunSummary()
     try:
-        _ingest(summary, paths, out, force, batch_size, in_flight, tasks_write, follow_links, prune)
+        _ingest(summary, paths, out, force, batch_size, in_flight, tasks_write, follow_links, prune, exclude)
     except (OSError, OutputLocked, WorkerError) as exc:
         summary.stopped = exc
     summary.seconds = round(time.perf_counter() - started, 2)
@@ -200,11 +227,14 @@ def _count(summary: RunSummary, path: str, status: str, error: str | None) -> No
 
 
 def _ingest(summary: RunSummary, paths: list[str], out: str, force: bool, batch_size: int, in_flight: int,
-            tasks_write: bool, follow_links: bool, prune: bool) -> None:
+            tasks_write: bool, follow_links: bool, prune: bool, exclude: list[str] | None) -> None:
     store = OutputStore(out)
     with store.lock(), (_writing_tasks(store) if tasks_write else nullcontext()):
         summary.warnings = store.recover()
-        files, summary.problems, links = discover(paths, follow_links=follow_links)
+        mark_output(store.root)
+        found = discover(paths, exclude or (), follow_links=follow_links)
+        files, summary.problems, links = found.files, found.problems, found.skipped
+        summary.own_output, summary.excluded = found.own_output, found.excluded
         summary.discovered = len(files) + len(links)
         for path, reason in links:
             entry = store.manifest.get(path)
@@ -256,12 +286,17 @@ def _ingest(summary: RunSummary, paths: list[str], out: str, force: bool, batch_
             _notify("parsed", done, len(todo))
         _gone(summary, store, paths, set(files) | {p for p, _ in links}, prune)
         store.save_manifest()
-        # What compares reports changes only when a report did.
+        # What groups and compares reports changes only when a report did.
         if store.across_pending or not (store.root / "comparison").exists():
+            summary.rows_written += mark_duplicates(store.root).rows_rewritten
             comparison, findings = compare_task(str(store.root))
             summary.rows_written += store.write_across(comparison, findings)
             summary.comparison_rows = len(comparison)
             store.save_manifest()
+        summary.files = file_rows(store.root, files + [p for p, _ in links], summary.problems)
+        summary.duplicates = sum(1 for row in summary.files if row["duplicate_of"])
+        summary.versioned = sum(1 for row in summary.files if row["other_versions"])
+        summary.run_csv = str(write_run_csv(store.root, summary.files))
 
 
 def _stop(running: dict, store: OutputStore) -> None:
@@ -316,6 +351,7 @@ def run_ingest(
     dask_address: str | None = None,
     follow_links: bool = False,
     prune: bool = False,
+    exclude: list[str] | None = None,
 ) -> RunSummary:
     """Run the flow with `workers` parsing processes, each file within
     `limits` (time per file, memory per worker, sizes: see pipeline.limits).
@@ -334,7 +370,7 @@ def run_ingest(
     if is_remote(out):
         # An object store has no atomic rename or lock: write through a local mirror.
         summary = run_ingest(paths, str(pull(out)), workers, force, batch_size, progress, limits, dask_address,
-                             follow_links, prune)
+                             follow_links, prune, exclude)
         push(mirror_of(out), out)
         return summary
     if dask_address:
@@ -353,6 +389,7 @@ def run_ingest(
             summary = ingest.with_options(task_runner=runner)(
                 paths=[str(p) for p in paths], out=str(out), force=force, batch_size=batch_size,
                 in_flight=in_flight, tasks_write=not dask_address, follow_links=follow_links, prune=prune,
+                exclude=list(exclude or []),
             )
     except WorkerError as exc:  # the pool failed to start outside the flow
         raise RunStopped(exc, RunSummary(stopped=exc)) from exc

@@ -4,4 +4,4 @@ The library is plain functions over plain data; `flows/` orchestrates it and
 `cchc/` is its command line.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

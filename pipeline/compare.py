@@ -9,6 +9,10 @@ of different lengths (a 20-month review against an annual report) are marked
 not comparable, and a monthly rate is given for counts so they can still be
 set side by side.
 
+A duplicate (`reports.duplicate_of`, see pipeline/duplicates.py) is not a
+report of its own: its facts are not in the tables, and a byte-identical
+copy, which shares its canonical's facts, is left out of the join here.
+
 All of it is SQL over the output tables (DuckDB window functions), so the
 cost stays small next to parsing however many reports there are; Python only
 walks the rows that become findings.
@@ -22,7 +26,7 @@ from types import SimpleNamespace
 
 import duckdb
 
-from pipeline.checks import WARNING, finding_at
+from pipeline.checks import INFO, WARNING, finding_at
 from pipeline.query import connect
 from pipeline.tables import PARTITION, TABLES
 
@@ -36,7 +40,7 @@ WITH numbered AS (
            row_number() OVER (PARTITION BY m.report_id, m.metric, m.period_start, m.period_end ORDER BY m.idx) AS nth
     FROM metrics m JOIN reports r USING (report_id)
     WHERE m.metric IS NOT NULL AND m.period_start IS NOT NULL AND m.period_end IS NOT NULL
-      AND r.issuer IS NOT NULL
+      AND r.issuer IS NOT NULL AND r.duplicate_of IS NULL
 )
 SELECT * EXCLUDE (nth) FROM numbered WHERE nth = 1
 """
@@ -82,7 +86,7 @@ WITH dated AS (
            x.char_start, x.char_end, x.sentence, r.report_date, r.source_path,
            row_number() OVER (PARTITION BY r.issuer, x.number, x.report_id ORDER BY x.char_start) AS nth
     FROM "references" x JOIN reports r USING (report_id)
-    WHERE x.issued_date IS NOT NULL AND r.issuer IS NOT NULL
+    WHERE x.issued_date IS NOT NULL AND r.issuer IS NOT NULL AND r.duplicate_of IS NULL
 ), ordered AS (
     SELECT *, first_value(issued_date) OVER g AS first_date, first_value(report_id) OVER g AS first_report,
            row_number() OVER g AS pos
@@ -91,6 +95,23 @@ WITH dated AS (
 )
 SELECT * FROM ordered WHERE pos > 1 AND issued_date <> first_date
 ORDER BY report_id, char_start
+"""
+
+
+# A report of which another version was read (same issuer, number and
+# period, another text: pipeline/duplicates.py), pointed at its date line.
+_VERSIONS = """
+WITH dated AS (
+    SELECT report_id, page, char_start, char_end, sentence, text,
+           row_number() OVER (PARTITION BY report_id ORDER BY char_start) AS nth
+    FROM dates WHERE role = 'report_date'
+)
+SELECT r.report_id, r.doc_number, r.report_date, r.other_versions, split_part(r.other_versions, ' ', 1) AS first_report,
+       NULL AS section_path, coalesce(d.page, 1) AS page, coalesce(d.char_start, 0) AS char_start,
+       coalesce(d.char_end, 0) AS char_end, coalesce(d.sentence, '') AS sentence, d.text AS date_text
+FROM reports r LEFT JOIN dated d ON d.report_id = r.report_id AND d.nth = 1
+WHERE r.other_versions IS NOT NULL AND r.duplicate_of IS NULL
+ORDER BY r.report_id
 """
 
 
@@ -113,7 +134,8 @@ def comparison_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def cross_report_findings(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Findings that compare two reports of the same issuer."""
+    """Findings that compare two reports of the same issuer, and the
+    reports that exist in more than one version."""
     findings = []
     for row in _records(con, _METRIC_MISMATCHES):
         message = (
@@ -127,6 +149,15 @@ def cross_report_findings(con: duckdb.DuckDBPyConnection) -> list[dict]:
             f"báo cáo khác dẫn ngày {row['first_date']:%d/%m/%Y}"
         )
         findings.append(_across(row, "cross_report_citation_date", message, evidence=row["issued_date_text"]))
+    for row in _records(con, _VERSIONS):
+        n = len(row["other_versions"].split())
+        message = (
+            f"Báo cáo số {row['doc_number']} có {n} phiên bản khác cùng số hiệu, cùng kỳ nhưng nội dung khác "
+            f"({row['other_versions']}): số liệu có thể khác nhau giữa các phiên bản"
+        )
+        finding = _across(row, "report_version", message, evidence=row["date_text"])
+        finding["severity"] = INFO
+        findings.append(finding)
     return findings
 
 

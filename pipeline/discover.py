@@ -1,17 +1,64 @@
-"""Find the report files under the paths an inspector gives."""
+"""Find the report files under the paths an inspector gives.
+
+cchc never reads its own output: the output folder holds a marker file
+(`OUTPUT_MARKER`, written by `mark_output` when a run starts), and a folder
+that holds one is not walked, wherever it is, so `cchc ingest .` with the
+default `--out out` inside `.` reads the reports and not last run's tables,
+text copies or HTML page.
+"""
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from pipeline import __version__
 
 # Editor lock files and hidden files are not reports.
 _SKIP_PREFIXES = (".", "~$")
+OUTPUT_MARKER = ".cchc-output"
 
 
-def discover(paths: list[str | Path], follow_links: bool = False
-             ) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+@dataclass
+class Discovery:
+    files: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    # Files not read on purpose (links out of the inputs), each with the reason.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    # Folders not walked because cchc wrote them (its output folders).
+    own_output: list[str] = field(default_factory=list)
+    # Files and folders left out by an --exclude pattern.
+    excluded: int = 0
+
+    def __iter__(self):
+        """`files, problems = discover(...)`"""
+        return iter((self.files, self.problems))
+
+
+def mark_output(root: str | Path) -> None:
+    """Mark `root` as a folder cchc writes, so that no run reads it."""
+    marker = Path(root) / OUTPUT_MARKER
+    if not marker.exists():
+        marker.write_text(f"Written by cchc {__version__}: this folder is its output, and cchc ingest "
+                          "does not read it.\n", encoding="utf-8")
+
+
+def output_conflict(paths: list[str | Path], out: str | Path) -> str | None:
+    """Why `out` cannot be the output folder for `paths`, or None: an input
+    folder that is the output folder, or inside it, would be left unread."""
+    out_real = os.path.realpath(out)
+    for given in paths:
+        given_real = os.path.realpath(given)
+        if os.path.isdir(given_real) and (given_real == out_real or given_real.startswith(out_real + os.sep)):
+            return f"the output folder {out} holds the input {given}: give another --out"
+    return None
+
+
+def discover(paths: list[str | Path], exclude: list[str] | tuple[str, ...] = (),
+             follow_links: bool = False) -> Discovery:
     """Every file under `paths`, sorted, the problems met while looking, and
     the files not read on purpose, each with the reason.
 
@@ -21,6 +68,10 @@ def discover(paths: list[str | Path], follow_links: bool = False
     taken: it is returned as skipped, unless `follow_links`.  A link given by
     name is held to the same rule, so `cchc ingest in/*` does not read a link
     to /etc/shadow.
+
+    A folder holding `OUTPUT_MARKER` is not walked (it is cchc's output), and
+    neither is a file or folder whose name or path below the given folder
+    matches one of the `exclude` glob patterns (`*.json`, `drafts/*`).
 
     Directory symlinks inside a folder are not followed, so a link loop cannot
     trap the walk; a file given by name is always taken, whatever it is
@@ -32,24 +83,33 @@ def discover(paths: list[str | Path], follow_links: bool = False
     """
     roots = [os.path.realpath(p) for p in paths
              if Path(p).is_dir() or (Path(p).exists() and not Path(p).is_symlink())]
+    found = Discovery()
     files: set[str] = set()
-    problems: list[str] = []
     skipped: dict[str, str] = {}
-    take = _Taker(roots, follow_links, files, problems, skipped)
+    take = _Taker(roots, follow_links, files, found.problems, skipped)
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            _walk(p, take, problems)
+            _walk(p, take, found, list(exclude))
         elif p.is_symlink() or p.exists():
-            take(str(p))
+            if _excluded(p.name, p.name, list(exclude)):
+                found.excluded += 1
+            else:
+                take(str(p))
         else:
-            problems.append(f"{p}: no such file or folder")
-    return sorted(files), problems, sorted(skipped.items())
+            found.problems.append(f"{p}: no such file or folder")
+    found.files = sorted(files)
+    found.skipped = sorted(skipped.items())
+    return found
 
 
 def inside(path: str, roots: list[str]) -> bool:
     """Whether a resolved path lies in one of the resolved `roots` (or is one)."""
     return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def _excluded(name: str, relative: str, exclude: list[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name, g) or fnmatch.fnmatchcase(relative, g) for g in exclude)
 
 
 def _as_found(path: str) -> str:
@@ -84,12 +144,33 @@ class _Taker:
         self.files.add(real)
 
 
-def _walk(root: Path, take: _Taker, problems: list[str]) -> None:
+def _walk(root: Path, take: _Taker, found: Discovery, exclude: list[str]) -> None:
+    problems = found.problems
+
     def unlistable(e: OSError) -> None:
         problems.append(f"{e.filename}: folder not read: {e.strerror}")
 
+    def relative(folder: str, name: str) -> str:
+        return Path(os.path.relpath(os.path.join(folder, name), root)).as_posix()
+
     for folder, dirs, names in os.walk(root, onerror=unlistable):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(_SKIP_PREFIXES))
+        if OUTPUT_MARKER in names:
+            found.own_output.append(str(Path(folder)))
+            dirs[:] = []
+            continue
+        kept = []
+        for d in sorted(dirs):
+            if d.startswith(_SKIP_PREFIXES):
+                continue
+            if exclude and _excluded(d, relative(folder, d), exclude):
+                found.excluded += 1
+                continue
+            kept.append(d)
+        dirs[:] = kept
         for name in names:
-            if not name.startswith(_SKIP_PREFIXES):
-                take(os.path.join(folder, name))
+            if name.startswith(_SKIP_PREFIXES):
+                continue
+            if exclude and _excluded(name, relative(folder, name), exclude):
+                found.excluded += 1
+                continue
+            take(os.path.join(folder, name))

@@ -18,13 +18,24 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
 import regex
 import yaml
 
-PATTERNS_DIR = Path(os.environ.get("CCHC_PATTERNS", Path(__file__).resolve().parent.parent / "patterns"))
+
+def _patterns_dir() -> Path:
+    """The pattern files: `$CCHC_PATTERNS` when set, else the package data
+    `cchc.patterns` (the folder `patterns/`, installed under that name by
+    setup.py, in a wheel as in an editable install)."""
+    if "CCHC_PATTERNS" in os.environ:
+        return Path(os.environ["CCHC_PATTERNS"])
+    return Path(str(resources.files("cchc.patterns")))
+
+
+PATTERNS_DIR = _patterns_dir()
 
 # libyaml's loader is an order of magnitude faster, where it is built in.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

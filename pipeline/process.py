@@ -14,6 +14,9 @@ Statuses, each with an `error` that says what to do (docs/failure-modes.md):
   was read;
 - failed: nothing could be read (not a report format, over a limit,
   unreadable, encrypted, or its worker timed out or died);
+- not_a_report: JSON data, an image, a spreadsheet or an archive, or a text
+  that reads fine but bears no mark of an administrative report
+  (`pipeline.report_marks`); it keeps its `reports` row and writes no facts;
 - skipped: not read on purpose (a symbolic link that leads out of the input
   folders);
 - missing: read by an earlier run, gone from its folder now.
@@ -40,11 +43,13 @@ from pipeline.model import Document, ReportMeta, Section
 from pipeline.normalize import normalize_document
 from pipeline.read import UnsupportedFormat, read_document
 from pipeline.read.detect import detect_format
+from pipeline.report_marks import content_reason, format_reason
 from pipeline.structure import build_sections, parse_header
 from pipeline.workers import WorkerDied, WorkerPool, WorkerTimeout
 
 OK, PARTIAL, FAILED, NEEDS_OCR = "ok", "partial", "failed", "needs_ocr"
 SKIPPED, MISSING = "skipped", "missing"
+NOT_A_REPORT = "not_a_report"
 
 
 @dataclass
@@ -156,6 +161,9 @@ def process_file(path: str | Path, sha256: str | None = None, limits: _limits.Li
 
     try:
         report["format"] = detect_format(path)
+        if reason := format_reason(report["format"]):
+            report.update(status=NOT_A_REPORT, error=reason)
+            return ReportResult(report)
         doc = read_document(path)
         _cut(doc, bounds.max_chars)
         doc = normalize_document(doc)
@@ -205,6 +213,11 @@ def process_file(path: str | Path, sha256: str | None = None, limits: _limits.Li
     except Exception as exc:
         _step_failed(report, _error_text("extract", exc) + "\n" + traceback.format_exc(limit=3))
     _cap_sentences(result.rows, doc.text, bounds.max_sentence_chars)
+    if report["status"] == OK and (reason := content_reason(
+            doc.text, meta, sections, len(result.rows.get("references", [])),
+            (m["metric"] for m in result.rows.get("metrics", [])))):
+        report.update(status=NOT_A_REPORT, error=reason)
+        result.rows = {}
     report["report_year"] = year
     for rows in result.rows.values():
         for row in rows:

@@ -44,6 +44,7 @@ STATUS_LABELS = {
     "needs_ocr": "Cần nhận dạng chữ (OCR)",
     "skipped": "Không đọc (liên kết ra ngoài thư mục)",
     "missing": "Không còn tệp",
+    "not_a_report": "Không phải báo cáo",
 }
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -61,6 +62,7 @@ CHECK_LABELS = {
     "period_outside_report": "Kỳ số liệu nằm ngoài kỳ báo cáo",
     "cross_report_mismatch": "Hai báo cáo nêu số liệu khác nhau",
     "cross_report_citation_date": "Hai báo cáo dẫn cùng văn bản với ngày khác nhau",
+    "report_version": "Báo cáo có phiên bản khác",
 }
 
 # Chart geometry, in SVG pixels.
@@ -453,7 +455,8 @@ def _reports_block(reports: list[dict], findings: list[dict]) -> str:
     for f in findings:
         by_report.setdefault(f["report_id"], []).append(f)
     sources = {r["report_id"]: r["source_path"] for r in reports}
-    read = [r for r in reports if r["status"] != "failed"]
+    # A file that is not a report, or another copy of one, is not a report read.
+    read = [r for r in reports if r["status"] not in ("failed", "not_a_report") and not r.get("duplicate_of")]
     read.sort(key=lambda r: (r["issuer"] or "", r["report_date"] or date.min, r["source_path"] or ""))
     html = [
         '<section class="block" id="phat-hien"><h2>2. Phát hiện theo từng báo cáo</h2>',

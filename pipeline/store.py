@@ -100,15 +100,24 @@ class ManifestEntry:
     error: str | None = None  # the first of it, for the summary of a run that skips the file
 
 
+# The process's umask, read once at import (reading it means setting it, which
+# must not race with threads creating files).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
 def atomic_write(target: Path, write) -> None:
     """Write a file under a temporary name beside `target`, then rename it into
     place: readers see the old file or the new one, never half of one.
-    `write(tmp_path)` writes the content."""
+    `write(tmp_path)` writes the content.  The file gets the mode any new file
+    gets (0644 under umask 022), not the 0600 of a temporary file, so that
+    colleagues and a web server can read the output."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -56,10 +56,18 @@ TABLES: dict[str, list[Column]] = {
         Column("encoding", pa.string(), "Text files: the encoding that was detected (utf-8, utf-8-sig, utf-16, cp1258, or tcvn3 / vni for legacy 8-bit files)",
                label="Bảng mã"),
         Column("status", pa.string(), "ok; partial (read, but not whole, or a later step failed); failed (nothing "
-               "read); needs_ocr (scanned pages wait for Tesseract); skipped (a link out of the inputs, not read); "
-               "missing (gone from a folder read again): see docs/failure-modes.md",
+               "read); needs_ocr (scanned pages wait for Tesseract); not_a_report (read, but JSON, an image, a "
+               "spreadsheet, an archive or a text with no mark of a report: no facts); skipped (a link out of the "
+               "inputs, not read); missing (gone from a folder read again): see docs/failure-modes.md",
                label="Trạng thái"),
-        Column("error", pa.string(), "What went wrong and what to do, for any status but ok", label="Lỗi"),
+        Column("error", pa.string(), "What went wrong and what to do, for any status but ok; for not_a_report, why",
+               label="Lỗi"),
+        Column("duplicate_of", pa.string(), "For another file of the same report (the same report as TXT, DOCX and "
+               "PDF, or a copy): the report_id of the canonical one, whose facts count; this file's facts are not "
+               "in the fact tables. Null for the canonical file and for a report with no duplicate",
+               label="Bản trùng của"),
+        Column("other_versions", pa.string(), "For a report with other versions (same issuer, number and period, "
+               "different text): their report_ids, space-separated", label="Các phiên bản khác"),
         Column("warnings", pa.string(), "Reader warnings, one per line", label="Cảnh báo khi đọc"),
         Column("issuer", pa.string(), "Reporting body, e.g. 'Sở Ngoại vụ'", label="Cơ quan báo cáo"),
         Column("issuer_code", pa.string(), "Its code from the report's number, e.g. 'SNgV'", label="Mã cơ quan"),
@@ -189,7 +197,8 @@ TABLES: dict[str, list[Column]] = {
         Column("report_id", pa.string(), "The report the finding is about", label="Mã báo cáo"),
         Column("check", pa.string(), "Which check: sum_mismatch, table_total, claimed_vs_listed, out_of_period, "
                "conflicting_citation, missing_year, unknown_code, type_code_mismatch, percent_over_100, "
-               "date_after_report, period_outside_report, cross_report_mismatch, cross_report_citation_date",
+               "date_after_report, period_outside_report, cross_report_mismatch, cross_report_citation_date, "
+               "report_version",
                label="Loại kiểm tra"),
         Column("severity", pa.string(), "error, warning or info", label="Mức độ"),
         Column("message", pa.string(), "What is wrong, in Vietnamese, in the report's own words",

@@ -28,6 +28,18 @@ SEED_PDF = SAMPLES / f"{SEED}.pdf"
 GOLD = ROOT / "tests" / "fixtures" / f"{SEED}.gold.json"
 
 
+def require_tool(found: bool, what: str, install: str) -> None:
+    """Skip a test whose system tool is missing, with one line saying what to
+    install; in CI (CI=true), where `make test` installs the tools as root,
+    a missing tool fails the test instead."""
+    if found:
+        return
+    message = f"{what} is not installed: {install} (or run `make test` as root), then run the tests again"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and {message}", pytrace=False)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def gold() -> dict:
     return json.loads(GOLD.read_text(encoding="utf-8"))

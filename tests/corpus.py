@@ -126,7 +126,7 @@ def build(root: Path) -> Path:
     (d / "html.pdf").write_bytes(b"<!DOCTYPE html><html><body><h1>404 Not Found</h1></body></html>")
     data = SEED_PDF.read_bytes()
     (d / "truncated.pdf").write_bytes(data[: len(data) // 2])
-    make_pdf(d / "encrypted-empty-password.pdf", [["Bao cao duoc ma hoa."]],
+    make_pdf(d / "encrypted-empty-password.pdf", [["Bao cao duoc ma hoa theo Ke hoach so 12/KH-UBND ngay 05/01/2023."]],
              encrypt=StandardEncryption("", ownerPassword="chu so huu", canModify=0))
     make_pdf(d / "encrypted.pdf", [["Bi mat."]], encrypt=StandardEncryption("secret", ownerPassword="owner"))
     make_scan(d / "scan.pdf", [page_image()])
@@ -148,7 +148,7 @@ def build(root: Path) -> Path:
     os.mkfifo(d / "pipe.txt")  # would block a reader: skipped, as a problem
     (d / "~$report.docx").write_bytes(b"lock")  # Word's lock file: not a report
     with open(os.path.join(os.fsencode(d), BAD_NAME), "wb") as f:
-        f.write("Báo cáo có tên tệp lạ: 7 hồ sơ.\n".encode("utf-8"))
+        f.write("Báo cáo có tên tệp lạ: đã tiếp nhận 7 hồ sơ thủ tục hành chính.\n".encode("utf-8"))
     return d
 
 

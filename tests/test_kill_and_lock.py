@@ -228,7 +228,7 @@ def test_kill_9_mid_run_leaves_the_output_readable_and_the_next_run_completes(pr
         other.mkdir()
         shutil.copy(SEED_TXT, other / "x.txt")
         refused = CliRunner().invoke(app, ["ingest", str(other), "--out", str(out), "--workers", "1"])
-        assert refused.exit_code == 2, refused.output
+        assert refused.exit_code == 3, refused.output
         assert "another cchc run is writing to" in refused.output
         assert "Traceback" not in refused.output and len(refused.output.strip().splitlines()) <= 3, refused.output
     finally:

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from cchc.cli import app
 from pipeline.report_html import write_html
 
-from conftest import SAMPLES
+from conftest import SAMPLES, require_tool
 from test_compare import ingest_without_prefect
 
 HOSTILE_NAME = "<img src=x onerror=alert(1)>.txt"
@@ -175,12 +175,7 @@ def test_cli_report(out, tmp_path):
 
 def chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:
     exe = shutil.which("chromium")
-    if exe is None:
-        pytest.fail(
-            "chromium is not installed; `make test` installs it "
-            "(apt-get install chromium, Debian's package), then run the tests again",
-            pytrace=False,
-        )
+    require_tool(exe is not None, "chromium (for the HTML page's browser tests)", "apt-get install chromium")
     command = [
         exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
