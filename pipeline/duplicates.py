@@ -44,7 +44,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from pipeline.store import atomic_write
+from pipeline.store import PARKED, atomic_write
 from pipeline.tables import PARTITION, TABLES, to_arrow
 
 SKETCH_SIZE = 128
@@ -61,7 +61,6 @@ FORMAT_RANK = {"docx": 0, "doc": 0, "pdf": 1, "txt": 2}
 _STATUS_RANK = {"ok": 0, "partial": 1, "needs_ocr": 2}
 READ = tuple(_STATUS_RANK)  # statuses of reports that were read, in whole or part
 
-PARKED = "_duplicates"
 SKETCHES = "_text_sketches.json"
 _FACT_TABLES = [t for t in TABLES if t not in ("reports", "comparison")]
 _WORD = re.compile(r"\w+")
@@ -264,22 +263,28 @@ def _park(out: Path, parked: set[str], current: set[str]) -> None:
     none in the table, and are dropped otherwise."""
     for table in _FACT_TABLES:
         for report_id in parked:
-            for fragment in (out / table).glob(f"{PARTITION.name}=*/{report_id}.parquet"):
+            for fragment in _facts_of(out / table, report_id):
                 target = out / PARKED / fragment.relative_to(out)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 fragment.replace(target)
         for kept in (out / PARKED / table).glob(f"{PARTITION.name}=*/*.parquet"):
-            report_id = kept.stem
+            report_id = kept.name.split(".")[0]
             if report_id in parked:
                 continue
             back = out / kept.relative_to(out / PARKED)
-            if report_id in current and not any((out / table).glob(f"{PARTITION.name}=*/{report_id}.parquet")):
+            if report_id in current and not any(_facts_of(out / table, report_id)):
                 back.parent.mkdir(parents=True, exist_ok=True)
                 kept.replace(back)
             else:
                 kept.unlink()
     if (out / PARKED).exists() and not any((out / PARKED).rglob("*.parquet")):
         shutil.rmtree(out / PARKED, ignore_errors=True)
+
+
+def _facts_of(folder: Path, report_id: str) -> list[Path]:
+    """A report's fact files in one table, of any generation (`<id>.parquet`, `<id>.g7.parquet`)."""
+    return [*folder.glob(f"{PARTITION.name}=*/{report_id}.parquet"),
+            *folder.glob(f"{PARTITION.name}=*/{report_id}.g*.parquet")]
 
 
 def _sketches(out: Path, report_ids: set[str]) -> dict[str, list[int]]:

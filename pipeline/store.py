@@ -68,6 +68,9 @@ UNKNOWN_YEAR = 0
 # The per-report files this store writes (`<report_id>[-<path hash>][.g<N>].parquet`);
 # anything else under a table's folder (the files computed across reports,
 # other writers' files) is never taken for a left-over.
+# Where pipeline.duplicates keeps the facts of a duplicate file, out of the
+# tables; the manifest names them by their place in the tables.
+PARKED = "_duplicates"
 _REPORT_FILE = re.compile(r"^[0-9a-f]{8,16}(-[0-9a-f]{8})?(\.g[0-9]+)?\.parquet$")
 # An error stored in the manifest is cut here: the table has it whole.
 _MANIFEST_ERROR_CHARS = 300
@@ -285,6 +288,7 @@ class OutputStore:
             for rel in sorted(stale):
                 try:
                     (self.root / rel).unlink(missing_ok=True)
+                    (self.root / PARKED / rel).unlink(missing_ok=True)
                 except OSError:
                     pass  # a left-over: the next run's `recover` removes it
 
@@ -297,7 +301,9 @@ class OutputStore:
         with self._writing:
             self.manifest = self._load_manifest()
             self._paths_by_report = None
-            incomplete = [p for p, e in self.manifest.items() if not all((self.root / f).exists() for f in e.files)]
+            # A duplicate's facts are parked in PARKED (pipeline.duplicates), not lost.
+            incomplete = [p for p, e in self.manifest.items()
+                          if not all((self.root / f).exists() or (self.root / PARKED / f).exists() for f in e.files)]
             for p in incomplete:
                 del self.manifest[p]
             named = self._named()
