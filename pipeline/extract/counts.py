@@ -104,8 +104,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-import spacy
-from spacy.matcher import Matcher, PhraseMatcher
 
 from pipeline.extract.dates import Locator, PeriodMention, find_dates, find_periods
 from pipeline.extract.sentences import SentenceIndex
@@ -220,6 +218,11 @@ def _grammar() -> _Grammar:
             continue
         forms = tuple(normalize_text(f).text for f in e["forms"])
         units[e["unit"]] = UnitEntry(e["unit"], e["kind"], forms, frozenset(e.get("covers", [])))
+    # spaCy is imported here, not with the module: a process that only checks
+    # or compares figures (the flow's own process) never needs the tokenizer.
+    import spacy
+    from spacy.matcher import Matcher, PhraseMatcher
+
     nlp = spacy.blank("xx")
     # spaCy caps a text at 1M characters for the memory of its parser and
     # NER; a blank tokenizer has no such cost, and a run-on "sentence" of an
