@@ -152,6 +152,10 @@ def ingest(
                 except (OSError, OutputLocked) as exc:
                     raise RunStopped(exc, RunSummary(stopped=exc)) from exc
             if summary is None:
+                from flows import server
+
+                if server.may_need_temporary_server():
+                    server.shared_server()  # comes up while Prefect and the flow are imported
                 from flows.ingest import run_ingest
 
                 summary = run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,

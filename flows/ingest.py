@@ -31,7 +31,7 @@ from pipeline.process import MISSING, SKIPPED, ReportResult, process_files, skip
 from pipeline.run_summary import (EXIT_FAILED, EXIT_NO_REPORT, EXIT_OK, EXIT_STOPPED, EXIT_USAGE,  # noqa: F401
                                   RunStopped, RunSummary, count_file)
 from pipeline.rerun import answer_unchanged
-from flows.server import TemporaryServer, needs_temporary_server
+from flows.server import needs_temporary_server, shared_server, stop_shared_server
 from pipeline.store import OutputLocked, OutputStore
 from pipeline.workers import WorkerError, WorkerPool
 
@@ -327,7 +327,11 @@ def run_ingest(
             raise RunStopped(exc, RunSummary(stopped=exc)) from exc
         if answered is not None:
             return answered
-    server = _temporary_server() if needs_temporary_server() else None
+    if needs_temporary_server():
+        server = shared_server()
+    else:
+        server = None
+        stop_shared_server()  # started on a guess, before Prefect's settings were read
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
@@ -362,18 +366,6 @@ def run_ingest(
     if summary.stopped is not None:
         raise RunStopped(summary.stopped, summary) from summary.stopped
     return summary
-
-
-# One temporary server for the process, started by its first run and used by
-# the next ones, as Prefect keeps its own; it stops when the process exits.
-_server: TemporaryServer | None = None
-
-
-def _temporary_server() -> TemporaryServer:
-    global _server
-    if _server is None or _server.process is None or _server.process.poll() is not None:
-        _server = TemporaryServer().start()
-    return _server
 
 
 @flow(name="cchc-inbox")

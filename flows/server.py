@@ -17,23 +17,52 @@ start`) is used as it is: nothing is started.
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import socket
 import subprocess
 import sys
 import time
 from contextlib import closing
-from pathlib import Path
 
-import httpx
-import prefect
-from prefect.settings import (PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED,
-                              PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, get_current_settings)
+# Prefect itself is imported only where it is needed: `cchc ingest` starts
+# the server before it imports Prefect, so that the two overlap.
 
 
 def needs_temporary_server() -> bool:
     """Whether Prefect would start a temporary server for a flow run."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
     return not PREFECT_API_URL.value() and bool(PREFECT_SERVER_EPHEMERAL_ENABLED.value())
+
+
+def may_need_temporary_server() -> bool:
+    """A guess made before importing Prefect: no API URL in the environment.
+    A server started on this guess is stopped unused if Prefect's settings
+    (a profile, prefect.toml) name one after all."""
+    return not os.environ.get("PREFECT_API_URL") and os.environ.get(
+        "PREFECT_SERVER_EPHEMERAL_ENABLED", "true").lower() not in ("0", "false", "no")
+
+
+# One temporary server for the process, started by its first run (or by the
+# command before it imports Prefect) and used by the next runs, as Prefect
+# keeps its own; it stops when the process exits.
+_shared: "TemporaryServer | None" = None
+
+
+def shared_server() -> "TemporaryServer":
+    global _shared
+    if _shared is None or _shared.process is None or _shared.process.poll() is not None:
+        _shared = TemporaryServer().start()
+    return _shared
+
+
+def stop_shared_server() -> None:
+    """Stop a server started on a guess that proved wrong."""
+    global _shared
+    if _shared is not None:
+        _shared.stop()
+        _shared = None
 
 
 def _free_port() -> int:
@@ -55,11 +84,17 @@ class TemporaryServer:
         return f"http://127.0.0.1:{self.port}/api"
 
     def start(self) -> "TemporaryServer":
-        env = {**os.environ, **get_current_settings().to_environment_variables(exclude_unset=True),
+        settings = {}
+        if "prefect.settings" in sys.modules:  # settings changed in this process reach the server too
+            from prefect.settings import get_current_settings
+
+            settings = get_current_settings().to_environment_variables(exclude_unset=True)
+        package = os.path.dirname(os.path.dirname(importlib.util.find_spec("prefect").origin))
+        env = {**os.environ, **settings,
                # As Prefect runs its own temporary server: no UI, a server of this run alone.
                "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(prefect.__file__).parent.parent),
+            [sys.executable, "-m", "uvicorn", "--app-dir", package,
              "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
              "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
             env=env, stdin=subprocess.DEVNULL)
@@ -68,6 +103,9 @@ class TemporaryServer:
 
     def wait(self, timeout: float | None = None) -> str:
         """Block until the server answers its health check; its API URL."""
+        import httpx
+        from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
         deadline = time.monotonic() + (timeout or PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
         with httpx.Client(timeout=2) as client:
             while time.monotonic() < deadline:
