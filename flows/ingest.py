@@ -89,7 +89,16 @@ class Written:
     rows: int
 
 
-@task(name="parse-batch", cache_policy=NO_CACHE)
+def _batch_run_name() -> str:
+    """A task run's name in the Prefect UI: the files of its batch."""
+    from prefect.runtime import task_run
+
+    names = [os.path.basename(path) for path, _ in task_run.parameters.get("batch", [])]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"parse {shown}"
+
+
+@task(name="parse-batch", cache_policy=NO_CACHE, task_run_name=_batch_run_name)
 def parse_batch(batch: list[tuple[str, str | None]]) -> list[ReportResult] | list[Written]:
     results = process_files(batch, pool=_pool)
     if _store is None:
