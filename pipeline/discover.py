@@ -74,8 +74,8 @@ def discover(paths: list[str | Path], exclude: list[str] | tuple[str, ...] = (),
     matches one of the `exclude` glob patterns (`*.json`, `drafts/*`).
 
     Directory symlinks inside a folder are not followed, so a link loop cannot
-    trap the walk; a file given by name is always taken, whatever it is
-    called.  A name that cannot be opened (a dangling symlink, a symlink
+    trap the walk; a file given by name is taken whatever it is called,
+    unless `exclude` matches it.  A name that cannot be opened (a dangling symlink, a symlink
     loop, a file that vanished or may not be read) is still taken, so that
     its `reports` row says why; a folder that cannot be listed is a problem,
     since no file in it is known.  FIFOs, sockets and devices are problems

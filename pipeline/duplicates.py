@@ -263,16 +263,16 @@ def _park(out: Path, parked: set[str], current: set[str]) -> None:
     none in the table, and are dropped otherwise."""
     for table in _FACT_TABLES:
         for report_id in parked:
-            for fragment in _facts_of(out / table, report_id):
+            for fragment in _fragments(out / table, report_id):
                 target = out / PARKED / fragment.relative_to(out)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 fragment.replace(target)
         for kept in (out / PARKED / table).glob(f"{PARTITION.name}=*/*.parquet"):
-            report_id = kept.name.split(".")[0]
+            report_id = _REPORT_ID.match(kept.name).group()
             if report_id in parked:
                 continue
             back = out / kept.relative_to(out / PARKED)
-            if report_id in current and not any(_facts_of(out / table, report_id)):
+            if report_id in current and not any(_fragments(out / table, report_id)):
                 back.parent.mkdir(parents=True, exist_ok=True)
                 kept.replace(back)
             else:
@@ -281,10 +281,14 @@ def _park(out: Path, parked: set[str], current: set[str]) -> None:
         shutil.rmtree(out / PARKED, ignore_errors=True)
 
 
-def _facts_of(folder: Path, report_id: str) -> list[Path]:
-    """A report's fact files in one table, of any generation (`<id>.parquet`, `<id>.g7.parquet`)."""
-    return [*folder.glob(f"{PARTITION.name}=*/{report_id}.parquet"),
-            *folder.glob(f"{PARTITION.name}=*/{report_id}.g*.parquet")]
+# A fact file's name starts with its report's id (`<report_id>.parquet`).
+_REPORT_ID = re.compile(r"[0-9a-f]*")
+
+
+def _fragments(folder: Path, report_id: str) -> list[Path]:
+    """The files of one report in a fact table's folder."""
+    return [p for p in folder.glob(f"{PARTITION.name}=*/{report_id}*.parquet")
+            if _REPORT_ID.match(p.name).group() == report_id]
 
 
 def _sketches(out: Path, report_ids: set[str]) -> dict[str, list[int]]:

@@ -34,6 +34,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.patterns import entries
 from pipeline.query import connect
+from pipeline.read.detect import CCHC_PAGE_MARK
 from pipeline.store import atomic_write
 from pipeline.tables import TABLE_LABELS, TABLES
 
@@ -553,6 +554,7 @@ def build_html(out: str | Path) -> str:
         [
             "<!DOCTYPE html>\n",
             '<html lang="vi"><head><meta charset="utf-8">',
+            CCHC_PAGE_MARK,  # so that `cchc ingest` knows its own page wherever it lies
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>Tổng hợp báo cáo cải cách hành chính — {_e(out.name or str(out))}</title>",

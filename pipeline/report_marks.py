@@ -30,12 +30,14 @@ import re
 from typing import Iterable
 
 from pipeline.model import ReportMeta, Section
-from pipeline.read.detect import ARCHIVES, IMAGES, JSON, NOT_REPORT_FORMATS, SPREADSHEETS
+from pipeline.read.detect import ARCHIVES, CCHC_PAGE, IMAGES, JSON, NOT_REPORT_FORMATS, SPREADSHEETS
 
 _ROMAN = re.compile(r"[IVXLC]+")
 
 _WHAT_TO_DO = {
     JSON: "cchc reads report documents (PDF, DOCX, TXT), not data files",
+    CCHC_PAGE: "cchc's own output, not an input; write it into the output folder "
+               "(`cchc report OUT --html OUT/report.html`), which cchc ingest never reads",
     **{fmt: "if it is a scanned report, put its pages in a PDF (Tesseract reads scanned PDFs)" for fmt in IMAGES},
     **{fmt: "cchc reads reports, not tables of data; if a report's figures are in it, they are not read"
        for fmt in SPREADSHEETS},

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from golds import registry, score  # noqa: E402
 
 COLUMNS = [
-    "gold", "format", "header", "figures P", "figures R", "area+kind", "sub-periods", "doc dates",
+    "gold", "format", "header", "figures P", "figures R", "nouns", "area+kind", "sub-periods", "doc dates",
     "planted found", "extra sum/table", "findings P", "findings R",
 ]  # fmt: skip
 
@@ -37,7 +37,7 @@ def row(s) -> list[str]:
         matched, wanted, got = s.findings
         fp, fr = ratio(matched, got), ratio(matched, wanted)
     return [
-        s.name, s.format, f"{s.header[0]}/{s.header[1]}", f"{s.precision:.3f}", f"{s.recall:.3f}", ratio(*s.area_kind), ratio(*s.periods),
+        s.name, s.format, f"{s.header[0]}/{s.header[1]}", f"{s.precision:.3f}", f"{s.recall:.3f}", ratio(*s.nouns), ratio(*s.area_kind), ratio(*s.periods),
         ratio(*s.dates), f"{found}/{planted}", str(extra), fp, fr,
     ]  # fmt: skip
 

@@ -17,6 +17,8 @@ The measures (docs/accuracy.md says the same in prose):
   fields the `reports` row gets right;
 - figures: precision and recall of `match_gold`, one-to-one on value, section
   and unit (an optional gold figure may be missed without cost);
+- nouns: of the matched figures, the share whose counted noun is the gold's
+  to the letter (matching lets one be the other's first words);
 - area and kind: of the matched figures, the share whose area and section
   kind are the gold's;
 - sub-periods: of the matched figures for which the gold states a period of
@@ -170,6 +172,11 @@ def precision_recall(gold_counts: list[dict], counts: list) -> tuple[float, floa
     return precision, recall
 
 
+def nouns(pairs: list[tuple[dict, object]]) -> tuple[int, int]:
+    """(right, of) matched figures whose counted noun is the gold's to the letter."""
+    return sum(1 for g, c in pairs if _words(c.unit) == _words(g["unit"])), len(pairs)
+
+
 def area_and_kind(pairs: list[tuple[dict, object]]) -> tuple[int, int]:
     """(right, of) matched figures whose area and section kind are the gold's."""
     right = sum(1 for g, c in pairs if c.area == g["area"] and c.section_kind == g["kind"])
@@ -294,6 +301,7 @@ class Score:
     header: tuple[int, int]
     precision: float
     recall: float
+    nouns: tuple[int, int]
     area_kind: tuple[int, int]
     periods: tuple[int, int]
     dates: tuple[int, int]
@@ -312,6 +320,7 @@ def score(gold: Gold) -> Score:
         header=header(data, reading.report),
         precision=precision,
         recall=recall,
+        nouns=nouns(pairs),
         area_kind=area_and_kind(pairs),
         periods=sub_periods(data, pairs),
         dates=reference_dates(data, reading.references),

@@ -186,6 +186,46 @@ def test_atomic_write_gives_the_mode_of_the_umask(tmp_path, umask, mode):
     assert target.stat().st_mode & 0o777 == mode
 
 
+def test_formats_that_are_not_reports_are_named_by_their_bytes(tmp_path):
+    import gzip
+    import io
+    import tarfile
+
+    import openpyxl
+
+    from pipeline.read.detect import detect_format
+
+    files = {
+        "a.json": b'[{"so": "12/BC-UBND"}]',
+        "scan.jpg": b"\xff\xd8\xff\xe0" + b"\0" * 64,
+        "logo.png": PNG_1x1,
+        "bao-cao.txt.gz": gzip.compress("Báo cáo".encode()),
+        "BM-notes.txt": "BM 12 ghi chú, không phải ảnh\n".encode(),  # "BM" opens text too
+        "not-json.txt": "[Dự thảo] Báo cáo công tác cải cách hành chính\n".encode(),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    wb = openpyxl.Workbook()
+    wb.save(tmp_path / "so-lieu.xlsx")
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        info = tarfile.TarInfo("a.txt")
+        tar.addfile(info, io.BytesIO(b""))
+    (tmp_path / "reports.tar").write_bytes(buffer.getvalue())
+    kinds = {p.name: detect_format(p) for p in tmp_path.iterdir()}
+    assert kinds == {"a.json": "json", "scan.jpg": "jpeg", "logo.png": "png", "bao-cao.txt.gz": "gzip",
+                     "BM-notes.txt": "txt", "not-json.txt": "txt", "so-lieu.xlsx": "xlsx", "reports.tar": "tar"}
+    assert "cchc does not unpack archives" in process_file(tmp_path / "reports.tar").report["error"]
+
+    # The page `cchc report` writes, saved among the reports, is its own output.
+    from pipeline.report_html import write_html
+
+    page = write_html(tmp_path / "no-output-yet", tmp_path / "tong-hop.html")
+    assert detect_format(page) == "cchc_page"
+    assert "cchc's own output" in process_file(page).report["error"]
+    assert process_file(tmp_path / "so-lieu.xlsx").status == "not_a_report"
+
+
 # ------------------------------------------------------------ exit statuses
 
 

@@ -10,7 +10,12 @@ from datetime import date
 
 import pytest
 
-from golds import APPENDIX_PATH, COUNT_KEYS, FINDING_KEYS, GOLD_DIR, GOLD_KEYS, ROOT, read, registry
+from types import SimpleNamespace
+
+from golds import (
+    APPENDIX_PATH, COUNT_KEYS, FINDING_KEYS, GOLD_DIR, GOLD_KEYS, ROOT, finding_matches, findings_precision_recall,
+    match_gold, planted, precision_recall, read, registry, sub_periods, units_agree,
+)  # fmt: skip
 
 GOLDS = registry()
 IDS = [g.name for g in GOLDS]
@@ -137,3 +142,65 @@ def test_a_built_report_says_what_its_source_says(gold):
     pieces += [line for i in items if isinstance(i, Columns) for line in i.left + i.right if line]
     missing = [p for p in pieces if " ".join(p.split()) not in text]
     assert not missing, missing[:5]
+
+
+# ------------------------------------------------------------- scoring ---
+
+
+def _figure(value, unit, section, start=None, end=None, area=None, kind="result"):
+    return SimpleNamespace(value=value, unit=unit, section_path=section, period_start=start, period_end=end,
+                           area=area, section_kind=kind)
+
+
+def _gold_figure(value, unit, section, start=None, end=None, optional=False):
+    return {"value": value, "unit": unit, "section": section, "area": None, "kind": "result",
+            "period_start": start, "period_end": end, "optional": optional}
+
+
+def test_figures_match_on_value_section_and_agreeing_nouns():
+    assert units_agree("người dân", "người") and units_agree("trường", "trường mầm non")
+    assert units_agree("bác sĩ", "bác")  # a first word agrees: the value and section decide
+    assert not units_agree("hồ sơ", "văn bản") and not units_agree("%", "hồ sơ")
+    gold = [_gold_figure(2, "công chức", "II.4"), _gold_figure(2, "viên chức", "II.4"), _gold_figure(9, "bệnh viện", "II.3", optional=True)]
+    got = [_figure(2.0, "viên chức", "II.4"), _figure(2.0, "công chức", "II.4"), _figure(2.0, "công chức", "II.5")]
+    pairs, missed, extra = match_gold(gold, got)
+    assert [(g["unit"], c.unit) for g, c in pairs] == [("công chức", "công chức"), ("viên chức", "viên chức")]
+    assert [g["value"] for g in missed] == [9] and [c.section_path for c in extra] == ["II.5"]
+    # The optional figure costs nothing; the figure in another section is a false positive.
+    assert precision_recall(gold, got) == (2 / 3, 1.0)
+
+
+def test_a_figure_prefers_its_very_noun():
+    gold = [_gold_figure(5, "trường", "II.3"), _gold_figure(5, "trường mầm non", "II.3")]
+    got = [_figure(5, "trường mầm non", "II.3"), _figure(5, "trường", "II.3")]
+    pairs, _, _ = match_gold(gold, got)
+    assert [(g["unit"], c.unit) for g, c in pairs] == [("trường", "trường"), ("trường mầm non", "trường mầm non")]
+
+
+def test_sub_periods_count_only_the_periods_in_question():
+    gold = {"report": {"period_start": "2022-12-15", "period_end": "2023-12-14"}}
+    report = (date(2022, 12, 15), date(2023, 12, 14))
+    pairs = [
+        (_gold_figure(1, "hồ sơ", "I"), _figure(1, "hồ sơ", "I", *report)),  # the report's: not in question
+        (_gold_figure(2, "hồ sơ", "I"), _figure(2, "hồ sơ", "I", date(2023, 1, 1), date(2023, 12, 31))),  # a calendar misreading
+        (_gold_figure(3, "hồ sơ", "I", "2021-12-15", "2022-12-14"), _figure(3, "hồ sơ", "I", date(2021, 12, 15), date(2022, 12, 14))),
+        (_gold_figure(4, "hồ sơ", "I", "2021-12-15", "2022-12-14"), _figure(4, "hồ sơ", "I", *report)),  # missed
+    ]
+    assert sub_periods(gold, pairs) == (1, 3)
+
+
+def test_findings_match_on_check_section_value_and_evidence():
+    want = {"check": "sum_mismatch", "severity": "error", "section": "II.2.2", "value_stated": 4826,
+            "value_computed": 4808, "evidence": "4.826 hồ sơ"}
+    found = SimpleNamespace(check="sum_mismatch", severity="error", section_path="II.2.2", value_stated=4826.0,
+                            evidence="4.826 hồ sơ", sentence="Sở đã tiếp nhận 4.826 hồ sơ (trực tuyến …)")
+    assert finding_matches(want, found)
+    assert not finding_matches(want, SimpleNamespace(**{**vars(found), "section_path": "V"}))
+    assert not finding_matches(want, SimpleNamespace(**{**vars(found), "value_stated": 4701.0}))
+    assert not finding_matches(want, SimpleNamespace(**{**vars(found), "evidence": "4.701 hồ sơ", "sentence": "đã giải quyết 4.701 hồ sơ"}))
+    gold = {"findings": [want], "checks": [{"kind": "sum_mismatch", "total": 4826, "parts": [3615, 1193], "section": "II.2.2"}]}
+    noise = SimpleNamespace(**{**vars(found), "check": "table_total", "value_stated": 125.0})
+    info = SimpleNamespace(**{**vars(found), "check": "unknown_code", "severity": "info"})
+    assert findings_precision_recall(gold, [found, noise, info]) == (1, 1, 2)
+    assert planted(gold, [found, noise, info]) == (1, 1, 1)
+    assert findings_precision_recall({"checks": []}, [found]) is None

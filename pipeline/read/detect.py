@@ -30,7 +30,12 @@ SPREADSHEETS = {"xlsx": "Excel workbook (.xlsx)", "xls": "Excel 97-2003 workbook
                 "ods": "OpenDocument spreadsheet (.ods)"}
 ARCHIVES = {ZIP: "zip archive", "gzip": "gzip archive", "bzip2": "bzip2 archive", "xz": "xz archive",
             "7z": "7-Zip archive", "rar": "RAR archive", "tar": "tar archive"}
-NOT_REPORT_FORMATS = {JSON: "JSON data", **IMAGES, **SPREADSHEETS, **ARCHIVES}
+# The page `cchc report` writes carries this tag in its head: a page cchc
+# wrote is its own output, wherever the user saved it.
+CCHC_PAGE_MARK = '<meta name="generator" content="cchc">'
+CCHC_PAGE = "cchc_page"
+NOT_REPORT_FORMATS = {JSON: "JSON data", CCHC_PAGE: "HTML page written by cchc report", **IMAGES, **SPREADSHEETS,
+                      **ARCHIVES}
 
 _MAGIC = [
     (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"GIF87a", "gif"), (b"GIF89a", "gif"),
@@ -63,7 +68,7 @@ def sniff(head: bytes) -> str:
         return RTF
     lowered = head[:512].lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html")):
-        return HTML
+        return CCHC_PAGE if CCHC_PAGE_MARK.encode() in head[:2048] else HTML
     if _looks_like_text(head):
         return TXT
     return BINARY
