@@ -92,31 +92,31 @@ def ingest(
     \b
     Exit status:
       0  every file was read, or there was nothing to do
-      1  some file of the run is failed in the output (read this time or
-         before), or a folder could not be read (they are listed)
+      1  some file of the run is failed in the output, read this time or
+         before, or a folder could not be read (they are listed)
       2  usage error: a path that does not exist, a bad option
       3  the run could not start or go on: another cchc run is writing to
-         OUT, the output cannot be written (a full disk, no permission), or
-         the worker pool cannot start; nothing of the files it was writing
-         is recorded, and the next run reads them again
+         OUT, the output cannot be written (a full disk, no permission), the
+         worker pool cannot start; nothing of the files it was writing is
+         recorded, and the next run reads them again
       4  no report found in PATHS (nothing there, or nothing but non-reports)
 
     Reports read only in part (partial, needs_ocr) are listed with what to do
     and do not change the exit status; nor do files that are not reports
-    (not_a_report), links not followed (skipped), files gone from their
-    folder (missing) or duplicates of another file.
+    (not_a_report) or duplicates of another file.
     """
     import json
     from dataclasses import replace
 
-    from pipeline.discover import output_conflict
+    from rich.markup import escape
+
     from pipeline.remote import is_remote
     from pipeline.rerun import answer_unchanged
-    from pipeline.run_summary import EXIT_NO_REPORT, EXIT_STOPPED, EXIT_USAGE, RunStopped, RunSummary, process_started
+    from pipeline.run_summary import EXIT_NO_REPORT, EXIT_USAGE, RunStopped, RunSummary, process_started
+    from pipeline.discover import output_conflict
     from pipeline.store import OutputLocked
 
     started = process_started()
-
     # A pipe or a log file gets whole lines: never wrapped at 80 columns.
     console.soft_wrap = not console.is_terminal
     missing = [p for p in paths if not (p.exists() or p.is_symlink())]
@@ -159,29 +159,28 @@ def ingest(
                 from flows.ingest import run_ingest
 
                 summary = run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,
-                                     progress=on_progress, limits=limits, dask_address=dask,
-                                     follow_links=follow_links, prune=prune, exclude=exclude, record=True,
-                                     started=started)
+                                     progress=on_progress, limits=limits, dask_address=dask, exclude=exclude,
+                                     follow_links=follow_links, prune=prune, record=True, started=started)
         except RunStopped as exc:
             stopped = exc
         else:
             stopped = None
     if stopped is not None:
         for warning in stopped.summary.warnings:
-            console.print(f"[yellow]warning[/yellow] {_shown(warning)}")
+            console.print(f"[yellow]warning[/yellow] {_shown(warning)}", soft_wrap=True)
         if isinstance(stopped.cause, OutputLocked):
-            console.print(f"[red]{_shown(str(stopped.cause))}[/red]")
+            console.print(f"[red]{_shown(str(stopped.cause))}[/red]", soft_wrap=True)
         else:
             console.print(f"[red]cchc ingest stopped:[/red] {_shown(str(stopped.cause))}", soft_wrap=True)
-        raise typer.Exit(EXIT_STOPPED)
+        raise typer.Exit(stopped.summary.exit_code)
 
     if as_json:
         typer.echo(json.dumps(summary.files, ensure_ascii=False, indent=1, default=str))
     if not quiet:
         _print_summary(summary, out, verbose, to=console if as_json else _out())
     else:
-        _listed("[red]failed[/red]", summary.failed, out,
-                "SELECT source_path, error FROM reports WHERE status = 'failed'")
+        for path, error in summary.failed:
+            console.print(f"[red]failed[/red] {_shown(path)}: {_shown(error)}")
         for problem in summary.problems:
             console.print(f"[red]not read[/red] {_shown(problem)}")
     if summary.exit_code == EXIT_NO_REPORT and not quiet:
@@ -196,8 +195,10 @@ _STATUS_STYLE = {"ok": "green", "partial": "yellow", "needs_ocr": "yellow", "fai
 
 
 def _print_summary(summary, out: Path, verbose: bool, to: Console) -> None:
+    from rich.markup import escape
+
     for warning in summary.warnings:
-        console.print(f"[yellow]warning[/yellow] {_shown(warning)}")
+        console.print(f"[yellow]warning[/yellow] {_shown(warning)}", soft_wrap=True)
     table = Table(title=f"cchc ingest → {_shown(str(out))}")
     table.add_column("status")
     table.add_column("files", justify="right")
@@ -220,24 +221,24 @@ def _print_summary(summary, out: Path, verbose: bool, to: Console) -> None:
         console.print(f"[dim]left out by --exclude: {summary.excluded} files or folders[/dim]")
     if verbose or len(summary.files) <= _FILES_SHOWN:
         for row in summary.files:
-            console.print(_file_line(row), soft_wrap=True)
+            console.print(_file_line(row))
     else:
-        _listed("[red]failed[/red]", summary.failed, out,
-                "SELECT source_path, error FROM reports WHERE status = 'failed'")
-        _listed("", [(p, f"[{s}]", _first_line(e)) for p, s, e in summary.incomplete], out,
-                "SELECT source_path, status, error FROM reports WHERE status IN ('partial', 'needs_ocr')")
-        _listed("[yellow]skipped[/yellow]", summary.skipped, out,
-                "SELECT source_path, error FROM reports WHERE status = 'skipped'")
+        for path, error in summary.failed:
+            console.print(f"[red]failed[/red] {_shown(path)}: {_shown(_first_line(error))}", soft_wrap=True)
+        for path, status, error in summary.incomplete:
+            console.print(f"[yellow]{status}[/yellow] {_shown(path)}: {_shown(_first_line(error))}", soft_wrap=True)
+        for path, reason in summary.skipped:
+            console.print(f"[yellow]skipped[/yellow] {_shown(path)}: {_shown(reason)}", soft_wrap=True)
         for problem in summary.problems:
-            console.print(f"[red]not read[/red] {_shown(problem)}")
-        console.print(f"[dim]one line per file: --verbose, or {_shown(summary.run_csv or '')}[/dim]")
-    _listed("[yellow]missing[/yellow]", [(p, "gone from its folder; its rows are kept (--prune removes them)")
-                                         for p in summary.missing], out,
-            "SELECT source_path FROM reports WHERE status = 'missing'")
-    if summary.pruned:
-        console.print(f"removed the rows of {summary.pruned} file(s) no longer there")
+            console.print(f"[red]not read[/red] {_shown(problem)}", soft_wrap=True)
+        console.print(f"[dim]one line per file: --verbose, or {escape(summary.run_csv or '')}[/dim]")
+    for path in summary.missing:
+        console.print(f"[yellow]missing[/yellow] {_shown(path)}: gone from its folder; its rows are kept "
+                      "(--prune removes them)", soft_wrap=True)
     if summary.files and summary.run_csv and (verbose or len(summary.files) <= _FILES_SHOWN):
         console.print(f"[dim]this run's files: {_shown(summary.run_csv)}[/dim]")
+    if summary.pruned:
+        console.print(f"removed the rows of {summary.pruned} file(s) no longer there")
 
 
 def _first_line(text: str | None) -> str:
@@ -246,6 +247,8 @@ def _first_line(text: str | None) -> str:
 
 def _file_line(row: dict) -> str:
     """`status  path  what it gave`, one line."""
+    from rich.markup import escape
+
     status = row["status"] or "?"
     style = _STATUS_STYLE.get(status, "")
     parts = [f"[{style}]{status:<12}[/{style}]" if style else f"{status:<12}", _shown(row["file"])]
@@ -259,23 +262,6 @@ def _file_line(row: dict) -> str:
     if row.get("error") and status != "ok":
         parts.append(_shown(_first_line(row["error"])))
     return "  ".join(parts)
-
-
-# A list longer than this is cut on the terminal; the table has it whole.
-_LISTED = 50
-
-
-def _listed(label: str, items: list[tuple], out: Path, sql: str) -> None:
-    for item in items[:_LISTED]:
-        if len(item) == 3:  # (path, [status], error): the status is the label
-            path, status, error = item
-            line = f"[yellow]{status[1:-1]}[/yellow] {_shown(path)}: {_shown(error)}"
-        else:
-            path, error = item
-            line = f"{label} {_shown(path)}: {_shown(error)}"
-        console.print(line, soft_wrap=True)  # a path is not folded: it can be copied whole
-    if len(items) > _LISTED:
-        console.print(f"… and {len(items) - _LISTED} more: cchc query {_shown(str(out))} \"{sql}\"")
 
 
 # Characters that would act on the terminal rather than show: C0 and C1

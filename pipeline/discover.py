@@ -26,12 +26,13 @@ OUTPUT_MARKER = ".cchc-output"
 class Discovery:
     files: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    # Files not read on purpose (links out of the inputs), each with the reason.
-    skipped: list[tuple[str, str]] = field(default_factory=list)
     # Folders not walked because cchc wrote them (its output folders).
     own_output: list[str] = field(default_factory=list)
     # Files and folders left out by an --exclude pattern.
     excluded: int = 0
+    # Files not read on purpose, with the reason: symbolic links that lead
+    # out of the given paths.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def __iter__(self):
         """`files, problems = discover(...)`"""
@@ -59,34 +60,32 @@ def output_conflict(paths: list[str | Path], out: str | Path) -> str | None:
 
 def discover(paths: list[str | Path], exclude: list[str] | tuple[str, ...] = (),
              follow_links: bool = False) -> Discovery:
-    """Every file under `paths`, sorted, the problems met while looking, and
-    the files not read on purpose, each with the reason.
+    """Every file under `paths`, sorted, and the problems met while looking.
 
     Files are given by their resolved path (symbolic links and `..` followed,
     relative paths made absolute), so the same file given two ways is found
     once.  A symbolic link whose target lies outside the given paths is not
-    taken: it is returned as skipped, unless `follow_links`.  A link given by
-    name is held to the same rule, so `cchc ingest in/*` does not read a link
-    to /etc/shadow.
+    taken: it is listed in `skipped` with the reason, unless `follow_links`.
+    A link given by name is held to the same rule, so `cchc ingest in/*` does
+    not read a link to /etc/shadow.
 
     A folder holding `OUTPUT_MARKER` is not walked (it is cchc's output), and
     neither is a file or folder whose name or path below the given folder
     matches one of the `exclude` glob patterns (`*.json`, `drafts/*`).
 
-    Directory symlinks inside a folder are not followed, so a link loop cannot
-    trap the walk; a file given by name is taken whatever it is called,
-    unless `exclude` matches it.  A name that cannot be opened (a dangling symlink, a symlink
-    loop, a file that vanished or may not be read) is still taken, so that
-    its `reports` row says why; a folder that cannot be listed is a problem,
-    since no file in it is known.  FIFOs, sockets and devices are problems
-    too: reading one could block.
+    Directory symlinks are not followed, so a link loop cannot trap the walk;
+    a file given by name is taken whatever it is called, unless `exclude`
+    matches it.  A name that cannot be opened (a dangling symlink, a symlink
+    loop, a file that vanished or may not be read) is still taken, so that its
+    `reports` row says why;
+    a folder that cannot be listed is a problem, since no file in it is known.
+    FIFOs, sockets and devices are problems too: reading one could block.
     """
-    roots = [os.path.realpath(p) for p in paths
-             if Path(p).is_dir() or (Path(p).exists() and not Path(p).is_symlink())]
     found = Discovery()
     files: set[str] = set()
-    skipped: dict[str, str] = {}
-    take = _Taker(roots, follow_links, files, found.problems, skipped)
+    roots = [os.path.realpath(p) for p in paths
+             if Path(p).is_dir() or (Path(p).exists() and not Path(p).is_symlink())]
+    take = _Taker(roots, follow_links, files, found)
     for given in paths:
         p = Path(given)
         if p.is_dir():
@@ -99,7 +98,7 @@ def discover(paths: list[str | Path], exclude: list[str] | tuple[str, ...] = (),
         else:
             found.problems.append(f"{p}: no such file or folder")
     found.files = sorted(files)
-    found.skipped = sorted(skipped.items())
+    found.skipped.sort()
     return found
 
 
@@ -112,39 +111,7 @@ def _excluded(name: str, relative: str, exclude: list[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, g) or fnmatch.fnmatchcase(relative, g) for g in exclude)
 
 
-def _as_found(path: str) -> str:
-    """The path with its folder resolved but not its last name: what a link
-    or a broken name is called."""
-    folder, name = os.path.split(os.path.abspath(path))
-    return os.path.join(os.path.realpath(folder), name)
-
-
-class _Taker:
-    def __init__(self, roots, follow_links, files, problems, skipped):
-        self.roots, self.follow_links = roots, follow_links
-        self.files, self.problems, self.skipped = files, problems, skipped
-
-    def __call__(self, path: str) -> None:
-        try:
-            mode = os.stat(path).st_mode  # follows symlinks
-        except OSError:
-            self.files.add(_as_found(path))  # unreadable or a broken link: its row will say so
-            return
-        if stat.S_ISDIR(mode):
-            return
-        if not stat.S_ISREG(mode):
-            self.problems.append(f"{path}: not a regular file (a pipe, socket or device): skipped")
-            return
-        real = os.path.realpath(path)
-        if not self.follow_links and not inside(real, self.roots):
-            self.skipped[_as_found(path)] = (
-                f"a symbolic link to {real}, outside the input folders: not read "
-                "(give --follow-links to read what links point to)")
-            return
-        self.files.add(real)
-
-
-def _walk(root: Path, take: _Taker, found: Discovery, exclude: list[str]) -> None:
+def _walk(root: Path, take: "_Taker", found: Discovery, exclude: list[str]) -> None:
     problems = found.problems
 
     def unlistable(e: OSError) -> None:
@@ -174,3 +141,37 @@ def _walk(root: Path, take: _Taker, found: Discovery, exclude: list[str]) -> Non
                 found.excluded += 1
                 continue
             take(os.path.join(folder, name))
+
+
+def _as_found(path: str) -> str:
+    """The path with its folder resolved but not its last name: what a link
+    or a broken name is called."""
+    folder, name = os.path.split(os.path.abspath(path))
+    return os.path.join(os.path.realpath(folder), name)
+
+
+class _Taker:
+    """Takes one path found: a regular file by its resolved path, a link out
+    of `roots` as skipped, anything else as a problem."""
+
+    def __init__(self, roots: list[str], follow_links: bool, files: set[str], found: Discovery):
+        self.roots, self.follow_links, self.files, self.found = roots, follow_links, files, found
+
+    def __call__(self, path: str) -> None:
+        try:
+            mode = os.stat(path).st_mode  # follows symlinks
+        except OSError:
+            self.files.add(_as_found(path))  # unreadable or a broken link: its row will say so
+            return
+        if stat.S_ISDIR(mode):
+            return
+        if not stat.S_ISREG(mode):
+            self.found.problems.append(f"{path}: not a regular file (a pipe, socket or device): skipped")
+            return
+        real = os.path.realpath(path)
+        if not self.follow_links and not inside(real, self.roots):
+            self.found.skipped.append((_as_found(path), (
+                f"a symbolic link to {real}, outside the input folders: not read "
+                "(give --follow-links to read what links point to)")))
+            return
+        self.files.add(real)

@@ -68,9 +68,6 @@ UNKNOWN_YEAR = 0
 # The per-report files this store writes (`<report_id>[-<path hash>][.g<N>].parquet`);
 # anything else under a table's folder (the files computed across reports,
 # other writers' files) is never taken for a left-over.
-# Where pipeline.duplicates keeps the facts of a duplicate file, out of the
-# tables; the manifest names them by their place in the tables.
-PARKED = "_duplicates"
 _REPORT_FILE = re.compile(r"^[0-9a-f]{8,16}(-[0-9a-f]{8})?(\.g[0-9]+)?\.parquet$")
 # An error stored in the manifest is cut here: the table has it whole.
 _MANIFEST_ERROR_CHARS = 300
@@ -199,6 +196,13 @@ class OutputStore:
     def _named(self) -> set[str]:
         return {f for e in self.manifest.values() for f in e.files}
 
+    def _present(self, rel: str) -> bool:
+        """Whether a file an entry names is there: in its table, or parked
+        with the facts of duplicates (pipeline.duplicates)."""
+        from pipeline.duplicates import PARKED  # that module writes through this one
+
+        return (self.root / rel).exists() or (self.root / PARKED / rel).exists()
+
     # ------------------------------------------------------------- manifest
     def _load_manifest(self) -> dict[str, ManifestEntry]:
         path = self.root / MANIFEST
@@ -285,6 +289,8 @@ class OutputStore:
                       lambda tmp: Path(tmp).write_text(text, encoding="utf-8", errors="surrogateescape"))
             stale = self._superseded - self._named() if self._superseded else set()
             self._superseded.clear()
+            from pipeline.duplicates import PARKED
+
             for rel in sorted(stale):
                 try:
                     (self.root / rel).unlink(missing_ok=True)
@@ -299,11 +305,11 @@ class OutputStore:
         are read again, and remove files no entry names and temporaries.
         Returns what the user should be told."""
         with self._writing:
-            self.manifest = self._load_manifest()
+            rebuilt = not (self.root / MANIFEST).exists() and bool(self.manifest)
+            if not rebuilt:  # a rebuilt manifest (the unreadable one moved aside) is only in memory yet
+                self.manifest = self._load_manifest()
             self._paths_by_report = None
-            # A duplicate's facts are parked in PARKED (pipeline.duplicates), not lost.
-            incomplete = [p for p, e in self.manifest.items()
-                          if not all((self.root / f).exists() or (self.root / PARKED / f).exists() for f in e.files)]
+            incomplete = [p for p, e in self.manifest.items() if not all(self._present(f) for f in e.files)]
             for p in incomplete:
                 del self.manifest[p]
             named = self._named()
@@ -313,7 +319,7 @@ class OutputStore:
             left_over += [f for f in self.root.rglob(".*.tmp") if f.is_file()]
             for f in left_over:
                 f.unlink(missing_ok=True)
-            if incomplete or left_over:
+            if incomplete or left_over or rebuilt:
                 self.save_manifest()
             if incomplete:
                 self.warnings.append(f"{len(incomplete)} report(s) whose files were incomplete after an "

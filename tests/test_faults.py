@@ -287,11 +287,17 @@ def test_a_corrupted_manifest_is_moved_aside_and_rebuilt(baseline, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(base_out, out)
     (out / MANIFEST).write_text('{"files": {"/x": [1, 2', encoding="utf-8")
-    result = CliRunner().invoke(app, ["ingest", str(inbox), "--out", str(out), "--workers", "1"])
-    assert result.exit_code == 0, result.output
-    assert "Traceback" not in result.output and "moved aside" in result.output
+    summary = run_ingest([str(inbox)], out=str(out), workers=1)
+    assert summary.exit_code == 0 and summary.parsed == 0 and summary.unchanged == len(INPUTS)
+    assert any("moved aside" in w and "rebuilt from the reports table" in w for w in summary.warnings)
     assert list(out.glob(f"{MANIFEST}.unreadable-*"))
-    assert "of which unchanged" in result.output and json.loads((out / MANIFEST).read_text())["files"]
+    assert len(json.loads((out / MANIFEST).read_text())["files"]) == len(INPUTS)
+    assert_same_tables(out, expected)
+
+    (out / MANIFEST).write_text('["not", "a", "manifest"]', encoding="utf-8")  # a foreign one, on the command line
+    result = CliRunner().invoke(app, ["ingest", str(inbox), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert "moved aside" in result.output
     assert_same_tables(out, expected)
 
 

@@ -227,7 +227,9 @@ _SYLLABLE = compile_pattern(f"(?:{_INITIAL})?(?:{_NUCLEUS})(?:ch|ng|nh|[cmnpt])?
 _TONE_MARKS = compile_pattern("[\u0300\u0301\u0303\u0309\u0323]")
 # A word: letters, and the Latin-1 signs that legacy text uses as letters (¸ µ ¶ ...).
 _WORD = compile_pattern("[A-Za-z\u00a1-\u00ff\u0100-\u01b0\u1ea0-\u1ef9\u0300-\u0323]+")
-_SAMPLE_CHARS = 200_000
+# About 20 pages: thousands of words, enough to tell an encoding, and a
+# bounded cost on a megabyte of crafted text.
+_SAMPLE_CHARS = 50_000
 # Detection needs a few words with non-ASCII characters to go on.
 _MIN_WORDS = 3
 # Share of such words that must be well-formed syllables after conversion,
