@@ -10,6 +10,7 @@ Any change, even one, returns None: the flow runs as usual.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -18,7 +19,7 @@ from pipeline.discover import discover, inside, mark_output
 from pipeline.process import MISSING, SKIPPED
 from pipeline.run_log import file_rows, write_run_csv
 from pipeline.run_summary import RunSummary, count_file
-from pipeline.store import OutputStore
+from pipeline.store import MANIFEST, OutputStore
 
 
 def answer_unchanged(paths: list[str], out: str | Path, exclude: list[str] | tuple[str, ...] = (),
@@ -30,6 +31,8 @@ def answer_unchanged(paths: list[str], out: str | Path, exclude: list[str] | tup
     reading, by default now).  Raises what the flow would raise on the output folder
     (`OutputLocked`, `OutputError`)."""
     started = time.monotonic() if started is None else started
+    if not _manifest_reads(Path(out) / MANIFEST):
+        return None  # the flow moves it aside and rebuilds it, and says so
     store = OutputStore(out)
     if not store.manifest:
         return None
@@ -69,6 +72,16 @@ def answer_unchanged(paths: list[str], out: str | Path, exclude: list[str] | tup
     summary.answered_from_manifest = True
     summary.seconds = round(time.monotonic() - started, 2)
     return summary
+
+
+def _manifest_reads(path: Path) -> bool:
+    """Whether the manifest is there and has the form of one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8", errors="surrogateescape"))
+    except (OSError, ValueError):
+        return False
+    files = data.get("files") if isinstance(data, dict) else None
+    return isinstance(files, dict) and all(isinstance(e, dict) for e in files.values())
 
 
 def _gone_changes(store: OutputStore, paths: list[str], found: set[str], prune: bool,
