@@ -22,12 +22,19 @@ run: $(STAMP)
 # and the OCR tests run the real Tesseract with its Vietnamese model.  Anyone
 # else runs the tests without them: the tests that need them are skipped with
 # one line saying what to install.  With CI=true they are never skipped.
+# The PDF producer matrix (tests/test_pdf_producers.py) prints one report
+# with LibreOffice Writer in Liberation Serif 1.07 (fonts-liberation, what a
+# fresh office install has), DejaVu Serif and FreeSerif (Times-metric): the
+# packages missing of these are installed too (about 20 s).
 APT := $(shell [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && echo yes)
+PDF_PRODUCER_PACKAGES := libreoffice-writer fonts-liberation fonts-dejavu-core fonts-freefont-ttf
 
 test: $(STAMP)
 ifeq ($(APT),yes)
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	-command -v tesseract >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-vie >/dev/null)
+	-@missing=$$(for p in $(PDF_PRODUCER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	[ -z "$$missing" ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null)
 endif
 	$(BIN)/python -m pytest -q
 

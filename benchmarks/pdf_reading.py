@@ -8,16 +8,23 @@ Measures, in one run and on the same files: pages/s of
     built on pdfium,
 and prints read_pdf's speed as a multiple of pdfplumber's.
 
-The files: the committed sample, and a longer PDF made in a temp dir by
+The files: the committed sample, a longer PDF made in a temp dir by
 appending the sample to itself (so per-document costs do not flatter the
-ratio).
+ratio), and the producer matrix of the tests (tests/producers.py: one
+report made into PDF by LibreOffice in three fonts, Chromium, reportlab and
+fpdf2, whichever are installed).
 
-Usage:  python benchmarks/pdf_reading.py [--repeat N] [--copies K] [PDF ...]
+For every file it also compares the reader's words with pdfplumber's
+`extract_words` ordered by line, and prints their similarity and, where
+they differ, the first difference.
+
+Usage:  python benchmarks/pdf_reading.py [--repeat N] [--copies K] [--no-matrix] [PDF ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import tempfile
 import time
@@ -28,8 +35,11 @@ import pypdfium2 as pdfium
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from pipeline.read.pdf import read_pdf  # noqa: E402
+from pdf_words import first_difference, plumber_words, reader_words, similarity  # noqa: E402
+from producers import build_all  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.pdf"
 
@@ -78,19 +88,29 @@ def main() -> None:
     parser.add_argument("pdfs", nargs="*", type=Path, help="PDFs (default: the sample and a longer copy)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per reader and file; the best counts")
     parser.add_argument("--copies", type=int, default=5, help="times the sample is appended to itself")
+    parser.add_argument("--no-matrix", action="store_true", help="leave out the producer matrix")
     args = parser.parse_args()
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # Chromium's fonts make it chatty
 
     with tempfile.TemporaryDirectory() as tmp:
         longer = Path(tmp) / f"sample-x{args.copies}.pdf"
         paths = args.pdfs or [SAMPLE, concatenated(SAMPLE, args.copies, longer)]
+        if not args.pdfs and not args.no_matrix:
+            made, _ = build_all(Path(tmp))
+            paths += [made[name] for name in made if isinstance(made[name], Path)]
+            for name, why in made.items():
+                if not isinstance(why, Path):
+                    print(f"producer {name} left out: {why}")
         # Warm up: imports, pdfium initialisation, pdfplumber's lazy modules.
         with_read_pdf(SAMPLE)
         with_plumber(SAMPLE)
 
         print(
             f"{'file':<36} {'pages':>5} {'read_pdf':>12} {'pdfplumber':>12} {'pdfium text':>12} {'ratio':>7}"
+            f" {'words':>7}"
         )
         total = {"ours": 0.0, "plumber": 0.0, "pages": 0}
+        differences = []
         for path in paths:
             ours, pages = best_time(with_read_pdf, path, args.repeat)
             plumber, _ = best_time(with_plumber, path, args.repeat)
@@ -98,9 +118,13 @@ def main() -> None:
             total["ours"] += ours
             total["plumber"] += plumber
             total["pages"] += pages
+            theirs, mine = plumber_words(path), reader_words(path)
+            agree = similarity(theirs, mine)
+            if agree < 1.0:
+                differences.append(f"{path.name}: {first_difference(theirs, mine)}")
             print(
                 f"{path.name[:36]:<36} {pages:>5} {pages / ours:>8.0f} p/s {pages / plumber:>8.1f} p/s"
-                f" {pages / bare:>8.0f} p/s {plumber / ours:>6.1f}x"
+                f" {pages / bare:>8.0f} p/s {plumber / ours:>6.1f}x {agree:>7.4f}"
             )
         n = total["pages"]
         print(
@@ -108,6 +132,9 @@ def main() -> None:
             f" {'':>12} {total['plumber'] / total['ours']:>6.1f}x"
         )
         print(f"read_pdf is {total['plumber'] / total['ours']:.1f}x as fast as pdfplumber extract_text")
+        print("words: similarity of the reader's words to pdfplumber's extract_words, both ordered by line")
+        for line in differences:
+            print(f"  first difference in {line}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,19 @@ from functools import cache
 
 from pipeline.extract.dates import find_dates, find_periods
 from pipeline.normalize import normalize_text
-from pipeline.model import FOOTNOTE, HEADING, PAGE_FOOTER, PAGE_HEADER, TABLE, Document, ReportMeta, Section, section_at
+from pipeline.model import (
+    FOOTNOTE,
+    HEADING,
+    LIST_ITEM,
+    PAGE_FOOTER,
+    PAGE_HEADER,
+    PARAGRAPH,
+    TABLE,
+    Document,
+    ReportMeta,
+    Section,
+    section_at,
+)
 from pipeline.patterns import entries, example_checker
 from pipeline.read.layout import HEADING_NUMBER
 
@@ -286,15 +298,99 @@ def _heading_parts(text: str) -> tuple[str, str, str] | None:
     return "letter", m.group("letter"), title
 
 
+# An appendix and the statistics forms in it: "PHỤ LỤC", "Phụ lục I", "Phụ
+# lục số 02: ...", "Biểu số 01. Quy mô trường ...", "BIỂU MẪU SỐ 3".  A line
+# that goes on in lower case ("Phụ lục kèm theo ...") is running text.
+_APPENDIX_LINE = re.compile(
+    r"^\s*(?:(?P<appendix>PHỤ\s+LỤC|Phụ\s+lục)(?:\s+(?:số\s+|SỐ\s+)?(?P<appendix_no>[IVXL]{1,5}|\d{1,3}|[A-Z])(?!\w))?"
+    r"|(?P<form>BIỂU|Biểu)(?:\s+(?:mẫu|MẪU))?\s+(?:số\s+|SỐ\s+)?(?P<form_no>\d{1,3}[a-zA-Z]?)(?!\w))"
+    r"(?P<rest>.*)$"
+)
+_APPENDIX_REST = re.compile(r"^(?:\s*[.:–-].*|\s*\(.*|\s+[A-ZĐÀ-Ỹ].*|)$")
+_MAX_APPENDIX_LINE = 200
+_APPENDIX_NUMBER = "PL"  # Section.number of an appendix, whatever its own number
+# "(Kèm theo Báo cáo số ...)": the line that ties an appendix to its report.
+_ATTACHED_TO = re.compile(r"^\s*\(?\s*kèm\s+theo\b", re.IGNORECASE)
+
+
+def _appendix_parts(block) -> tuple[str, str | None, str] | None:
+    """("appendix" or "form", its number or None, the rest of the line) of an
+    appendix heading line, or None."""
+    text = block.text.strip()
+    if block.kind not in (HEADING, PARAGRAPH) or len(text) > _MAX_APPENDIX_LINE or "\n" in text:
+        return None
+    m = _APPENDIX_LINE.match(text)
+    if not m or not _APPENDIX_REST.match(m.group("rest")) or text.endswith((";", ",")):
+        return None
+    if m.group("appendix"):
+        return "appendix", m.group("appendix_no"), m.group("rest")
+    return "form", m.group("form_no"), m.group("rest")
+
+
+def _appendix_title(rest: str, following) -> str:
+    """An appendix's title: the words after its number, else the short line
+    that follows it (not the "(Kèm theo ...)" line)."""
+    title = rest.strip(" .:–-")
+    if title or following is None:
+        return title
+    text = following.text.strip()
+    if following.kind in (HEADING, PARAGRAPH) and len(text) <= _MAX_APPENDIX_LINE and not _ATTACHED_TO.match(text):
+        if _appendix_parts(following) is None:
+            return text
+    return ""
+
+
+def _appendix_section(block, following, parts, stack: list[Section], doc: Document) -> Section:
+    """The section of an appendix heading, its path the heading as written:
+    "PHỤ LỤC" and "Phụ lục II" are top-level sections; a form in an appendix
+    is its child ("PHỤ LỤC.Biểu số 01"), else a top-level section ("Biểu số
+    01")."""
+    style, number, rest = parts
+    title = _appendix_title(rest, following)
+    parent = None
+    if style == "appendix":
+        word = " ".join(block.text.split()[:2])
+        path = f"{word} {number}" if number else word
+        level = 0
+    else:
+        parent = next((s for s in reversed(stack) if s.level == 0 and s.number == _APPENDIX_NUMBER), None)
+        path = (parent.section_path + "." if parent else "") + f"Biểu số {number}"
+        level = 1 if parent else 0
+    area = area_of_heading(title) or (parent.area if parent else None)
+    kind = kind_of_heading(title) or (parent.kind if parent else "result")
+    return Section(
+        section_path=path,
+        number=_APPENDIX_NUMBER if style == "appendix" else number,
+        title=" ".join(((block.text.strip() if not rest.strip() else "") + " " + title).split()) or block.text.strip(),
+        level=level,
+        area=area,
+        kind=kind,
+        start=block.start,
+        end=len(doc.text),
+        heading_end=block.end,
+        page=block.page,
+    )
+
+
 def build_sections(doc: Document) -> list[Section]:
-    """The section tree of the numbered headings, in document order."""
+    """The section tree of the numbered headings and the appendices, in
+    document order.  An appendix ("PHỤ LỤC", "Biểu số 01"), before or after
+    the signature, is a section of its own: it ends the section before it."""
     sections: list[Section] = []
     stack: list[Section] = []  # open sections, outermost first
     has_roman = any(
         (p := _heading_parts(b.text)) and p[0] == "roman" for b in doc.blocks if b.kind == HEADING
     )
     later_kind_seen = False
-    for block in doc.blocks:
+    body = [b for b in doc.blocks if b.kind in (HEADING, PARAGRAPH, LIST_ITEM, TABLE)]
+    for k, block in enumerate(body):
+        if (appendix := _appendix_parts(block)) is not None:
+            section = _appendix_section(block, body[k + 1] if k + 1 < len(body) else None, appendix, stack, doc)
+            while stack and stack[-1].level >= section.level:
+                stack.pop()
+            sections.append(section)
+            stack.append(section)
+            continue
         if block.kind != HEADING:
             continue
         parts = _heading_parts(block.text)
@@ -306,6 +402,10 @@ def build_sections(doc: Document) -> list[Section]:
         elif style == "arabic":
             level = number.count(".") + 1 + (1 if has_roman else 0)
         else:
+            # Lettered subsections a), b) are siblings under the nearest
+            # numbered heading.
+            while stack and stack[-1].number.isalpha() and len(stack[-1].number) == 1 and stack[-1].number.islower():
+                stack.pop()
             level = (stack[-1].level + 1) if stack else 1
         while stack and stack[-1].level >= level:
             stack.pop()

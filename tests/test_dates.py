@@ -218,3 +218,25 @@ def test_find_periods_accepts_its_dates():
     text = "từ 01/01/2023 đến 31/8/2023 có 246 hồ sơ; 6 tháng đầu năm 2023; quý II/2022"
     assert find_periods(text) == find_periods(text, find_dates(text))
     assert [p.kind for p in find_periods(text)] == ["range", "months", "quarter"]
+
+
+@pytest.mark.parametrize(
+    "text, meta, want",
+    [
+        # A report on the statistical calendar: years, halves and quarters run 15th to 14th.
+        ("năm 2023", (date(2022, 12, 15), date(2023, 12, 14)), (date(2022, 12, 15), date(2023, 12, 14))),
+        ("năm 2022", (date(2022, 12, 15), date(2023, 12, 14)), (date(2021, 12, 15), date(2022, 12, 14))),
+        ("6 tháng đầu năm 2024", (date(2023, 12, 15), date(2024, 6, 14)), (date(2023, 12, 15), date(2024, 6, 14))),
+        ("quý I năm 2024", (date(2023, 12, 15), date(2024, 6, 14)), (date(2023, 12, 15), date(2024, 3, 14))),
+        # "cùng kỳ năm X": the report's own months, in year X.
+        ("so với cùng kỳ năm 2023", (date(2024, 1, 1), date(2024, 6, 30)), (date(2023, 1, 1), date(2023, 6, 30))),
+        # A calendar report reads the calendar as written.
+        ("năm 2022", (date(2023, 1, 1), date(2023, 12, 31)), (date(2022, 1, 1), date(2022, 12, 31))),
+        ("từ 01/01/2021 đến 31/8/2023", (date(2022, 12, 15), date(2023, 12, 14)), (date(2021, 1, 1), date(2023, 8, 31))),
+    ],
+)
+def test_a_period_in_the_reports_terms(text, meta, want):
+    from pipeline.extract.dates import period_in_report_terms
+
+    (period,) = find_periods(text)
+    assert period_in_report_terms(period, text, *meta) == want

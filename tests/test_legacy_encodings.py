@@ -455,6 +455,6 @@ def test_pdf_paragraph_in_tcvn3_and_vni(tmp_path):
 def test_pdf_samples_read_as_before(path, monkeypatch):
     doc = read_normalized(path)
     assert doc.warnings == []
-    monkeypatch.setattr(pdf_reader, "font_encoding", lambda name: None)
+    monkeypatch.setattr(pdf_reader.chars, "font_encoding", lambda name: None)
     before = read_normalized(path)
     assert [(b.kind, b.text) for b in doc.blocks] == [(b.kind, b.text) for b in before.blocks]

@@ -156,10 +156,10 @@ def test_a_misspelt_key_is_named_with_its_file_and_entry(patterns_copy):
 def test_a_wrong_type_deep_in_an_entry_is_named_with_its_path(patterns_copy):
     path = patterns_copy / "units.yaml"
     text = path.read_text(encoding="utf-8")
-    broken = text.replace("breakdown_markers: [trong đó,", "breakdown_markers: [12,", 1)
+    broken = text.replace("phrase_breaks: [trong,", "phrase_breaks: [12,", 1)
     assert broken != text
     path.write_text(broken, encoding="utf-8")
-    with pytest.raises(PatternFileError, match=r"breakdown_markers\[0\]: 12 is not of type 'string'"):
+    with pytest.raises(PatternFileError, match=r"phrase_breaks\[0\]: 12 is not of type 'string'"):
         load_file(path)
 
 
@@ -178,7 +178,7 @@ def test_the_dialect_has_unicode_classes_and_named_lists():
 
     capitals = compile_pattern(r"\b\p{Lu}\p{L}*")
     assert capitals.findall("Sở Ngoại vụ tỉnh Hà Tĩnh, ĐẮK LẮK") == ["Sở", "Ngoại", "Hà", "Tĩnh", "ĐẮK", "LẮK"]
-    markers = load("units")["breakdown_markers"]
+    markers = next(e["words"] for e in entries("breakdowns") if e["role"] == "opens_parts")
     opens_parts = compile_pattern(r"(?<!\w)\L<markers>(?!\w)", IGNORECASE, markers=markers)
     # The longer word of the list wins where two start at one place.
     assert opens_parts.search("Có 24 máy tính, trong số đó 14 máy tính để bàn").group() == "trong số đó"

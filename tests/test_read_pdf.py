@@ -18,15 +18,19 @@ import pypdfium2 as pdfium
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.model import BODY_KINDS, FOOTNOTE, HEADING, LIST_ITEM, PAGE_FOOTER, PAGE_HEADER, TABLE
 from pipeline.normalize import normalize_document, normalize_text
 from pipeline.read import read_document
 from pipeline.read.layout import ends_sentence
-from pipeline.read.pdf import _join, read_pdf
+from pipeline.read.pdf import read_pdf
+from pipeline.read.pdf.lines import _join
 from pipeline.read.txt import read_txt
+from producers import font_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_PDF = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.pdf"
@@ -359,3 +363,253 @@ def test_not_a_pdf_raises_value_error(tmp_path):
     path.write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 50)
     with pytest.raises(ValueError):
         read_pdf(path)
+
+
+# --- characters placed by position ------------------------------------------------
+
+# Letters LibreOffice takes from a fallback font when Liberation Serif 1.07
+# lacks them, and writes after the rest of their line.
+FALLBACK = "MatrixSans"  # the fallback font: DejaVu Sans
+STACKED = set("ỈƯỚỞẾỘỦỆỊỐẨỄỸỮẶẰẲỪỬỰỒỔỖỜỢỠỞửựừữứồổỗờợỡởỉướếộủệịốẩễỹặằẳ")
+
+
+def draw_in_two_passes(c: Canvas, lines: list[str], font: str, fallback: str, size: float, y: float) -> None:
+    """Lines set by a program whose font lacks some letters: each line's
+    runs leave holes where those letters go, and after the page's last
+    line come the letters, in the fallback font, each in its hole."""
+    late: list[tuple[float, float, str]] = []
+    for text in lines:
+        t = c.beginText()
+        t.setFont(font, size)
+        x = 85.0
+        run, run_x = "", x
+        for ch in text + "\0":
+            if ch in STACKED or ch == "\0":
+                if run:
+                    t.setTextOrigin(run_x, y)
+                    t.textOut(run)
+                if ch in STACKED:
+                    late.append((x, y, ch))
+                run = ""
+                run_x = x + stringWidth(ch, fallback, size)
+            else:
+                run += ch
+            x += stringWidth(ch, font if ch not in STACKED else fallback, size)
+        c.drawText(t)
+        y -= size * 1.4
+    t = c.beginText()
+    t.setFont(fallback, size)
+    for lx, ly, ch in late:
+        t.setTextOrigin(lx, ly)
+        t.textOut(ch)
+    c.drawText(t)
+
+
+@pytest.fixture(scope="module")
+def fallback_font(font):
+    sans = font_file("DejaVuSans.ttf")
+    if sans is None:
+        pytest.skip("DejaVu Sans is not installed (fonts-dejavu-core)")
+    pdfmetrics.registerFont(TTFont(FALLBACK, str(sans)))
+    return FALLBACK
+
+
+def test_letters_set_in_a_second_pass_are_put_back(tmp_path, font, fallback_font):
+    """pdfium puts a late letter back itself when it is a text object of its
+    own right after its line; not when a line is one object with holes
+    (LibreOffice, tests/test_pdf_producers.py) nor when the letters come
+    after the page's last line, as here."""
+    lines = ["UBND TỈNH AN PHƯỚC", "SỞ NỘI VỤ", "Số liệu tính từ ngày 15/12/2022 đến ngày 14/12/2023.",
+             "Ủy ban nhân dân tỉnh đã ban hành Kế hoạch cải cách hành chính; Ở đâu cũng thế."]
+    path = tmp_path / "two-passes.pdf"
+    c = Canvas(str(path), pagesize=A4, invariant=1)
+    draw_in_two_passes(c, lines, font, fallback_font, 12, 760)
+    c.save()
+    stream = pdfium.PdfDocument(path)[0].get_textpage().get_text_range()
+    assert "TỈNH" not in stream and "PHƯỚC" not in stream  # the premise: the stream order breaks the words
+    doc = normalize_document(read_pdf(path))
+    assert [b.text for b in doc.blocks] == lines
+
+
+def test_tone_marks_drawn_after_the_line(tmp_path, font):
+    """A producer that draws tone marks as glyphs of their own, after the
+    line's letters, each over its letter: the mark goes after its letter,
+    and NFC makes one character of the two."""
+    text = "Thực hiện cải cách hành chính"
+    path = tmp_path / "marks.pdf"
+    c = Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont(font, 12)
+    x = 85.0
+    marks = []
+    for letter in text:
+        base, *rest = unicodedata.normalize("NFD", letter)
+        width = stringWidth(base, font, 12)
+        marks += [(x + width, m) for m in rest]  # where the mark stands after its letter
+        c.drawString(x, 700, base)
+        x += width
+    for mx, mark in marks:
+        c.drawString(mx, 700, mark)
+    c.save()
+    stream = pdfium.PdfDocument(path)[0].get_textpage().get_text_range()
+    assert unicodedata.normalize("NFC", stream) != text  # the premise
+    doc = normalize_document(read_pdf(path))
+    assert [b.text for b in doc.blocks] == [text]
+
+
+# --- a text layer that lies ------------------------------------------------------
+
+VIETNAMESE = (
+    "Sở Nội vụ đã tham mưu Ủy ban nhân dân tỉnh ban hành Kế hoạch số 05/KH-UBND ngày 06/01/2023 về cải "
+    "cách hành chính năm 2023, trong đó xác định 48 nhiệm vụ trọng tâm, phân công rõ cơ quan chủ trì, cơ "
+    "quan phối hợp, thời hạn hoàn thành và sản phẩm cụ thể; kết quả thực hiện là một tiêu chí để đánh giá."
+)
+ENGLISH = (
+    "The Department of Home Affairs reports on the results of public administration reform in 2023. In the "
+    "reporting period the department received 4,131 applications, of which 3,962 were submitted online, and "
+    "resolved most of them on time. The main shortcomings are the slow exchange of documents between agencies."
+)
+
+
+def _bare(text: str) -> str:
+    """Vietnamese typed without diacritics, as on an old typewriter."""
+    nfd = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in nfd if not unicodedata.combining(c))
+
+
+def _shifted(text: str) -> str:
+    """Each letter three on in the alphabet: what a font whose codes map to
+    the wrong glyph names gives."""
+    return "".join(chr((ord(c) - 97 + 3) % 26 + 97) if "a" <= c <= "z" else c for c in _bare(text).lower())
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        (VIETNAMESE, None),
+        (_bare(VIETNAMESE), None),
+        (ENGLISH, None),  # an English annex is text, not a scan
+        (_shifted(VIETNAMESE), "not Vietnamese"),
+        ("".join(chr(0xE000 + ord(c) % 200) if c.isalpha() else c for c in VIETNAMESE), "unmapped glyph codes"),
+        ("".join("\ufffd" if c.isalpha() else c for c in VIETNAMESE), "unmapped glyph codes"),
+        ("".join(chr(0x4E00 + ord(c) % 500) if c.isalpha() else c for c in VIETNAMESE), "unmapped glyph codes"),
+        ("".join(chr(ord(c) % 31 + 1) if not c.isascii() else c for c in VIETNAMESE), "where the Vietnamese letters"),
+    ],
+    ids=["vietnamese", "without-diacritics", "english", "shifted-letters", "private-use", "replacement",
+         "cjk-codes", "codes-for-vietnamese-letters"],
+)
+def test_scan_reason(text, reason):
+    from pipeline.read.ocr import scan_reason
+
+    got = scan_reason(text, has_images=False)
+    if reason is None:
+        assert got is None
+    else:
+        assert got is not None and reason in got
+
+
+@pytest.fixture
+def no_tesseract(tmp_path, monkeypatch):
+    empty = tmp_path / "no-tools"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    return empty
+
+
+def _pdf_without_tounicode(path: Path, font: str) -> Path:
+    """Vietnamese text in an embedded subset font whose ToUnicode map is
+    gone: pdfium keeps the ASCII letters and gives codes for the others."""
+    c = Canvas(str(path), pagesize=A4, invariant=1, pageCompression=0)
+    c.setFont(font, 12)
+    y = 760
+    for k in range(0, len(VIETNAMESE), 80):
+        c.drawString(85, y, VIETNAMESE[k : k + 80])
+        y -= 16
+    c.save()
+    data = path.read_bytes()
+    assert data.count(b"/ToUnicode") == 1
+    path.write_bytes(data.replace(b"/ToUnicode", b"/ToUnicodX"))  # same length: offsets stay right
+    return path
+
+
+def _pdf_in_shifted_letters(path: Path) -> Path:
+    c = Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("Helvetica", 12)
+    text = _shifted(VIETNAMESE)
+    y = 760
+    for k in range(0, len(text), 80):
+        c.drawString(85, y, text[k : k + 80])
+        y -= 16
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("kind", ["no-tounicode", "shifted-letters"])
+def test_a_text_layer_that_lies_is_needs_ocr_without_tesseract(tmp_path, font, no_tesseract, kind):
+    from pipeline.process import process_file
+
+    if kind == "no-tounicode":
+        path = _pdf_without_tounicode(tmp_path / "lies.pdf", font)
+        said = "a font without a usable ToUnicode map"
+    else:
+        path = _pdf_in_shifted_letters(tmp_path / "lies.pdf")
+        said = "not Vietnamese"
+    doc = read_pdf(path)
+    assert doc.scanned_pages == [1]
+    assert doc.body_blocks() == []  # nothing of the garbage is passed on as text
+    result = process_file(path)
+    assert result.status == "needs_ocr", result.report["error"]
+    assert "install Tesseract" in result.report["error"]
+    assert said in result.report["warnings"]
+
+
+def test_a_text_layer_that_lies_is_read_by_ocr(tmp_path, font, no_tesseract):
+    from corpus import FAKE_OCR_TEXT, fake_tesseract
+    from pipeline.process import process_file
+
+    fake_tesseract(no_tesseract)
+    result = process_file(_pdf_without_tounicode(tmp_path / "lies.pdf", font))
+    assert result.status == "ok", result.report["error"]
+    assert "read by OCR" in result.report["warnings"]
+    assert " ".join(FAKE_OCR_TEXT.split()) in " ".join(result.text.split())
+    assert {row["source"] for row in result.rows["metrics"]} == {"ocr"}
+
+
+def test_an_invisible_ocr_layer_over_a_scan_is_read(tmp_path, font, no_tesseract):
+    """A scanner's searchable PDF: the page is a picture, and the OCR text
+    lies over it unseen (text render mode 3).  It is read as text, without
+    running OCR again."""
+    from corpus import fake_tesseract, page_image
+    from reportlab.lib.utils import ImageReader
+
+    fake_tesseract(no_tesseract)
+    path = tmp_path / "searchable.pdf"
+    c = Canvas(str(path), pagesize=A4, invariant=1)
+    c.drawImage(ImageReader(page_image()), 0, 0, width=A4[0], height=A4[1])
+    t = c.beginText()
+    t.setTextRenderMode(3)
+    t.setFont(font, 12)
+    t.setTextOrigin(85, 760)
+    lines = [VIETNAMESE[k : k + 80] for k in range(0, len(VIETNAMESE), 80)]
+    for line in lines:
+        t.textLine(line)
+    c.drawText(t)
+    c.save()
+    doc = normalize_document(read_pdf(path))
+    assert doc.scanned_pages == [] and doc.warnings == []
+    assert " ".join(b.text for b in doc.body_blocks()) == " ".join(" ".join(lines).split())
+    assert not (no_tesseract / "tesseract.log").exists()  # no OCR was run
+
+
+def test_zero_width_spaces_are_word_breaks(tmp_path, font):
+    """Words a producer separated by U+200B alone, with no gap: the
+    normaliser removes zero-width characters, so the reader keeps them as
+    spaces or the words would run together."""
+    path = tmp_path / "zwsp.pdf"
+    c = Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont(font, 12)
+    c.drawString(85, 700, "Cải\u200bcách\u200bhành\u200bchính nhà nước.")
+    c.save()
+    stream = pdfium.PdfDocument(path)[0].get_textpage().get_text_range()
+    assert "\u200b" in stream  # the premise: pdfium passes them on
+    doc = normalize_document(read_pdf(path))
+    assert [b.text for b in doc.blocks] == ["Cải cách hành chính nhà nước."]

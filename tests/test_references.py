@@ -372,3 +372,27 @@ def test_sentences_end_at_stops_but_not_at_abbreviations():
         "TP. Hà Tĩnh",
         "Dòng mới",
     ]
+
+
+@pytest.mark.parametrize(
+    "text, dates",
+    [
+        (
+            "Quyết định số 215/QĐ-UBND và số 216/QĐ-UBND cùng ngày 12/4/2022 của UBND tỉnh",
+            ["2022-04-12", "2022-04-12"],
+        ),
+        ("các Kế hoạch số 09/KH-UBND, số 10/KH-UBND ngày 29/01/2024 về", ["2024-01-29", "2024-01-29"]),
+        ("các Quyết định số 45/QĐ-STP, 46/QĐ-STP và 47/QĐ-STP ngày 10/3/2023", ["2023-03-10"] * 3),
+        # A number followed by its own date keeps it.
+        ("Kế hoạch số 5/KH-UBND ngày 01/02/2024 và số 6/KH-UBND ngày 03/02/2024", ["2024-02-01", "2024-02-03"]),
+        # Another document with a type word of its own starts another list...
+        ("Kế hoạch số 5/KH-UBND và Quyết định số 7/QĐ-UBND ngày 03/02/2024", [None, "2024-02-03"]),
+        # ... unless the date is said to be the same day.
+        ("Kế hoạch số 5/KH-UBND và Quyết định số 7/QĐ-UBND cùng ngày 03/02/2024", ["2024-02-03", "2024-02-03"]),
+        # A number with a summary of its own is not in the list.
+        ("Kế hoạch số 5/KH-UBND về cải cách hành chính và số 6/KH-UBND ngày 03/02/2024", [None, "2024-02-03"]),
+    ],
+)
+def test_coordinated_numbers_share_the_date_after_the_last(text, dates):
+    refs = references_in_text(text)
+    assert [r.issued_date.isoformat() if r.issued_date else None for r in refs] == dates

@@ -142,3 +142,62 @@ def test_arabic_only_documents_get_paths_too():
     assert [(s.section_path, s.level) for s in sections] == [("1", 1), ("1.1", 2), ("1.1.a", 3), ("2", 1)]
     assert sections[2].area == "tthc"
     assert sections[3].kind == "limitation"
+
+
+def _sections_of(*blocks: Block):
+    doc = normalize_document(Document("x", "docx", list(blocks)))
+    return doc, build_sections(doc)
+
+
+def test_lettered_subsections_are_siblings():
+    _, sections = _sections_of(
+        Block("heading", "II. KẾT QUẢ THỰC HIỆN"),
+        Block("heading", "2. Cải cách thủ tục hành chính"),
+        Block("heading", "a) Công bố, công khai thủ tục hành chính"),
+        Block("heading", "b) Kết quả giải quyết hồ sơ"),
+        Block("heading", "3. Cải cách tổ chức bộ máy"),
+    )
+    assert [s.section_path for s in sections] == ["II", "II.2", "II.2.a", "II.2.b", "II.3"]
+
+
+def test_an_appendix_after_the_signature_is_a_section_of_its_own():
+    doc, sections = _sections_of(
+        Block("heading", "V. KIẾN NGHỊ, ĐỀ XUẤT"),
+        Block("paragraph", "Đề nghị UBND tỉnh bố trí kinh phí."),
+        Block("paragraph", "KT. CHỦ TỊCH"),
+        Block("paragraph", "Nguyễn Văn A"),
+        Block("paragraph", "PHỤ LỤC"),
+        Block("paragraph", "SỐ LIỆU GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI BỘ PHẬN MỘT CỬA"),
+        Block("paragraph", "(Kèm theo Báo cáo số 87/BC-UBND ngày 17/6/2024)"),
+        Block("paragraph", "- Hồ sơ tiếp nhận: 1.286 hồ sơ;"),
+        Block("paragraph", "Biểu số 01. Kết quả theo lĩnh vực"),
+        Block("table", "Lĩnh vực\tSố hồ sơ\nHộ tịch\t742", cells=[["Lĩnh vực", "Số hồ sơ"], ["Hộ tịch", "742"]]),
+    )
+    by_path = {s.section_path: s for s in sections}
+    assert list(by_path) == ["V", "PHỤ LỤC", "PHỤ LỤC.Biểu số 01"]
+    appendix, form = by_path["PHỤ LỤC"], by_path["PHỤ LỤC.Biểu số 01"]
+    # The appendix ends section V; its area comes from its title; it is a result.
+    assert by_path["V"].end == appendix.start
+    assert (appendix.area, appendix.kind) == ("tthc", "result")
+    assert "THỦ TỤC HÀNH CHÍNH" in appendix.title
+    assert (form.area, form.kind, form.title) == ("tthc", "result", "Kết quả theo lĩnh vực")
+    assert section_at(sections, doc.text.index("1.286")).section_path == "PHỤ LỤC"
+    assert section_at(sections, doc.text.index("742")).section_path == "PHỤ LỤC.Biểu số 01"
+
+
+@pytest.mark.parametrize(
+    "line, path",
+    [("Phụ lục II", "Phụ lục II"), ("PHỤ LỤC I: DANH MỤC VĂN BẢN", "PHỤ LỤC I"), ("Biểu số 03", "Biểu số 03")],
+)
+def test_appendix_headings_as_written(line, path):
+    _, sections = _sections_of(Block("heading", "I. KẾT QUẢ"), Block("paragraph", line), Block("paragraph", "Có 05 văn bản."))
+    assert [s.section_path for s in sections] == ["I", path]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Phụ lục kèm theo báo cáo này gồm 3 biểu.", "Biểu số liệu được gửi kèm;", "phụ lục I được ban hành kèm theo Quyết định"],
+)
+def test_running_text_about_an_appendix_is_not_one(line):
+    _, sections = _sections_of(Block("heading", "I. KẾT QUẢ"), Block("paragraph", line))
+    assert [s.section_path for s in sections] == ["I"]

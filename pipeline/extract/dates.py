@@ -40,10 +40,11 @@ import calendar
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
+from pipeline.extract.numbers import CANDIDATE, parse_number
 from pipeline.extract.sentences import SentenceIndex
 from pipeline.extract.spans import Spans
 from pipeline.model import HEADING, Document, PartialDate, ReportMeta, Section, page_at, section_at
@@ -370,9 +371,9 @@ class DateRow:
     sentence: str
 
 
-# A count in running text: "02 công chức", "4.131 hồ sơ", "99,71%".  Used only
-# to tell a year that scopes a figure from a year that names something.
-_FIGURE = re.compile(r"(?<![\w.,/:\-–])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\w/:\-–])|(?<![\w.,/:\-–])\d+(?:,\d+)?(?![\w./:\-–]|,\d)")
+# A noun or "%" right after a number: a count in running text ("02 công
+# chức", "4.131 hồ sơ", "99,71%").  Used only to tell a year that scopes a
+# figure from a year that names something.
 _FIGURE_NOUN_AFTER = re.compile(r"\s*(?:%|[^\W\d_])")
 # Numbers that are labels, not counts (DESIGN: "mức độ 3", "xếp thứ 5/63",
 # "đối tượng 2", "khoản 2 Điều 9").
@@ -383,8 +384,10 @@ _LABEL_BEFORE = re.compile(
 
 
 def _has_figure(text: str, start: int, end: int, excluded: Spans) -> bool:
-    for m in _FIGURE.finditer(text, start, end):
-        digits = m.group()
+    for m in CANDIDATE.finditer(text, start, end):
+        digits = m.group("num")
+        if m.group("base") is not None or parse_number(digits) is None:
+            continue
         if len(digits) == 4 and digits[:2] in ("19", "20"):
             continue  # a year
         if excluded.overlaps(*m.span()):
@@ -501,3 +504,46 @@ def date_rows(
 
     rows.sort(key=lambda r: r.char_start)
     return rows
+
+
+# "so với cùng kỳ năm 2022": the report's own span of months, in that year.
+_SAME_TIME_BEFORE = re.compile(r"cùng\s+kỳ\s*(?:của\s+)?$", re.IGNORECASE)
+# A statistical year runs from 15/12 to 14/12, its halves and quarters from
+# the 15th to the 14th.
+_CUT_DAY = 14
+_CALENDAR_KINDS = ("year", "months", "quarter")
+
+
+def _shift_year(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def period_in_report_terms(
+    period: PeriodMention, text: str, meta_start: date | None, meta_end: date | None
+) -> tuple[date, date | None]:
+    """What a period written in a sentence covers, in the report's terms.
+
+    "cùng kỳ năm 2022" is the report's own span of months in 2022; "năm
+    2023" in a report whose data run 15/12/2022–14/12/2023 is that
+    statistical year, not the calendar one, and "năm 2022" in it the one
+    before (15/12/2021–14/12/2022).  Other periods are as written."""
+    start, end = period.start_date, period.end_date
+    if meta_start is None or meta_end is None:
+        return start, end
+    if period.kind == "year" and _SAME_TIME_BEFORE.search(text, max(0, period.start - 16), period.start):
+        years = start.year - meta_end.year
+        return _shift_year(meta_start, years), _shift_year(meta_end, years)
+    if period.kind in _CALENDAR_KINDS and end is not None and _statistical(meta_start, meta_end):
+        # A statistical year: "năm 2023" is 15/12/2022–14/12/2023, "6 tháng
+        # đầu năm 2024" 15/12/2023–14/6/2024, "quý I" 15/12–14/3.
+        before = start.replace(day=1) - timedelta(days=1)
+        return before.replace(day=_CUT_DAY + 1), end.replace(day=_CUT_DAY)
+    return start, end
+
+
+def _statistical(meta_start: date, meta_end: date) -> bool:
+    """Whether the report counts by the statistical calendar (15th to 14th)."""
+    return meta_start.day == _CUT_DAY + 1 and meta_end.day == _CUT_DAY

@@ -37,6 +37,7 @@ from functools import cache
 from typing import Any
 
 from pipeline.extract.dates import Locator, date_at
+from pipeline.extract.numbers import parse_serial
 from pipeline.extract.sentences import SentenceIndex
 from pipeline.extract.spans import Spans
 from pipeline.model import PAGE_FOOTER, PAGE_HEADER, PARAGRAPH, Block, Document, PartialDate, ReportMeta, Section
@@ -333,7 +334,7 @@ def _read_number(text: str, form: _Form, m: re.Match) -> _Mention | None:
         end=m.end(),
         number_end=m.end(),
         number_raw=m.group(),
-        serial=int(serial_text.replace(".", "")),
+        serial=parse_serial(serial_text),
         suffix=gd.get("suffix"),
         year=int(gd["year"]) if gd.get("year") else None,
         type_code=type_code,
@@ -469,12 +470,42 @@ def _share_list_words(text: str, mentions: list[_Mention]) -> None:
             top.append(mention)
 
 
+# Between two coordinated numbers that share a date: ", ", " và ", ", số ".
+_COORDINATED_NUMBERS = re.compile(r"\s*(?:[,;]\s*)?(?:(?:và|hoặc)\s+)?", re.IGNORECASE)
+_SAME_DAY = re.compile(r"\bcùng\s+ngày", re.IGNORECASE)
+
+
+def _share_dates(text: str, mentions: list[_Mention]) -> None:
+    """"số A và số B cùng ngày D", "các Kế hoạch số A, số B ngày D", "số A,
+    B, C ngày D": the date written after the last number belongs to every
+    number of the list before it that has no date of its own.  A number
+    with a type word of its own ("Kế hoạch số A và Quyết định số B ngày D")
+    starts another list, unless the date says "cùng ngày"."""
+    waiting: list[_Mention] = []
+    for mention in mentions:
+        own_word = not (text[mention.start].isdigit() or text.startswith(("số", "Số"), mention.start))
+        shared = mention.date_text is not None and _SAME_DAY.search(text, max(0, mention.number_end), mention.end)
+        if waiting and (
+            not _COORDINATED_NUMBERS.fullmatch(text, waiting[-1].end, mention.start) or (own_word and not shared)
+        ):
+            waiting = []
+        if mention.date_text is not None:
+            for earlier in waiting:
+                earlier.date_text, earlier.date_value = mention.date_text, mention.date_value
+            waiting = []
+        elif mention.subject_span is None and mention.issuer_text is None:
+            waiting.append(mention)
+        else:
+            waiting = []
+
+
 def _scan(text: str, sentences: SentenceIndex | None = None) -> list[_Mention]:
     """Every reference mention in `text`, in order, fully read."""
     sentences = sentences or SentenceIndex.of(text)
     mentions = [m for form, match in _find_numbers(text) if (m := _read_number(text, form, match))]
     _close_subjects(text, mentions, sentences)
     _share_list_words(text, mentions)
+    _share_dates(text, mentions)
     return mentions
 
 

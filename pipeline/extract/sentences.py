@@ -9,15 +9,39 @@ Dots inside numbers and dates ("4.131", "2.1.2018") and in abbreviations
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+import regex
+
 # The pattern opens with its punctuation so that `re` can jump from one
 # candidate to the next; abbreviations are ruled out afterwards.
-_END = re.compile(r"[.!?;…]+['\"”’)]*(?=\s)|\n+")
+_END = regex.compile(r"[.!?;…]++['\"”’)]*+(?=\s)|\n++")
 # "KT.", "TM.", "TP.", "Th.": one or two letters, a capital first, before the dot.
-_ABBREVIATION = re.compile(r"(?:^|[^\w])[A-ZĐ][A-Za-zĐđ]?$")
+_ABBREVIATION = regex.compile(r"(?:^|[^\w])[A-ZĐ][A-Za-zĐđ]?$")
+
+
+# Within a sentence, where one clause ends and the next begins: a comma,
+# semicolon or colon before white space, or a parenthesis.  Every extractor
+# that needs "the clause around a word" cuts with this one pattern.
+CLAUSE_BREAK = regex.compile(r"[,;:](?=\s)|[()]")
+# The end of a sentence in the narrow sense: not the ";" between list clauses.
+FULL_STOP = regex.compile(r"[.!?…]['\"”’)]*+\s|\n")
+
+
+def clause_start(text: str, start: int, at: int) -> int:
+    """Where the clause holding offset `at` begins, looking no further back
+    than `start` (a sentence start)."""
+    found = start
+    for m in CLAUSE_BREAK.finditer(text, start, at):
+        found = m.end()
+    return found
+
+
+def clause_end(text: str, at: int, end: int) -> int:
+    """Where the clause holding offset `at` ends, at `end` (a sentence end) at most."""
+    m = CLAUSE_BREAK.search(text, at, end)
+    return m.start() if m else end
 
 
 @dataclass
