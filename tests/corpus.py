@@ -216,11 +216,22 @@ def _repeat(unit: str, chars: int = CRAFTED_CHARS) -> str:
     return (unit * (chars // len(unit) + 1))[:chars]
 
 
+# A report's header, so that a crafted text is taken for a report and goes
+# through every step, extraction included.
+CRAFTED_HEADER = ("UBND TỈNH HÀ TĨNH\nSỞ NỘI VỤ\n\nSố: 12/BC-SNV\n\nHà Tĩnh, ngày 15 tháng 12 năm 2023\n\n"
+                  "BÁO CÁO\n\nKết quả công tác cải cách hành chính năm 2023\n\n")
+
+
 def crafted_texts(chars: int = CRAFTED_CHARS) -> dict[str, str]:
     """Texts shaped to make a pattern backtrack, a join copy, or a scanner
     rescan: long runs of what the grammars look at (digits, dots, slashes,
-    dashes, "số", brackets, unclosed markup), each about `chars` long."""
+    dashes, "số", brackets, unclosed markup), each about `chars` long after
+    a report's header."""
     nest = chars // 2
+    return {name: CRAFTED_HEADER + body for name, body in _crafted_bodies(chars, nest).items()}
+
+
+def _crafted_bodies(chars: int, nest: int) -> dict[str, str]:
     return {
         "ones-one-line": _repeat("1 ", chars),
         "unclosed-bold": _repeat("**x ", chars),
