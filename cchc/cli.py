@@ -464,3 +464,66 @@ def serve(
 
     console.print(f"serving deployment cchc-inbox/cchc-inbox: {inbox} → {out} every {every} s")
     prefect_serve(inbox_deployment(str(inbox), str(out), every, workers))
+
+
+@app.command()
+def review(
+    out: Path = typer.Argument(..., exists=True, file_okay=False, help="Output folder written by `cchc ingest`."),
+    finding_id: str = typer.Argument(None, help="The finding to give a verdict on (its `finding_id`)."),
+    confirm: bool = typer.Option(False, "--confirm", help="The finding is a real fault."),
+    dismiss: bool = typer.Option(False, "--dismiss", help="The finding is not a fault."),
+    note: str = typer.Option(None, "--note", help="Why: kept with the verdict."),
+    by: str = typer.Option(None, "--by", help="Who gives the verdict (default: the login name)."),
+    show: bool = typer.Option(False, "--list", help="List the findings with their review status."),
+    status: str = typer.Option(None, "--status", help="With --list: only open, confirmed or dismissed findings."),
+    from_xlsx: Path = typer.Option(
+        None, "--from-xlsx", exists=True, dir_okay=False,
+        help="Read the verdicts written in the 'Trạng thái xem xét' column of a workbook from `cchc export`."),
+) -> None:
+    """Record an auditor's verdict on a finding, list findings by review
+    status, or read the verdicts back from an exported workbook.
+
+    Verdicts are kept in OUT/reviews/ and never touched by `cchc ingest`: a
+    finding keeps its id across re-runs, so a dismissed finding stays
+    dismissed; a finding whose evidence changed is new.  Exit status 1 when
+    a verdict (or a workbook row) is refused.
+    """
+    import getpass
+
+    from rich.markup import escape
+
+    from pipeline import reviews
+
+    who = by or getpass.getuser()
+    try:
+        if from_xlsx is not None:
+            result = reviews.read_xlsx(out, from_xlsx, by=who)
+            console.print(f"{len(result.recorded)} verdicts recorded, {result.unchanged} rows unchanged, "
+                          f"{len(result.refused)} refused")
+            for row, finding, why in result.refused:
+                console.print(f"[red]row {row}[/red] {escape(finding)}: {escape(why)}")
+            raise typer.Exit(1 if result.refused else 0)
+        if show or finding_id is None:
+            rows = reviews.listing(out, status)
+            table = Table(title=f"findings in {out}" + (f" ({status})" if status else ""))
+            for name in ("finding_id", "status", "severity", "check", "section", "file", "message", "note"):
+                table.add_column(name, overflow="fold")
+            for r in rows:
+                table.add_row(r["finding_id"] or "", r["review_status"], r["severity"] or "", r["check"] or "",
+                              r["section_path"] or "", r["source_path"] or "", r["message"] or "",
+                              r["review_note"] or "")
+            _out().print(table)
+            gone = reviews.orphans(out)
+            if gone:
+                console.print(f"[dim]{len(gone)} verdicts are on findings no longer in {escape(str(out))} "
+                              "(their report changed or was removed); they stay in the reviews dataset[/dim]")
+            return
+        if confirm == dismiss:
+            console.print("[red]give one verdict: --confirm or --dismiss[/red]")
+            raise typer.Exit(2)
+        verdict = reviews.CONFIRMED if confirm else reviews.DISMISSED
+        reviews.record(out, [(finding_id, verdict, note)], by=who)
+    except reviews.ReviewError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1)
+    console.print(f"{finding_id}: {verdict} by {who}")

@@ -34,10 +34,12 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline.query import connect
 from pipeline.store import atomic_write
-from pipeline.tables import PARTITION, TABLES, Column
+from pipeline.reviews import STATUS_LABELS
+from pipeline.tables import PARTITION, REVIEW_VIEW_COLUMNS, TABLES, Column
 
 EXCEL_MAX_ROWS = 1_048_576  # rows in one sheet, the header row included
 EXCEL_MAX_CELL_CHARS = 32_767
@@ -93,8 +95,21 @@ def sheet_name(table: str) -> str:
 
 
 def table_columns(table: str) -> list[Column]:
-    """The columns of a table as they are read back: the declared ones, then the partition."""
+    """The columns of a table as they are read back: the declared ones, then
+    the partition.  The findings sheet has the review columns after the
+    finding's id, for the auditor to fill in (`cchc review --from-xlsx`)."""
+    if table == "findings":
+        first, *rest = TABLES[table]
+        return [first, *REVIEW_VIEW_COLUMNS, *rest, PARTITION]
     return [*TABLES[table], PARTITION]
+
+
+def _selected(table: str, column: Column) -> str:
+    """The SQL that gives a column's cells: the review status in Vietnamese."""
+    if table == "findings" and column.name == "review_status":
+        cases = " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in STATUS_LABELS.items())
+        return f'CASE "review_status" {cases} ELSE "review_status" END'
+    return f'"{column.name}"'
 
 
 def export_xlsx(out: str | Path, target: str | Path, *, max_rows: int = EXCEL_MAX_ROWS) -> ExportResult:
@@ -123,7 +138,7 @@ def _write_sheet(wb: Workbook, con, table: str, max_rows: int) -> SheetResult:
     ws = wb.create_sheet(sheet_name(table))
     [(total,)] = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()
     limit = max(0, max_rows - 1)  # the header takes one row
-    names = ", ".join(f'"{c.name}"' for c in cols)
+    names = ", ".join(_selected(table, c) for c in cols)
     order = f" ORDER BY {ORDER_BY[table]}" if table in ORDER_BY else ""
     batches = _row_batches(con.sql(f'SELECT {names} FROM "{table}"{order} LIMIT {limit}'))
     first = next(batches, [])
@@ -143,7 +158,17 @@ def _write_sheet(wb: Workbook, con, table: str, max_rows: int) -> SheetResult:
     # The filter covers the header and every written row; it is written after
     # the rows, so it can be set now that their number is known.
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{written + 1}"
+    if table == "findings":
+        _status_choices(ws, cols, written)
     return SheetResult(table=table, sheet=ws.title, rows_written=written, rows_in_table=total)
+
+
+def _status_choices(ws, cols: list[Column], rows: int) -> None:
+    """A drop-down of the review statuses on the findings sheet's status column."""
+    letter = get_column_letter(next(i for i, c in enumerate(cols, start=1) if c.name == "review_status"))
+    choices = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True)
+    choices.add(f"{letter}2:{letter}{max(rows + 1, 2)}")
+    ws.data_validations.append(choices)
 
 
 def _row_batches(relation) -> Iterator[list[tuple]]:
@@ -202,6 +227,10 @@ def _cell(ws, value):
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = DATE_FORMAT
         return cell
+    if isinstance(value, list):  # evidence spans: "start–end words; …"
+        return _as_text("; ".join(
+            f"{s['char_start']}–{s['char_end']} {s.get('text') or ''}".strip() if isinstance(s, dict) else str(s)
+            for s in value))
     if isinstance(value, str):
         text = _as_text(value)
         if (len(text) > 1 and text.startswith("=")) or text in ERROR_CODES:

@@ -70,6 +70,10 @@ def two_runs(prefect_harness, inspector_folder):
 
 def _table(out: Path, name: str) -> pd.DataFrame:
     frame = pd.read_parquet(out / name)
+    # A list column (findings.evidence_spans) is compared as its text: arrays do not sort.
+    for column in frame.columns:
+        if frame[column].map(lambda v: hasattr(v, "tolist")).any():
+            frame[column] = frame[column].map(lambda v: repr(v.tolist()) if hasattr(v, "tolist") else repr(v))
     return frame.sort_values(list(frame.columns)).reset_index(drop=True)
 
 
