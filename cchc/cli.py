@@ -78,6 +78,10 @@ def ingest(
         help="Read what symbolic links point to even outside the given folders (not read by default)."),
     prune: bool = typer.Option(
         False, "--prune", help="Remove the rows of files that are gone from the folders read (kept as missing)."),
+    record: bool = typer.Option(
+        False, "--record",
+        help="Record a Prefect flow run even when nothing changed (otherwise such a run is answered from the "
+             "manifest, without Prefect)."),
 ) -> None:
     """Read every report under PATHS and write the tables to OUT.
 
@@ -106,10 +110,13 @@ def ingest(
 
     from rich.markup import escape
 
-    from flows.ingest import EXIT_NO_REPORT, EXIT_USAGE, RunStopped, run_ingest
+    from pipeline.remote import is_remote
+    from pipeline.rerun import answer_unchanged
+    from pipeline.run_summary import EXIT_NO_REPORT, EXIT_USAGE, RunStopped, RunSummary, process_started
     from pipeline.discover import output_conflict
     from pipeline.store import OutputLocked
 
+    started = process_started()
     # A pipe or a log file gets whole lines: never wrapped at 80 columns.
     console.soft_wrap = not console.is_terminal
     missing = [p for p in paths if not (p.exists() or p.is_symlink())]
@@ -137,9 +144,23 @@ def ingest(
             progress.update(bar, completed=done, total=total)
 
         try:
-            summary = run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,
-                                 progress=on_progress, limits=limits, dask_address=dask, exclude=exclude,
-                                 follow_links=follow_links, prune=prune)
+            # Nothing to do: the manifest answers, and Prefect is not even imported.
+            summary = None
+            if not (force or record or is_remote(str(out))):
+                try:
+                    summary = answer_unchanged([str(p) for p in paths], out, exclude, follow_links, prune, started)
+                except (OSError, OutputLocked) as exc:
+                    raise RunStopped(exc, RunSummary(stopped=exc)) from exc
+            if summary is None:
+                from flows import server
+
+                if server.may_need_temporary_server():
+                    server.shared_server()  # comes up while Prefect and the flow are imported
+                from flows.ingest import run_ingest
+
+                summary = run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,
+                                     progress=on_progress, limits=limits, dask_address=dask, exclude=exclude,
+                                     follow_links=follow_links, prune=prune, record=True, started=started)
         except RunStopped as exc:
             stopped = exc
         else:
@@ -188,7 +209,12 @@ def _print_summary(summary, out: Path, verbose: bool, to: Console) -> None:
         table.add_row("[dim]of which duplicates of another file[/dim]", f"[dim]{summary.duplicates}[/dim]")
     table.add_row("rows written", str(summary.rows_written))
     table.add_row("time", f"{summary.seconds:.1f} s")
+    if not summary.answered_from_manifest:
+        table.add_row("[dim]of which start-up[/dim]", f"[dim]{summary.startup:.1f} s[/dim]")
     to.print(table)
+    if summary.answered_from_manifest:
+        console.print("[dim]nothing changed: answered from the manifest, without a Prefect flow run "
+                      "(--record records one)[/dim]")
     for folder in summary.own_output:
         console.print(f"[dim]not read: {_shown(folder)} (cchc's own output)[/dim]")
     if summary.excluded:
