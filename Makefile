@@ -41,6 +41,7 @@ endif
 # Speed and memory on a generated corpus of 250, 500 and 1,000 reports, all
 # measured in one run (see docs/performance.md).
 bench: $(STAMP)
+	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/end_to_end.py
 	$(BIN)/python benchmarks/extraction_references.py
 	$(BIN)/python benchmarks/extraction_counts.py

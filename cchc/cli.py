@@ -79,6 +79,10 @@ def ingest(
         help="Read what symbolic links point to even outside the given folders (not read by default)."),
     prune: bool = typer.Option(
         False, "--prune", help="Remove the rows of files that are gone from the folders read (kept as missing)."),
+    record: bool = typer.Option(
+        False, "--record",
+        help="Record a Prefect flow run even when nothing changed (otherwise such a run is answered from the "
+             "manifest, without Prefect)."),
 ) -> None:
     """Read every report under PATHS and write the tables to OUT.
 
@@ -107,10 +111,13 @@ def ingest(
 
     from rich.markup import escape
 
-    from flows.ingest import EXIT_NO_REPORT, EXIT_USAGE, RunStopped, run_ingest
+    from pipeline.remote import is_remote
+    from pipeline.rerun import answer_unchanged
+    from pipeline.run_summary import EXIT_NO_REPORT, EXIT_USAGE, RunStopped, RunSummary, process_started
     from pipeline.discover import output_conflict
     from pipeline.store import OutputLocked
 
+    started = process_started()
     # A pipe or a log file gets whole lines: never wrapped at 80 columns.
     console.soft_wrap = not console.is_terminal
     missing = [p for p in paths if not (p.exists() or p.is_symlink())]
@@ -138,9 +145,23 @@ def ingest(
             progress.update(bar, completed=done, total=total)
 
         try:
-            summary = run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,
-                                 progress=on_progress, limits=limits, dask_address=dask, exclude=exclude,
-                                 follow_links=follow_links, prune=prune)
+            # Nothing to do: the manifest answers, and Prefect is not even imported.
+            summary = None
+            if not (force or record or is_remote(str(out))):
+                try:
+                    summary = answer_unchanged([str(p) for p in paths], out, exclude, follow_links, prune, started)
+                except (OSError, OutputLocked) as exc:
+                    raise RunStopped(exc, RunSummary(stopped=exc)) from exc
+            if summary is None:
+                from flows import server
+
+                if server.may_need_temporary_server():
+                    server.shared_server()  # comes up while Prefect and the flow are imported
+                from flows.ingest import run_ingest
+
+                summary = run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,
+                                     progress=on_progress, limits=limits, dask_address=dask, exclude=exclude,
+                                     follow_links=follow_links, prune=prune, record=True, started=started)
         except RunStopped as exc:
             stopped = exc
         else:
@@ -189,7 +210,12 @@ def _print_summary(summary, out: Path, verbose: bool, to: Console) -> None:
         table.add_row("[dim]of which duplicates of another file[/dim]", f"[dim]{summary.duplicates}[/dim]")
     table.add_row("rows written", str(summary.rows_written))
     table.add_row("time", f"{summary.seconds:.1f} s")
+    if not summary.answered_from_manifest:
+        table.add_row("[dim]of which start-up[/dim]", f"[dim]{summary.startup:.1f} s[/dim]")
     to.print(table)
+    if summary.answered_from_manifest:
+        console.print("[dim]nothing changed: answered from the manifest, without a Prefect flow run "
+                      "(--record records one)[/dim]")
     for folder in summary.own_output:
         console.print(f"[dim]not read: {_shown(folder)} (cchc's own output)[/dim]")
     if summary.excluded:
@@ -478,3 +504,66 @@ def serve(
 
     console.print(f"serving deployment cchc-inbox/cchc-inbox: {inbox} → {out} every {every} s")
     prefect_serve(inbox_deployment(str(inbox), str(out), every, workers))
+
+
+@app.command()
+def review(
+    out: Path = typer.Argument(..., exists=True, file_okay=False, help="Output folder written by `cchc ingest`."),
+    finding_id: str = typer.Argument(None, help="The finding to give a verdict on (its `finding_id`)."),
+    confirm: bool = typer.Option(False, "--confirm", help="The finding is a real fault."),
+    dismiss: bool = typer.Option(False, "--dismiss", help="The finding is not a fault."),
+    note: str = typer.Option(None, "--note", help="Why: kept with the verdict."),
+    by: str = typer.Option(None, "--by", help="Who gives the verdict (default: the login name)."),
+    show: bool = typer.Option(False, "--list", help="List the findings with their review status."),
+    status: str = typer.Option(None, "--status", help="With --list: only open, confirmed or dismissed findings."),
+    from_xlsx: Path = typer.Option(
+        None, "--from-xlsx", exists=True, dir_okay=False,
+        help="Read the verdicts written in the 'Trạng thái xem xét' column of a workbook from `cchc export`."),
+) -> None:
+    """Record an auditor's verdict on a finding, list findings by review
+    status, or read the verdicts back from an exported workbook.
+
+    Verdicts are kept in OUT/reviews/ and never touched by `cchc ingest`: a
+    finding keeps its id across re-runs, so a dismissed finding stays
+    dismissed; a finding whose evidence changed is new.  Exit status 1 when
+    a verdict (or a workbook row) is refused.
+    """
+    import getpass
+
+    from rich.markup import escape
+
+    from pipeline import reviews
+
+    who = by or getpass.getuser()
+    try:
+        if from_xlsx is not None:
+            result = reviews.read_xlsx(out, from_xlsx, by=who)
+            console.print(f"{len(result.recorded)} verdicts recorded, {result.unchanged} rows unchanged, "
+                          f"{len(result.refused)} refused")
+            for row, finding, why in result.refused:
+                console.print(f"[red]row {row}[/red] {escape(finding)}: {escape(why)}")
+            raise typer.Exit(1 if result.refused else 0)
+        if show or finding_id is None:
+            rows = reviews.listing(out, status)
+            table = Table(title=f"findings in {out}" + (f" ({status})" if status else ""))
+            for name in ("finding_id", "status", "severity", "check", "section", "file", "message", "note"):
+                table.add_column(name, overflow="fold")
+            for r in rows:
+                table.add_row(r["finding_id"] or "", r["review_status"], r["severity"] or "", r["check"] or "",
+                              r["section_path"] or "", r["source_path"] or "", r["message"] or "",
+                              r["review_note"] or "")
+            _out().print(table)
+            gone = reviews.orphans(out)
+            if gone:
+                console.print(f"[dim]{len(gone)} verdicts are on findings no longer in {escape(str(out))} "
+                              "(their report changed or was removed); they stay in the reviews dataset[/dim]")
+            return
+        if confirm == dismiss:
+            console.print("[red]give one verdict: --confirm or --dismiss[/red]")
+            raise typer.Exit(2)
+        verdict = reviews.CONFIRMED if confirm else reviews.DISMISSED
+        reviews.record(out, [(finding_id, verdict, note)], by=who)
+    except reviews.ReviewError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1)
+    console.print(f"{finding_id}: {verdict} by {who}")

@@ -7,6 +7,7 @@ Only orchestration lives here; every step it calls is in `pipeline/`.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from datetime import timedelta
 from contextlib import contextmanager, nullcontext
@@ -17,7 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
-from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.states import Completed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -28,90 +29,17 @@ from pipeline.duplicates import mark_duplicates
 from pipeline.run_log import file_rows, write_run_csv
 from pipeline.limits import Limits
 from pipeline.remote import is_remote, mirror_of, pull, push
-from pipeline.process import (FAILED, MISSING, NEEDS_OCR, NOT_A_REPORT, PARTIAL, SKIPPED, ReportResult,
-                              process_files, skipped_result)
+from pipeline.process import MISSING, SKIPPED, ReportResult, process_files, skipped_result
+from pipeline.run_summary import (EXIT_FAILED, EXIT_NO_REPORT, EXIT_OK, EXIT_STOPPED, EXIT_USAGE,  # noqa: F401
+                                  RunStopped, RunSummary, count_file)
+from pipeline.rerun import answer_unchanged
+from flows.server import needs_temporary_server, shared_server, stop_shared_server
 from pipeline.store import OutputLocked, OutputStore
 from pipeline.workers import WorkerError, WorkerPool
 
 # Files per task: Prefect spends a few milliseconds on each task run, more
 # than parsing a short text report takes, so small files travel in batches.
 DEFAULT_BATCH_SIZE = 8
-
-
-# Exit statuses of `cchc ingest`, one meaning each.
-EXIT_OK = 0  # every file was read (or there was nothing to do)
-EXIT_FAILED = 1  # some file failed, or a folder or path could not be read
-EXIT_USAGE = 2  # the command line is wrong (a missing path, a bad option)
-# The run could not start or go on: another run is writing to the output
-# folder, the output cannot be written, the worker pool cannot start.
-EXIT_STOPPED = 3
-EXIT_NO_REPORT = 4  # the paths hold no report at all
-
-
-@dataclass
-class RunSummary:
-    discovered: int = 0
-    parsed: int = 0
-    unchanged: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-    rows_written: int = 0
-    comparison_rows: int = 0
-    seconds: float = 0.0
-    # (path, error) of every file of the run whose row is failed, whether
-    # read this time or skipped as unchanged.
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    # Read, but not whole: (path, status, error) for partial and needs_ocr.
-    incomplete: list[tuple[str, str, str]] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): not read on purpose
-    missing: list[str] = field(default_factory=list)  # gone from a folder read again; rows kept
-    pruned: int = 0
-    warnings: list[str] = field(default_factory=list)  # about the output folder itself
-    # Why the run stopped, when it did not finish: the machine's fault or
-    # cchc's (a full disk, a pool that cannot start, another run holding
-    # the output folder), never a file's.
-    stopped: BaseException | None = None
-    # Folders left unread because cchc wrote them, and files left out by --exclude.
-    own_output: list[str] = field(default_factory=list)
-    excluded: int = 0
-    duplicates: int = 0  # files that are another file's report (reports.duplicate_of)
-    versioned: int = 0  # reports of which another version was read (reports.other_versions)
-    # One row per discovered file (and per path not read), as in OUT/runs/<time>.csv.
-    files: list[dict] = field(default_factory=list)
-    run_csv: str | None = None
-
-    @property
-    def reports_found(self) -> int:
-        """Files that are reports, read or not (whatever is not not_a_report)."""
-        return self.discovered - self.by_status.get(NOT_A_REPORT, 0)
-
-    @property
-    def exit_code(self) -> int:
-        if self.stopped is not None:
-            return EXIT_STOPPED
-        if self.failed or self.problems:
-            return EXIT_FAILED
-        if self.reports_found == 0:
-            return EXIT_NO_REPORT
-        return EXIT_OK
-
-    def line(self) -> str:
-        """The run in one line: what `cchc serve` logs for each run."""
-        failed = f", {len(self.failed)} failed" if self.failed else ""
-        incomplete = f", {len(self.incomplete)} read in part" if self.incomplete else ""
-        problems = f", {len(self.problems)} not read" if self.problems else ""
-        return (f"{self.discovered} files: {self.parsed} read, {self.unchanged} unchanged{failed}{incomplete}"
-                f"{problems}; {self.rows_written} rows written in {self.seconds} s")
-
-
-class RunStopped(RuntimeError):
-    """The run could not go on; nothing of the files it was writing was
-    recorded as done, and the next run reads them again.  `summary` is the
-    run's summary up to there."""
-
-    def __init__(self, cause: BaseException, summary: "RunSummary"):
-        super().__init__(str(cause))
-        self.cause, self.summary = cause, summary
 
 
 ProgressCallback = Callable[[str, int, int], None]  # (event, done, total)
@@ -163,7 +91,16 @@ class Written:
     rows: int
 
 
-@task(name="parse-batch", cache_policy=NO_CACHE)
+def _batch_run_name() -> str:
+    """A task run's name in the Prefect UI: the files of its batch."""
+    from prefect.runtime import task_run
+
+    names = [os.path.basename(path) for path, _ in task_run.parameters.get("batch", [])]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"parse {shown}"
+
+
+@task(name="parse-batch", cache_policy=NO_CACHE, task_run_name=_batch_run_name)
 def parse_batch(batch: list[tuple[str, str | None]]) -> list[ReportResult] | list[Written]:
     results = process_files(batch, pool=_pool)
     if _store is None:
@@ -211,27 +148,20 @@ def ingest(
     cannot start, another run holds the folder) returns its summary with
     `stopped` set rather than raising, so that Prefect records the run
     without a traceback on the user's terminal; `run_ingest` raises it."""
-    started = time.perf_counter()
-    summary = RunSummary()
+    started = time.monotonic()
+    summary = RunSummary(startup=round(started - (_run_started or started), 2))
     try:
         _ingest(summary, paths, out, force, batch_size, in_flight, tasks_write, follow_links, prune, exclude)
     except (OSError, OutputLocked, WorkerError) as exc:
         summary.stopped = exc
-    summary.seconds = round(time.perf_counter() - started, 2)
+    summary.seconds = round(time.monotonic() - (_run_started or started), 2)
     create_markdown_artifact(
         key=SUMMARY_ARTIFACT,
         markdown=summary_markdown(summary, out),
-        description=summary.line() + (f"; stopped: {summary.stopped}" if summary.stopped else ""),
+        description=summary.line() + f" ({summary.startup}s of them starting up)"
+        + (f"; stopped: {summary.stopped}" if summary.stopped else ""),
     )
     return final_state(summary)
-
-
-def _count(summary: RunSummary, path: str, status: str, error: str | None) -> None:
-    summary.by_status[status] = summary.by_status.get(status, 0) + 1
-    if status == FAILED:
-        summary.failed.append((path, error or ""))
-    elif status in (PARTIAL, NEEDS_OCR):
-        summary.incomplete.append((path, status, error or ""))
 
 
 def _ingest(summary: RunSummary, paths: list[str], out: str, force: bool, batch_size: int, in_flight: int,
@@ -259,7 +189,7 @@ def _ingest(summary: RunSummary, paths: list[str], out: str, force: bool, batch_
             if unchanged:
                 summary.unchanged += 1
                 entry = store.manifest[path]
-                _count(summary, path, entry.status, entry.error)
+                count_file(summary, path, entry.status, entry.error)
             else:
                 todo.append((path, sha))
         _notify("start", 0, len(todo))
@@ -288,7 +218,7 @@ def _ingest(summary: RunSummary, paths: list[str], out: str, force: bool, batch_
                                      store.write(result))
                 summary.rows_written += result.rows
                 summary.parsed += 1
-                _count(summary, result.source_path, result.status, result.error)
+                count_file(summary, result.source_path, result.status, result.error)
             store.save_manifest()
             done += len(results)
             _notify("parsed", done, len(todo))
@@ -393,6 +323,11 @@ def summary_markdown(summary: RunSummary, out: str) -> str:
     return "\n".join(lines)
 
 
+# When the current run_ingest started (time.monotonic()), for the flow's
+# account of its start-up.
+_run_started: float | None = None
+
+
 def run_ingest(
     paths: list[str],
     out: str = "out",
@@ -405,9 +340,20 @@ def run_ingest(
     follow_links: bool = False,
     prune: bool = False,
     exclude: list[str] | None = None,
+    record: bool = False,
+    started: float | None = None,
 ) -> RunSummary:
     """Run the flow with `workers` parsing processes, each file within
     `limits` (time per file, memory per worker, sizes: see pipeline.limits).
+
+    A run with nothing to do is answered from the manifest without starting
+    Prefect (`pipeline.rerun`), unless `record` asks for a flow run all the
+    same.  Otherwise the worker processes, and Prefect's temporary API
+    server when no server is configured (`flows.server`), start at once and
+    side by side; the flow runs when the server answers.  The summary's
+    `seconds` count from `started` (a `time.monotonic()` reading: the
+    command's own start, by default now), its `startup` up to the flow's
+    first line.
 
     With `dask_address` (e.g. "tcp://scheduler:8786") the batches are parsed
     on that existing Dask cluster instead, through prefect-dask; the workers
@@ -417,15 +363,29 @@ def run_ingest(
 
     Raises `RunStopped` when the run could not go on (OutputLocked,
     OutputError, PoolCannotStart as its `cause`)."""
+    global _run_started
+    started = time.monotonic() if started is None else started
     # On a cluster, `workers` is how many batches (halved) may be in flight.
     in_flight = 2 * (workers or (32 if dask_address else os.cpu_count() or 1))
     workers = workers or os.cpu_count() or 1
     if is_remote(out):
         # An object store has no atomic rename or lock: write through a local mirror.
         summary = run_ingest(paths, str(pull(out)), workers, force, batch_size, progress, limits, dask_address,
-                             follow_links, prune, exclude)
+                             follow_links, prune, exclude, record, started)
         push(mirror_of(out), out)
         return summary
+    if not (force or record):
+        try:
+            answered = answer_unchanged(paths, out, exclude or (), follow_links, prune, started)
+        except (OSError, OutputLocked) as exc:
+            raise RunStopped(exc, RunSummary(stopped=exc)) from exc
+        if answered is not None:
+            return answered
+    if needs_temporary_server():
+        server = shared_server()
+    else:
+        server = None
+        stop_shared_server()  # started on a guess, before Prefect's settings were read
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
@@ -434,21 +394,29 @@ def run_ingest(
         runner, pool = ThreadPoolTaskRunner(max_workers=workers), worker_pool(workers, limits)
     if progress:
         _listeners.append(progress)
+    _run_started = started
     try:
-        # A foreground run needs no heartbeat to tell it crashed, and
-        # stopping Prefect's heartbeat thread costs up to a second a run:
-        # a third of a re-run with nothing to do.
-        with pool, temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            summary = ingest.with_options(task_runner=runner)(
-                paths=[str(p) for p in paths], out=str(out), force=force, batch_size=batch_size,
-                in_flight=in_flight, tasks_write=not dask_address, follow_links=follow_links, prune=prune,
-                exclude=list(exclude or []),
-            )
+        with pool:
+            if _pool is not None:  # the workers import the readers while the server comes up
+                threading.Thread(target=_pool.warm, name="cchc-warm-workers", daemon=True).start()
+            settings = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+            if server is not None:
+                settings[PREFECT_API_URL] = server.wait()
+            # A foreground run needs no heartbeat to tell it crashed, and
+            # stopping Prefect's heartbeat thread costs up to a second a run.
+            with temporary_settings(updates=settings):
+                summary = ingest.with_options(task_runner=runner)(
+                    paths=[str(p) for p in paths], out=str(out), force=force, batch_size=batch_size,
+                    in_flight=in_flight, tasks_write=not dask_address, follow_links=follow_links, prune=prune,
+                    exclude=list(exclude or []),
+                )
     except WorkerError as exc:  # the pool failed to start outside the flow
         raise RunStopped(exc, RunSummary(stopped=exc)) from exc
     finally:
+        _run_started = None
         if progress:
             _listeners.remove(progress)
+    summary.seconds = round(time.monotonic() - started, 2)
     if summary.stopped is not None:
         raise RunStopped(summary.stopped, summary) from summary.stopped
     return summary

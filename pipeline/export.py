@@ -40,11 +40,13 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline.labels import evidence_marks, evidence_texts, label, vn_message
 from pipeline.query import connect
 from pipeline.store import atomic_write
-from pipeline.tables import TABLES, Column, read_columns
+from pipeline.reviews import STATUS_LABELS
+from pipeline.tables import REVIEW_VIEW_COLUMNS, TABLES, Column, read_columns
 
 EXCEL_MAX_ROWS = 1_048_576  # rows in one sheet, the header row included
 EXCEL_MAX_CELL_CHARS = 32_767
@@ -113,8 +115,12 @@ def _has_context(table: str) -> bool:
 
 def table_columns(table: str) -> list[Column]:
     """The columns of a table's sheet: the declared ones, with the report's
-    file and issuer after the report id of a fact, then the partition."""
+    file and issuer after the report id of a fact, then the partition.  The
+    findings sheet has the review columns after the finding's id, for the
+    auditor to fill in (`cchc review --from-xlsx`)."""
     cols = read_columns(table)
+    if table == "findings":
+        cols = [cols[0], *REVIEW_VIEW_COLUMNS, *cols[1:]]
     if not _has_context(table):
         return cols
     at = [c.name for c in cols].index("report_id") + 1
@@ -125,13 +131,21 @@ def _select(table: str, cols: list[Column]) -> str:
     """The sheet's query: the table's own columns, and the report's from the
     first `reports` row of its report id."""
     if not _has_context(table):
-        return f'SELECT {", ".join(f"t.{_q(c.name)}" for c in cols)} FROM "{table}" t'
-    names = ", ".join(f'{"r" if c in REPORT_CONTEXT else "t"}.{_q(c.name)}' for c in cols)
+        return f'SELECT {", ".join(_selected(table, c) for c in cols)} FROM "{table}" t'
+    names = ", ".join(f"r.{_q(c.name)}" if c in REPORT_CONTEXT else _selected(table, c) for c in cols)
     return f'SELECT {names} FROM "{table}" t LEFT JOIN one_row_per_report r ON r.report_id = t.report_id'
 
 
 def _q(name: str) -> str:
     return f'"{name}"'
+
+
+def _selected(table: str, column: Column) -> str:
+    """The SQL that gives a column's cells: the review status in Vietnamese."""
+    if table == "findings" and column.name == "review_status":
+        cases = " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in STATUS_LABELS.items())
+        return f'CASE t."review_status" {cases} ELSE t."review_status" END'
+    return f"t.{_q(column.name)}"
 
 
 def export_xlsx(out: str | Path, target: str | Path, *, max_rows: int = EXCEL_MAX_ROWS) -> ExportResult:
@@ -182,6 +196,8 @@ def _write_sheet(wb: Workbook, con, table: str, max_rows: int) -> SheetResult:
     # The filter covers the header and every written row; it is written after
     # the rows, so it can be set now that their number is known.
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{written + 1}"
+    if table == "findings":
+        _status_choices(ws, cols, written)
     return SheetResult(table=table, sheet=ws.title, rows_written=written, rows_in_table=total)
 
 
@@ -231,6 +247,14 @@ class PreciseDate:
 
     value: date
     number_format: str
+
+
+def _status_choices(ws, cols: list[Column], rows: int) -> None:
+    """A drop-down of the review statuses on the findings sheet's status column."""
+    letter = get_column_letter(next(i for i, c in enumerate(cols, start=1) if c.name == "review_status"))
+    choices = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True)
+    choices.add(f"{letter}2:{letter}{max(rows + 1, 2)}")
+    ws.data_validations.append(choices)
 
 
 def _row_batches(relation) -> Iterator[list[tuple]]:
@@ -295,6 +319,10 @@ def _cell(ws, value):
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = DATE_FORMAT
         return cell
+    if isinstance(value, list):  # evidence spans: "start–end words; …"
+        return _as_text("; ".join(
+            f"{s['char_start']}–{s['char_end']} {s.get('text') or ''}".strip() if isinstance(s, dict) else str(s)
+            for s in value))
     if isinstance(value, str):
         text = _as_text(value)
         if (len(text) > 1 and text.startswith("=")) or text in ERROR_CODES:

@@ -16,6 +16,11 @@ For analysts there are three views that need no join and no quoting:
   document's own issuer code and year are `doc_issuer_code` and `doc_year`,
   so that `issuer_code` is the reporting body's in all three.
 - `code_labels`: every code and its Vietnamese words (group, code, label).
+
+The `findings` view is what users see: every finding with its
+`review_status` (open, confirmed or dismissed: the latest verdict recorded
+by `cchc review`) and `review_note`.  The rows as `cchc ingest` wrote them
+are the view `findings_rows`, and the verdicts, all of them, `reviews`.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.labels import label_rows
-from pipeline.tables import PARTITION, TABLES, UNPARTITIONED, arrow_schema
+from pipeline.tables import PARTITION, REVIEWS, TABLES, UNPARTITIONED, arrow_schema
 
 # The report's columns each analyst view carries, under these names.
 _REPORT_COLUMNS = {
@@ -47,6 +52,26 @@ ANALYST_VIEWS = {
 }
 
 
+REVIEWS_FILE = Path("reviews") / "reviews.parquet"
+
+# The latest verdict of each finding joined to it; no verdict is "open".
+_FINDINGS_VIEW = """
+CREATE VIEW findings AS
+WITH latest AS (
+    SELECT finding_id, verdict, note
+    FROM _reviews_rows
+    QUALIFY row_number() OVER (PARTITION BY finding_id ORDER BY "at" DESC, recorded DESC) = 1
+)
+SELECT f.*, coalesce(l.verdict, 'open') AS review_status, l.note AS review_note
+FROM findings_rows f LEFT JOIN latest l USING (finding_id)
+"""
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+
 def connect(out: str | Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with a view per table of `out`, the
     analysts' views and `code_labels`.
@@ -57,6 +82,7 @@ def connect(out: str | Path) -> duckdb.DuckDBPyConnection:
     out = Path(out)
     con = duckdb.connect()
     for table in TABLES:
+        name = "findings_rows" if table == "findings" else table
         folder = out / table
         if folder.is_dir() and any(folder.rglob("*.parquet")):
             pattern = str(folder / "**" / "*.parquet").replace("'", "''")
@@ -70,13 +96,25 @@ def connect(out: str | Path) -> duckdb.DuckDBPyConnection:
             present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
             missing = "".join(f', CAST(NULL AS {_sql_type(c.type)}) AS "{c.name}"'
                               for c in TABLES[table] if c.name not in present)
-            con.execute(f'CREATE VIEW "{table}" AS SELECT *{missing} FROM {source}')
+            con.execute(f'CREATE VIEW "{name}" AS SELECT *{missing} FROM {source}')
         else:
             empty = arrow_schema(table)
             if table not in UNPARTITIONED:
                 empty = empty.append(pa.field(PARTITION.name, PARTITION.type))
             con.register(f"_{table}_empty", empty.empty_table())
-            con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM _{table}_empty')
+            con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM _{table}_empty')
+    reviews = out / REVIEWS_FILE
+    if reviews.is_file():
+        # The file keeps verdicts in the order they were recorded: within one
+        # second, the later row is the later verdict.
+        con.execute(f"CREATE VIEW _reviews_rows AS SELECT *, file_row_number AS recorded "
+                    f"FROM read_parquet('{_quoted(reviews)}', file_row_number = true)")
+        con.execute("CREATE VIEW reviews AS SELECT * EXCLUDE (recorded) FROM _reviews_rows")
+    else:
+        con.register("_reviews_empty", pa.schema([pa.field(c.name, c.type) for c in REVIEWS]).empty_table())
+        con.execute("CREATE VIEW _reviews_rows AS SELECT *, 0::BIGINT AS recorded FROM _reviews_empty")
+        con.execute("CREATE VIEW reviews AS SELECT * FROM _reviews_empty")
+    con.execute(_FINDINGS_VIEW)
     _create_analyst_views(con)
     return con
 

@@ -19,6 +19,8 @@ import fsspec
 CACHE = Path(os.environ.get("CCHC_CACHE", Path.home() / ".cache" / "cchc"))
 # Written by the local run only: the lock and temporary files stay local.
 _LOCAL_ONLY = (".lock",)
+# Kept on the remote whatever the mirror holds: not a run's to delete.
+_NOT_A_RUNS = ("reviews/",)
 
 
 def is_remote(out: str) -> bool:
@@ -78,7 +80,8 @@ def push(local: Path, url: str) -> int:
         fs.put_file(str(path), f"{root}/{rel}")
         uploaded += 1
     for rel in set(remote) - set(ours):
-        if Path(rel).name not in _LOCAL_ONLY:
+        # Auditors' verdicts are written by `cchc review`, never by a run.
+        if Path(rel).name not in _LOCAL_ONLY and not rel.startswith(_NOT_A_RUNS):
             fs.rm_file(f"{root}/{rel}")
     (local / ".pushed").touch()
     return uploaded

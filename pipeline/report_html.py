@@ -11,7 +11,9 @@ It shows, in order:
    error), and the rows of each table;
 2. each report that was read (issuer, title, period, source file) with its
    findings: check, severity, message, section and page, and the sentence
-   quoted with the words at fault in <mark>;
+   quoted with the words at fault in <mark>; the findings not yet reviewed
+   come first, and those an auditor confirmed or dismissed (`cchc review`)
+   are folded below them with the verdict and its note;
 3. each metric of each issuer stated for two or more periods, as bars on a
    time axis (each period from its first day to its last), the unit in the
    title, the period, its length and its monthly rate under each bar; a
@@ -41,6 +43,7 @@ from pipeline.labels import evidence_marks, evidence_texts, label, labels, vn_da
 from pipeline.patterns import entries
 from pipeline.query import connect
 from pipeline.read.detect import CCHC_PAGE_MARK
+from pipeline.reviews import CONFIRMED, DISMISSED, OPEN
 from pipeline.store import atomic_write
 from pipeline.tables import TABLE_LABELS, TABLES
 from pipeline.timechart import COMPARABLE_FILL, CONTAINS_STROKE, NOT_COMPARABLE_FILL, Bar, Chart, chart_svg
@@ -49,6 +52,7 @@ from pipeline.timechart import COMPARABLE_FILL, CONTAINS_STROKE, NOT_COMPARABLE_
 STATUS_LABELS = labels("status")
 SEVERITY_LABELS = labels("severity")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+REVIEW_LABELS = {CONFIRMED: "Đã xác nhận", DISMISSED: "Đã bác bỏ", OPEN: "Chưa xem xét"}
 CHECK_LABELS = labels("check")
 
 # ----------------------------------------------------------------- helpers
@@ -191,6 +195,13 @@ li.finding.sev-info { border-left-color: #2f6fb0; }
 .finding p.message { margin: 4px 0; }
 blockquote.quote { margin: 4px 0; padding: 4px 10px; border-left: 3px solid #c9d2dc; color: #333; background: #fff; }
 mark { background: #ffe066; padding: 0 2px; }
+details.reviewed { margin: 8px 0; }
+details.reviewed > summary { cursor: pointer; color: #3a4a5c; font-size: 14px; }
+ol.findings.reviewed li.finding { opacity: 0.8; }
+p.review { margin: 4px 0; font-size: 14px; }
+.verdict { font-weight: 700; margin-right: 4px; }
+.verdict.confirmed { color: #b3261e; } .verdict.dismissed { color: #2e6b30; }
+code.finding-id { color: #5a6775; }
 .values, .related { font-size: 13px; color: #3a4a5c; }
 .none { color: #5a6775; font-style: italic; }
 code.detail { font-size: 11px; color: #5a6775; background: none; }
@@ -222,7 +233,8 @@ def _status_rows(reports: list[dict]) -> list[tuple[str, int]]:
 def _summary(reports: list[dict], row_counts: dict[str, int], findings: list[dict]) -> str:
     by_severity: dict[str, int] = {}
     for f in findings:
-        by_severity[f["severity"]] = by_severity.get(f["severity"], 0) + 1
+        if (f.get("review_status") or OPEN) == OPEN:
+            by_severity[f["severity"]] = by_severity.get(f["severity"], 0) + 1
     not_read = [r for r in reports if r["status"] != "ok"]
     html = ['<section class="block" id="tong-quan"><h2>1. Tổng quan lần chạy</h2>', '<div class="cards">']
     html.append(f'<div class="card"><span class="n">{len(reports)}</span>tệp đã nạp</div>')
@@ -232,9 +244,9 @@ def _summary(reports: list[dict], row_counts: dict[str, int], findings: list[dic
     html.append(f'<div class="card{" bad" if not_read else ""}"><span class="n">{len(not_read)}</span>'
                 "tệp lỗi hoặc đọc chưa trọn</div>")
     html.append(f'<div class="card{" bad" if by_severity.get("error") else ""}">'
-                f'<span class="n">{by_severity.get("error", 0)}</span>phát hiện mức lỗi</div>')
+                f'<span class="n">{by_severity.get("error", 0)}</span>lỗi chưa xem xét</div>')
     html.append(f'<div class="card{" warn" if by_severity.get("warning") else ""}">'
-                f'<span class="n">{by_severity.get("warning", 0)}</span>phát hiện mức cảnh báo</div>')
+                f'<span class="n">{by_severity.get("warning", 0)}</span>cảnh báo chưa xem xét</div>')
     html.append("</div>")
 
     html.append('<div class="summary-grid">')
@@ -288,17 +300,24 @@ def _page(page: int | None, source: str | None) -> str:
 
 def _finding(f: dict, sources: dict[str, str], page_sources: dict[str, str | None]) -> str:
     sev = f["severity"] or ""
+    status = f.get("review_status") or OPEN
     where = []
     if f["section_path"]:
         where.append(f"Mục {_e(f['section_path'])}")
     where.append(_page(f["page"], page_sources.get(f["report_id"])))
     html = [
-        f'<li class="finding sev-{_e(sev)}" data-check="{_e(f["check"])}">',
+        f'<li class="finding sev-{_e(sev)} review-{_e(status)}" data-check="{_e(f["check"])}" '
+        f'data-finding-id="{_e(f.get("finding_id"))}" data-review-status="{_e(status)}">',
         f'<div class="head"><span class="badge {_e(sev)}">{_e(SEVERITY_LABELS.get(sev, sev))}</span>'
         f"<strong>{_e(CHECK_LABELS.get(f['check'], f['check']))}</strong> <code>{_e(f['check'])}</code>"
-        f'{" · " if where else ""}<span class="where">{" · ".join(where)}</span></div>',
+        f'{" · " if where else ""}<span class="where">{" · ".join(where)}</span>'
+        f' <code class="finding-id" title="Mã phát hiện (cchc review)">{_e(f.get("finding_id"))}</code></div>',
         f'<p class="message">{_e(f["message"])}</p>',
     ]
+    if status != OPEN:
+        note = f": {_e(f.get('review_note'))}" if f.get("review_note") else ""
+        html.append(f'<p class="review"><span class="verdict {_e(status)}">'
+                    f"{_e(REVIEW_LABELS.get(status, status))}</span>{note}</p>")
     if f["sentence"]:
         texts = evidence_texts(f)
         html.append(f'<blockquote class="quote"><bdi>{quote_with_mark(f["sentence"], texts)}</bdi></blockquote>')
@@ -341,6 +360,9 @@ def _reports_block(reports: list[dict], findings: list[dict]) -> str:
             by_report.get(r["report_id"], []),
             key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["char_start"] or 0, f["check"]),
         )
+        # Open findings first; the reviewed ones folded below, with their note.
+        open_ = [f for f in own if (f.get("review_status") or OPEN) == OPEN]
+        reviewed = [f for f in own if (f.get("review_status") or OPEN) != OPEN]
         title = f"{r['issuer'] or 'Không rõ cơ quan'} — {r['title'] or 'Không rõ tiêu đề'}"
         period = (
             f"{vn_date(r['period_start'])} – {vn_date(r['period_end'])}" if r["period_start"] or r["period_end"] else ""
@@ -355,17 +377,26 @@ def _reports_block(reports: list[dict], findings: list[dict]) -> str:
         ]
         if r["status"] != "ok":
             meta.append(("Trạng thái", f"{STATUS_LABELS.get(r['status'], r['status'])}: {vn_message(r['error'])}"))
-        errors = sum(1 for f in own if f["severity"] == "error")
+        errors = sum(1 for f in open_ if f["severity"] == "error")
         html.append(f'<article class="report" id="{_anchor(r["report_id"])}" data-report-id="{_e(r["report_id"])}">')
         html.append(
-            f"<details open><summary><h3>{_bdi(title)}</h3><span class=\"count\">{len(own)} phát hiện"
-            f"{f', {errors} lỗi' if errors else ''}</span></summary>"
+            f"<details open><summary><h3>{_bdi(title)}</h3><span class=\"count\">{len(open_)} phát hiện chưa xem xét"
+            f"{f', {errors} lỗi' if errors else ''}{f', {len(reviewed)} đã xem xét' if reviewed else ''}"
+            "</span></summary>"
         )
         html.append('<dl class="meta">' + "".join(f"<dt>{k}</dt><dd>{_bdi(v)}</dd>" for k, v in meta if v) + "</dl>")
-        if own:
-            html.append('<ol class="findings">' + "".join(_finding(f, sources, page_sources) for f in own) + "</ol>")
-        else:
+        if open_:
+            html.append('<ol class="findings open">' + "".join(_finding(f, sources, page_sources) for f in open_) + "</ol>")
+        elif not reviewed:
             html.append('<p class="none">Không có phát hiện.</p>')
+        else:
+            html.append('<p class="none">Mọi phát hiện đều đã được xem xét.</p>')
+        if reviewed:
+            counts = ", ".join(f"{sum(1 for f in reviewed if f['review_status'] == s)} {REVIEW_LABELS[s].lower()}"
+                               for s in (CONFIRMED, DISMISSED) if any(f["review_status"] == s for f in reviewed))
+            html.append(f'<details class="reviewed"><summary>{len(reviewed)} phát hiện đã xem xét ({counts})</summary>'
+                        '<ol class="findings reviewed">' + "".join(_finding(f, sources, page_sources) for f in reviewed)
+                        + "</ol></details>")
         html.append("</details></article>")
     if not read:
         html.append('<p class="none">Chưa có báo cáo nào đọc được.</p>')

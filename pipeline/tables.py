@@ -13,6 +13,7 @@ the partition column is not stored inside the files.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -50,6 +51,8 @@ _PROVENANCE = [
            label="Vị trí cuối (ký tự)"),
     Column("sentence", pa.string(), "The sentence (or list clause) the fact stands in", label="Câu trích"),
 ]
+
+EVIDENCE_SPANS = pa.list_(pa.struct([("char_start", pa.int64()), ("char_end", pa.int64()), ("text", pa.string())]))
 
 TABLES: dict[str, list[Column]] = {
     "reports": [
@@ -203,13 +206,17 @@ TABLES: dict[str, list[Column]] = {
         *_PROVENANCE,
     ],
     "findings": [
+        Column("finding_id", pa.string(), "Stable id: a short hash of the report's content hash, the check and the "
+               "evidence words, the same across re-runs, --force and new cchc versions (see `reviews`)",
+               label="Mã phát hiện"),
         Column("report_id", pa.string(), "The report the finding is about", label="Mã báo cáo"),
-        Column("check", pa.string(), "Which check: sum_mismatch, table_total, claimed_vs_listed, out_of_period, "
-               "conflicting_citation, missing_year, unknown_code, type_code_mismatch, percent_over_100, "
+        Column("check", pa.string(), "Which check: sum_mismatch, table_total, subperiod_mismatch, claimed_vs_listed, "
+               "out_of_period, conflicting_citation, missing_year, unknown_code, type_code_mismatch, percent_over_100, "
                "date_after_report, period_outside_report, cross_report_mismatch, cross_report_citation_date, "
-               "report_version",
+               "report_version (docs/checks.md)",
                label="Loại kiểm tra", codes="check"),
-        Column("severity", pa.string(), "error, warning or info", label="Mức độ", codes="severity"),
+        Column("severity", pa.string(), "error (the report contradicts itself), warning (a likely slip a person "
+               "must judge) or info (context)", label="Mức độ", codes="severity"),
         Column("message", pa.string(), "What is wrong, in Vietnamese, in the report's own words",
                label="Nội dung phát hiện"),
         Column("value_stated", pa.float64(), "The figure the report states (for a total: the stated total)",
@@ -217,6 +224,9 @@ TABLES: dict[str, list[Column]] = {
         Column("value_computed", pa.float64(), "What it should be by the evidence (for a total: the sum of its parts)",
                label="Giá trị tính lại"),
         Column("evidence", pa.string(), "The words at fault, as written", label="Chỗ sai (nguyên văn)"),
+        Column("evidence_spans", EVIDENCE_SPANS, "Every span the finding rests on (a total and each of its parts, "
+               "every figure of a sentence), each char_start, char_end and its words; the first is `evidence`",
+               label="Các chỗ dẫn chứng"),
         Column("section_path", pa.string(), "Section of the evidence", label="Mục"),
         Column("related_report_id", pa.string(), "For a check across reports: the other report",
                label="Mã báo cáo liên quan"),
@@ -281,6 +291,24 @@ TABLES: dict[str, list[Column]] = {
 UNPARTITIONED = {"metric_catalogue"}
 
 
+# Auditors' verdicts on findings: written by `cchc review` only, never by
+# `cchc ingest`, as one file `reviews/reviews.parquet` (not partitioned).
+# Every verdict is kept; a finding's status is its latest verdict.
+REVIEWS: list[Column] = [
+    Column("finding_id", pa.string(), "The finding (see `findings.finding_id`)", label="Mã phát hiện"),
+    Column("verdict", pa.string(), "confirmed (a real fault) or dismissed (not a fault)", label="Kết luận"),
+    Column("note", pa.string(), "The reviewer's note", label="Ghi chú xem xét"),
+    Column("by", pa.string(), "Who reviewed", label="Người xem xét"),
+    Column("at", pa.timestamp("s", tz="UTC"), "When the verdict was recorded (UTC)", label="Thời điểm xem xét"),
+]
+
+# Columns the `findings` view adds from `reviews` (`pipeline/query.py`).
+REVIEW_VIEW_COLUMNS: list[Column] = [
+    Column("review_status", pa.string(), "open (no verdict yet), confirmed or dismissed: the latest verdict in "
+           "`reviews`", label="Trạng thái xem xét"),
+    Column("review_note", pa.string(), "The note of that verdict", label="Ghi chú xem xét"),
+]
+
 # What each table holds, in Vietnamese, for titles and sheet notes.
 TABLE_LABELS: dict[str, str] = {
     "reports": "Báo cáo (tệp đầu vào)",
@@ -291,6 +319,7 @@ TABLE_LABELS: dict[str, str] = {
     "findings": "Phát hiện kiểm tra",
     "comparison": "So sánh chỉ tiêu qua các kỳ",
     "metric_catalogue": "Danh mục chỉ tiêu",
+    "reviews": "Kết luận xem xét phát hiện",
 }
 
 
@@ -320,12 +349,46 @@ def to_arrow(table: str, rows: list[dict]) -> pa.Table:
         extra = set(row) - names - {PARTITION.name}
         if extra:
             raise KeyError(f"{table}: no column for {sorted(extra)}")
+    if table == "findings":
+        rows = with_finding_ids(rows)
     data = {name: [row.get(name) for row in rows] for name in schema.names}
     return pa.Table.from_pydict(data, schema=schema)
 
 
 def _shown_as(column: Column) -> str:
     return f" (codes; shown as the words of `{column.codes}`)" if column.codes else ""
+def _words(text: str | None) -> str:
+    return " ".join((text or "").lower().split())
+
+
+def finding_id(report_id: str | None, check: str, evidence_words: str, related: str | None = None, nth: int = 0) -> str:
+    """A finding's stable id: a short hash of what identifies the fault, the
+    report's content hash, the check and the words at fault (`nth` tells
+    apart the same words at fault twice in one report), so that it survives
+    re-runs, --force and new cchc versions, and changes when the evidence does."""
+    key = "\x1f".join([report_id or "", check, evidence_words, related or "", str(nth)])
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def evidence_words(row: dict) -> str:
+    """The words a finding rests on: its evidence and those of every span."""
+    spans = [s.get("text") for s in row.get("evidence_spans") or []]
+    words = [_words(w) for w in [row.get("evidence"), *spans] if w]
+    return " | ".join(dict.fromkeys(words)) or _words(row.get("sentence"))
+
+
+def with_finding_ids(rows: list[dict]) -> list[dict]:
+    """The rows, each with its `finding_id` (rows that carry one keep it)."""
+    seen: dict[tuple, int] = {}
+    out = []
+    for row in rows:
+        if row.get("finding_id"):
+            out.append(row)
+            continue
+        key = (row.get("report_id"), row["check"], evidence_words(row), row.get("related_report_id"))
+        nth = seen[key] = seen.get(key, -1) + 1
+        out.append({**row, "finding_id": finding_id(*key, nth=nth)})
+    return out
 
 
 def schema_markdown() -> str:
@@ -344,7 +407,22 @@ def schema_markdown() -> str:
     for table, cols in TABLES.items():
         lines += [f"## `{table}`: {TABLE_LABELS[table]}", "", "| column | label | type | meaning |", "|---|---|---|---|"]
         lines += [f"| `{c.name}` | {c.label} | {c.type} | {c.doc}{_shown_as(c)} |" for c in read_columns(table)]
+        if table == "findings":
+            lines += ["", "The `findings` view of `cchc query` (and the Excel sheet and HTML page) adds, from `reviews`:",
+                      "", "| column | label | type | meaning |", "|---|---|---|---|"]
+            lines += [f"| `{c.name}` | {c.label} | {c.type} | {c.doc} |" for c in REVIEW_VIEW_COLUMNS]
         lines += [""]
+    lines += [
+        f"## `reviews`: {TABLE_LABELS['reviews']}",
+        "",
+        "Written by `cchc review` only (`reviews/reviews.parquet`, not partitioned), never by `cchc ingest`;",
+        "every verdict is kept, and a finding's status is its latest.",
+        "",
+        "| column | label | type | meaning |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| `{c.name}` | {c.label} | {c.type} | {c.doc} |" for c in REVIEWS]
+    lines += [""]
     return "\n".join(lines)
 
 

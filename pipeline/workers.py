@@ -266,6 +266,26 @@ class WorkerPool:
             return value
         raise value
 
+    def warm(self) -> None:
+        """Start every worker now, so that the first files do not wait for
+        the forkserver's imports (the readers, spaCy).  Meant for a
+        background thread while the caller starts other things; a worker
+        that cannot start is left for the first call to report."""
+        while True:
+            with self._lock:
+                if self._closed or len(self._workers) >= self.size:
+                    return
+                try:
+                    worker = _Worker(self._ctx, self.limits, os.environ.get("PATH", os.defpath))
+                except OSError:
+                    return
+                self._workers.add(worker)
+            try:
+                self._check_ready(worker)
+            except WorkerError:
+                return
+            self._idle.put(worker)
+
     def abort(self) -> None:
         """Kill every worker now, busy or not; calls in progress raise WorkerError."""
         with self._lock:

@@ -80,3 +80,17 @@ def to_cp1258(text: str) -> bytes:
         rest = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tone))
         out.append(rest.encode("cp1258", errors="replace") + "".join(tone).encode("cp1258"))
     return b"".join(out)
+
+
+def sorted_table(folder: Path):
+    """A parquet dataset with its rows in a stable order, for comparing two
+    outputs row for row.  Partition columns come back as text, and a list
+    column (findings.evidence_spans) as its text: arrays do not sort."""
+    import pandas as pd
+
+    frame = pd.read_parquet(folder)
+    frame = frame.astype({c: str for c in frame.columns if str(frame[c].dtype) == "category"})
+    for column in frame.columns:
+        if frame[column].map(lambda v: hasattr(v, "tolist")).any():
+            frame[column] = frame[column].map(lambda v: repr(v.tolist()) if hasattr(v, "tolist") else repr(v))
+    return frame.sort_values(list(frame.columns)).reset_index(drop=True)

@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cchc.cli import app
-from conftest import ROOT, SAMPLES, SEED, SEED_DOCX, SEED_PDF, SEED_TXT
+from conftest import ROOT, SAMPLES, SEED, SEED_DOCX, SEED_PDF, SEED_TXT, sorted_table
 from pipeline.discover import OUTPUT_MARKER, discover
 from pipeline.duplicates import Report, group_reports, sketch, similarity
 from pipeline.process import process_file
@@ -69,8 +69,7 @@ def two_runs(prefect_harness, inspector_folder):
 
 
 def _table(out: Path, name: str) -> pd.DataFrame:
-    frame = pd.read_parquet(out / name)
-    return frame.sort_values(list(frame.columns)).reset_index(drop=True)
+    return sorted_table(out / name)
 
 
 # ------------------------------------------------------------ the whole run

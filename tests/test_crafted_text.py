@@ -19,20 +19,10 @@ from corpus import crafted_texts, write_crafted
 SECONDS_PER_FILE = 10
 MAIN_PROCESS_MB = 1024
 
-# Shapes that still take quadratic time, with the function that takes it:
-# the figures and sentence extractors are being rewritten.
+# Shapes still read too slowly, with the function that takes the time.
 SLOW = {
-    "ones-one-line": "pipeline/extract/counts.py: _label_unit walks the spaCy doc from each number",
-    "dots": "pipeline/extract/sentences.py: SentenceIndex.of rescans a run of dots",
-    "nested-parentheses": "spaCy's tokenizer (find_suffix) on one 500,000-character token, "
-                          "called by pipeline/extract/counts.py",
-    "number-words": "pipeline/extract/counts.py: _text_figures",
-    "so-dotted-numbers": "pipeline/extract/counts.py: _text_figures builds a spaCy Doc of the sentence "
-                         "(the Sentence class) for each figure",
-    "digits": "spaCy's tokenizer (find_suffix) on one 1,000,000-digit token, called by pipeline/extract/counts.py "
-              "(quadratic: 0.3 s at 200,000 digits, 8-12 s at 1,000,000)",
-    "dotted-digits": "spaCy's tokenizer (find_suffix) on one 1,000,000-character token, "
-                     "called by pipeline/extract/counts.py",
+    "number-words": "pipeline/extract/counts/text.py: text_figures reads each of 100,000 real figures "
+                    "in one paragraph at about 0.8 ms a figure (linear, but past 10 s); no cap on figures yet",
 }
 
 _RUN = r"""
@@ -73,4 +63,5 @@ def test_the_run_reading_them_all_stays_under_1_gb(crafted_run):
 ])
 def test_each_crafted_text_is_read_in_time(crafted_run, shape):
     status, error = crafted_run[0][shape]
-    assert status in ("ok", "partial"), (shape, error)
+    # Read whole in time; a text with no mark of a report is read whole too.
+    assert status in ("ok", "partial", "not_a_report"), (shape, error)

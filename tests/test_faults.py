@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cchc.cli import app
-from conftest import ROOT, SAMPLES, SEED_TXT
+from conftest import ROOT, SAMPLES, SEED_TXT, sorted_table
 from flows.ingest import RunStopped, run_ingest
 from pipeline import workers
 from pipeline.store import MANIFEST, OutputStore
@@ -37,9 +37,7 @@ def tables_of(out: Path) -> dict[str, pd.DataFrame]:
         if not folder.exists():
             frames[name] = pd.DataFrame()
             continue
-        frame = pd.read_parquet(folder)
-        frame = frame.astype({c: str for c in frame.columns if str(frame[c].dtype) == "category"})
-        frames[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+        frames[name] = sorted_table(folder)
     return frames
 
 

@@ -16,6 +16,7 @@ import pytest
 
 # Importing these registers their checkers; every extractor is imported, so
 # that a pattern file added with its extractor is checked without a change here.
+import pipeline.checks  # noqa: F401
 import pipeline.extract
 import pipeline.extract.dates  # noqa: F401
 import pipeline.extract.references  # noqa: F401

@@ -16,7 +16,10 @@ import regex
 
 # The pattern opens with its punctuation so that `re` can jump from one
 # candidate to the next; abbreviations are ruled out afterwards.
-_END = regex.compile(r"[.!?;…]++['\"”’)]*+(?=\s)|\n++")
+# The white space after the punctuation is checked in code, not by a
+# look-ahead: a look-ahead that fails after a long run of dots would send
+# the scan back into the run once per dot.
+_END = regex.compile(r"[.!?;…]++['\"”’)]*+|\n++")
 # "KT.", "TM.", "TP.", "Th.": one or two letters, a capital first, before the dot.
 _ABBREVIATION = regex.compile(r"(?:^|[^\w])[A-ZĐ][A-Za-zĐđ]?$")
 
@@ -57,6 +60,8 @@ class SentenceIndex:
         starts, ends = [], []
         pos = 0
         for m in _END.finditer(text):
+            if m.group()[0] != "\n" and not (m.end() < len(text) and text[m.end()].isspace()):
+                continue
             if m.group()[0] == "." and m.end() - m.start() == 1 and _ABBREVIATION.search(text, max(0, m.start() - 3), m.start()):
                 continue
             end = m.end() if m.group()[0] != "\n" else m.start()

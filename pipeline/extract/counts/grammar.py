@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-import spacy
-from spacy.matcher import Matcher, PhraseMatcher
 
 from pipeline.normalize import normalize_text
 from pipeline.patterns import load
@@ -75,6 +73,10 @@ def _breakdown_words(role: str) -> list[str]:
 
 
 def _tokenizer() -> spacy.language.Language:
+    # spaCy is imported here, not with the module: a process that only checks
+    # or compares figures (the flow's own process) never needs the tokenizer.
+    import spacy
+
     nlp = spacy.blank("xx")
     # spaCy caps a text at 1M characters for the memory of its parser and
     # NER; a blank tokenizer has no such cost, and a run-on "sentence" of an
@@ -90,6 +92,8 @@ def grammar() -> Grammar:
     for e in data["entries"] or []:
         forms = tuple(normalize_text(f).text for f in e["forms"])
         units[e["unit"]] = UnitEntry(e["unit"], e["kind"], forms, frozenset(e.get("covers", [])))
+    from spacy.matcher import Matcher, PhraseMatcher
+
     nlp = _tokenizer()
     unit_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     unit_ids = {}

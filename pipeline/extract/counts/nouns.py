@@ -37,6 +37,15 @@ _MAX_LABEL = 24  # tokens a label may run back from its number
 _MAX_HEAD = 3  # syllables of a head noun the lexicon does not know
 _LABEL_JOIN = regex.compile(r"(?:[:=]|\blà\b|\bđạt\b)\s*+$", regex.IGNORECASE)
 
+# A run of this many characters with no space holds no figure and its noun;
+# spaCy's tokenizer spends quadratic time splitting one, so it is blanked
+# (same length, so offsets stay) before the text is tokenised.
+_LONG_TOKEN = regex.compile(r"\S{100,}+")
+
+
+def _blank_long_tokens(text: str) -> str:
+    return _LONG_TOKEN.sub(lambda m: " " * len(m.group()), text)
+
 
 # The words after a number, for `NounUsage`: letters only, one space apart,
 # at most six (a tab separates table cells).
@@ -94,7 +103,7 @@ class Window:
         self.offset = offset
         self.usage = usage
         self.text = text  # spaCy's Doc.text joins every token anew on each call
-        self.doc = grammar.nlp.make_doc(text)
+        self.doc = grammar.nlp.make_doc(_blank_long_tokens(text))
         self.token_at = {t.idx + offset: t.i for t in self.doc}
         self.units: dict[int, tuple[int, str]] = {}
         for match_id, s, e in grammar.unit_matcher(self.doc):

@@ -55,9 +55,10 @@ def clean(text: str, start: int, end: int) -> str:
 
 # The numbers that may be figures: followed by a word or "%" (a line break
 # may stand between), or after a label ("… tiếp nhận: 1.625").  A crafted run
-# of bare numbers never leaves the regex engine.
+# of bare numbers never leaves the regex engine, and the look-behind in front
+# keeps the look-ahead from rescanning a long number from each of its digits.
 _FIGURE_CANDIDATE = regex.compile(
-    rf"(?:(?<=(?i:[:=]|là|đạt)\s{{0,8}})|(?={NUMBER}(?:[ \t]*+/[ \t]*+{NUMBER})?+\s*+[\p{{L}}%]))" + CANDIDATE.pattern
+    rf"(?<![\w.,/:\-–])(?:(?<=(?i:[:=]|là|đạt)\s{{0,8}})|(?={NUMBER}(?:[ \t]*+/[ \t]*+{NUMBER})?+\s*+[\p{{L}}%]))" + CANDIDATE.pattern
 )
 
 
