@@ -204,6 +204,7 @@ def test_verdicts_on_findings_that_are_gone_are_kept_and_counted(tmp_path):
     # The department sends the report again, with the sum mended: its rows are replaced.
     report.write_text(SEED_TXT.read_text(encoding="utf-8").replace("24 máy tính", "23 máy tính"), encoding="utf-8")
     store.write(process_file(report))
+    store.save_manifest()  # the commit: the old rows go
     assert finding not in status(out)
     assert [r.finding_id for r in reviews.orphans(out)] == [finding]
     listed = runner.invoke(app, ["review", str(out), "--list"])
