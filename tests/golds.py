@@ -105,10 +105,15 @@ class Reading:
 
 
 @cache
-def read(report_path: Path) -> Reading:
+def process(report_path: Path):
+    """The pipeline's result for one report, read once per test run."""
     from pipeline.process import process_file
 
-    result = process_file(report_path)
+    return process_file(report_path)
+
+
+def read(report_path: Path) -> Reading:
+    result = process(report_path)
     if result.status not in ("ok", "partial"):
         raise RuntimeError(f"{report_path}: {result.status}: {result.report.get('error')}")
 
