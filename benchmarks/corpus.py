@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import sample_docx  # noqa: E402
 import sample_pdf  # noqa: E402
 
-from pipeline.read.txt import read_txt  # noqa: E402
+from cchc.pipeline.read.txt import read_txt  # noqa: E402
 
 TEXT_SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 DEPARTMENTS = [

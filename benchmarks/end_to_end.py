@@ -38,14 +38,14 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
 from corpus import write_corpus  # noqa: E402
 from pdf_reading import with_plumber  # noqa: E402
 
-from flows.ingest import run_ingest  # noqa: E402
-from pipeline.checks import check_report  # noqa: E402
-from pipeline.extract import extract  # noqa: E402
-from pipeline.normalize import normalize_document  # noqa: E402
-from pipeline.process import process_files  # noqa: E402
-from pipeline.read import read_document  # noqa: E402
-from pipeline.read.pdf import read_pdf  # noqa: E402
-from pipeline.structure import build_sections, parse_header  # noqa: E402
+from cchc.flows.ingest import run_ingest  # noqa: E402
+from cchc.pipeline.checks import check_report  # noqa: E402
+from cchc.pipeline.extract import extract  # noqa: E402
+from cchc.pipeline.text.normalize import normalize_document  # noqa: E402
+from cchc.pipeline.run.process import process_files  # noqa: E402
+from cchc.pipeline.read import read_document  # noqa: E402
+from cchc.pipeline.read.pdf import read_pdf  # noqa: E402
+from cchc.pipeline.outline.structure import build_sections, parse_header  # noqa: E402
 
 
 def timed(fn, *args, **kwargs):

@@ -22,11 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.extract.dates import Locator, date_rows  # noqa: E402
-from pipeline.extract.references import find_references  # noqa: E402
-from pipeline.normalize import normalize_document  # noqa: E402
-from pipeline.read import read_document  # noqa: E402
-from pipeline.structure import build_sections, parse_header  # noqa: E402
+from cchc.pipeline.extract.dates import date_rows  # noqa: E402
+
+from cchc.pipeline.text.locator import Locator
+from cchc.pipeline.extract.references import find_references  # noqa: E402
+from cchc.pipeline.text.normalize import normalize_document  # noqa: E402
+from cchc.pipeline.read import read_document  # noqa: E402
+from cchc.pipeline.outline.structure import build_sections, parse_header  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.txt"
 

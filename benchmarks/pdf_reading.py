@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from pipeline.read.pdf import read_pdf  # noqa: E402
+from cchc.pipeline.read.pdf import read_pdf  # noqa: E402
 from pdf_words import first_difference, plumber_words, reader_words, similarity  # noqa: E402
 from producers import build_all  # noqa: E402
 

@@ -125,13 +125,13 @@ def startup_parts(home: Path) -> dict[str, float]:
     parts = {
         "python itself": bare,
         "import prefect": _python("import prefect", env) - bare,
-        "import flows.ingest (Prefect, the flow, the library without readers)":
-            _python("import flows.ingest", env) - bare,
+        "import cchc.flows.ingest (Prefect, the flow, the library without readers)":
+            _python("import cchc.flows.ingest", env) - bare,
         "import prefect.server.api.server (Prefect's temporary server, client side)":
             _python("import prefect; import prefect.server.api.server", env) - _python("import prefect", env),
     }
     sys.path.insert(0, str(ROOT))
-    from flows.server import TemporaryServer
+    from cchc.flows.server import TemporaryServer
 
     os.environ.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
     server = TemporaryServer().start()

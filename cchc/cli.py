@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipeline.limits import DEFAULT as DEFAULT_LIMITS
+from cchc.pipeline.limits import DEFAULT as DEFAULT_LIMITS
 
 # Quiet, offline defaults for Prefect's local mode; a user's own settings win.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -35,7 +35,7 @@ def _out() -> Console:
 
 def _print_version(value: bool) -> None:
     if value:
-        from pipeline import __version__
+        from cchc.pipeline import __version__
 
         typer.echo(f"cchc {__version__}")
         raise typer.Exit(0)
@@ -111,11 +111,11 @@ def ingest(
 
     from rich.markup import escape
 
-    from pipeline.remote import is_remote
-    from pipeline.rerun import answer_unchanged
-    from pipeline.run_summary import EXIT_NO_REPORT, EXIT_USAGE, RunStopped, RunSummary, process_started
-    from pipeline.discover import output_conflict
-    from pipeline.store import OutputLocked
+    from cchc.pipeline.run.remote import is_remote
+    from cchc.pipeline.run.rerun import answer_unchanged
+    from cchc.pipeline.run.summary import EXIT_NO_REPORT, EXIT_USAGE, RunStopped, RunSummary, process_started
+    from cchc.pipeline.run.discover import output_conflict
+    from cchc.pipeline.output.store import OutputLocked
 
     started = process_started()
     # A pipe or a log file gets whole lines: never wrapped at 80 columns.
@@ -153,11 +153,11 @@ def ingest(
                 except (OSError, OutputLocked) as exc:
                     raise RunStopped(exc, RunSummary(stopped=exc)) from exc
             if summary is None:
-                from flows import server
+                from cchc.flows import server
 
                 if server.may_need_temporary_server():
                     server.shared_server()  # comes up while Prefect and the flow are imported
-                from flows.ingest import run_ingest
+                from cchc.flows.ingest import run_ingest
 
                 summary = run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,
                                      progress=on_progress, limits=limits, dask_address=dask, exclude=exclude,
@@ -304,7 +304,7 @@ def query(
     prints all of it."""
     import duckdb
 
-    from pipeline.query import connect
+    from cchc.pipeline.output.query import connect
 
     try:
         result = connect(out).sql(sql)
@@ -362,9 +362,9 @@ def compare(
     period of a different length from the one it is compared with; a period
     that contains others (a review of several years) is marked ⊃ and compared
     with none of them.  The monthly rates are in the `comparison` table."""
-    from pipeline.catalogue import series_unit
-    from pipeline.labels import label, period_label, vn_number
-    from pipeline.query import connect
+    from cchc.pipeline.output.catalogue import series_unit
+    from cchc.pipeline.output.labels import label, period_label, vn_number
+    from cchc.pipeline.output.query import connect
 
     con = connect(out)
     units = dict(con.execute("SELECT key, unit FROM metric_catalogue").fetchall())
@@ -417,9 +417,9 @@ def metrics(
     """List the canonical metrics: key, Vietnamese name, unit, area, and, for
     an output folder, how many figures, targets and reports state each (the
     `metric_catalogue` table)."""
-    from pipeline.catalogue import catalogue_rows
-    from pipeline.labels import label
-    from pipeline.query import connect
+    from cchc.pipeline.output.catalogue import catalogue_rows
+    from cchc.pipeline.output.labels import label
+    from cchc.pipeline.output.query import connect
 
     con = connect(out if out is not None else Path(os.devnull))
     rows = catalogue_rows(con) if out is None else con.execute("SELECT * FROM metric_catalogue").df().to_dict("records")
@@ -449,7 +449,7 @@ def export(
     1,048,576 rows a sheet: a larger table is cut there, a last sheet
     'Ghi chú' says so, and the exit status is 1.
     """
-    from pipeline.export import export_xlsx
+    from cchc.pipeline.output.export import export_xlsx
 
     result = export_xlsx(out, xlsx)
     table = Table(title=f"cchc export → {xlsx}")
@@ -480,7 +480,7 @@ def report(
     their sentences, and a chart of every metric stated for two or more
     periods.
     """
-    from pipeline.report_html import write_html
+    from cchc.pipeline.output.report_html import write_html
 
     path = write_html(out, html)
     console.print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB)")
@@ -500,7 +500,7 @@ def serve(
     PREFECT_API_URL names (start one with `prefect server start`)."""
     from prefect import serve as prefect_serve
 
-    from flows.ingest import inbox_deployment
+    from cchc.flows.ingest import inbox_deployment
 
     console.print(f"serving deployment cchc-inbox/cchc-inbox: {inbox} → {out} every {every} s")
     prefect_serve(inbox_deployment(str(inbox), str(out), every, workers))
@@ -532,7 +532,7 @@ def review(
 
     from rich.markup import escape
 
-    from pipeline import reviews
+    from cchc.pipeline.output import reviews
 
     who = by or getpass.getuser()
     try:

@@ -22,20 +22,21 @@ from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
 from prefect.states import Completed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.catalogue import metric_catalogue
-from pipeline.compare import compare_reports, comparison_is_current
-from pipeline.discover import discover, inside, mark_output
-from pipeline.duplicates import mark_duplicates
-from pipeline.run_log import file_rows, write_run_csv
-from pipeline.limits import Limits
-from pipeline.remote import is_remote, mirror_of, pull, push
-from pipeline.process import MISSING, SKIPPED, ReportResult, process_files, skipped_result
-from pipeline.run_summary import (EXIT_FAILED, EXIT_NO_REPORT, EXIT_OK, EXIT_STOPPED, EXIT_USAGE,  # noqa: F401
+from cchc.pipeline.output.catalogue import metric_catalogue
+from cchc.pipeline.output.compare import compare_reports, comparison_is_current
+from cchc.pipeline.run.discover import discover, inside, mark_output
+from cchc.pipeline.output.duplicates import mark_duplicates
+from cchc.pipeline.run.log import file_rows, write_run_csv
+from cchc.pipeline.limits import Limits
+from cchc.pipeline.run.remote import is_remote, mirror_of, pull, push
+from cchc.pipeline.model import MISSING, SKIPPED, ReportResult
+from cchc.pipeline.run.process import process_files, skipped_result
+from cchc.pipeline.run.summary import (EXIT_FAILED, EXIT_NO_REPORT, EXIT_OK, EXIT_STOPPED, EXIT_USAGE,  # noqa: F401
                                   RunStopped, RunSummary, count_file)
-from pipeline.rerun import answer_unchanged
-from flows.server import needs_temporary_server, shared_server, stop_shared_server
-from pipeline.store import OutputLocked, OutputStore
-from pipeline.workers import WorkerError, WorkerPool
+from cchc.pipeline.run.rerun import answer_unchanged
+from cchc.flows.server import needs_temporary_server, shared_server, stop_shared_server
+from cchc.pipeline.output.store import OutputLocked, OutputStore
+from cchc.pipeline.run.workers import WorkerError, WorkerPool
 
 # Files per task: Prefect spends a few milliseconds on each task run, more
 # than parsing a short text report takes, so small files travel in batches.
@@ -52,7 +53,7 @@ def _notify(event: str, done: int, total: int) -> None:
 
 
 # Parsing is CPU-bound Python on untrusted files, so it runs in worker
-# processes of `pipeline.workers.WorkerPool`, one file at a time each: a file
+# processes of `pipeline.run.workers.WorkerPool`, one file at a time each: a file
 # that overruns --timeout or kills its worker gets a failed row and the rest
 # go on.  The pool is the library's rather than Prefect's process task
 # runner: its workers import only the library, not Prefect, so they start
@@ -347,7 +348,7 @@ def run_ingest(
     `limits` (time per file, memory per worker, sizes: see pipeline.limits).
 
     A run with nothing to do is answered from the manifest without starting
-    Prefect (`pipeline.rerun`), unless `record` asks for a flow run all the
+    Prefect (`pipeline.run.rerun`), unless `record` asks for a flow run all the
     same.  Otherwise the worker processes, and Prefect's temporary API
     server when no server is configured (`flows.server`), start at once and
     side by side; the flow runs when the server answers.  The summary's
@@ -359,7 +360,7 @@ def run_ingest(
     on that existing Dask cluster instead, through prefect-dask; the workers
     must see the input paths (shared storage), and the tables are written by
     this process, so the output is the same as a local run's.  `out` may be
-    an fsspec URL (s3://bucket/cchc): see pipeline.remote.
+    an fsspec URL (s3://bucket/cchc): see pipeline.run.remote.
 
     Raises `RunStopped` when the run could not go on (OutputLocked,
     OutputError, PoolCannotStart as its `cause`)."""

@@ -6,13 +6,13 @@ bound turns such a file into a `reports` row that says which limit it
 passed, and the batch goes on.
 
 - `max_mb`, `max_pages`, `max_chars` are checked in the worker, by
-  `pipeline.process` and the readers; the text reader cuts at `max_chars`
+  `pipeline.run.process` and the readers; the text reader cuts at `max_chars`
   before any pattern runs over the text;
 - `max_sentence_chars` bounds the sentence stored with each fact: a longer
   one (a "sentence" with no full stop for pages) is kept as a window around
   the fact, marked with "…"; the whole text is in `out/text/<report_id>.txt`;
 - `timeout` and `memory_mb` are enforced around the worker by
-  `pipeline.workers`: a file still parsing after `timeout` seconds has its
+  `pipeline.run.workers`: a file still parsing after `timeout` seconds has its
   worker process killed, and a worker may not map more than `memory_mb` of
   address space (RLIMIT_AS), so a runaway allocation fails inside it rather
   than on the machine;

@@ -189,3 +189,34 @@ def page_at(blocks: list[Block], offset: int, starts: list[int] | None = None) -
     starts = starts if starts is not None else [b.start for b in blocks]
     i = bisect_right(starts, offset) - 1
     return blocks[max(i, 0)].page
+
+
+# ------------------------------------------------------------ a file's result ---
+
+# The status of a file in the `reports` table (pipeline/run/process.py says
+# what each means).
+OK, PARTIAL, FAILED, NEEDS_OCR = "ok", "partial", "failed", "needs_ocr"
+SKIPPED, MISSING = "skipped", "missing"
+NOT_A_REPORT = "not_a_report"
+STATUSES = (OK, PARTIAL, FAILED, NEEDS_OCR, NOT_A_REPORT, SKIPPED, MISSING)
+
+
+@dataclass
+class ReportResult:
+    """Everything one file gives: its `reports` row, the rows of the fact
+    tables, and its normalised text (for provenance)."""
+
+    report: dict
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    text: str = ""
+    # A tool (tools.TESSERACT, tools.SOFFICE) whose installation would let a
+    # re-run read more of the file: the manifest does not skip it then.
+    waits_for: str | None = None
+
+    @property
+    def report_id(self) -> str:
+        return self.report["report_id"]
+
+    @property
+    def status(self) -> str:
+        return self.report["status"]

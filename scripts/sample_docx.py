@@ -39,9 +39,9 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from pipeline.model import FOOTNOTE, HEADING, LIST_ITEM  # noqa: E402
-from pipeline.read.layout import HEADING_NUMBER, SUPERSCRIPT_DIGITS  # noqa: E402
-from pipeline.read.txt import read_txt  # noqa: E402
+from cchc.pipeline.model import FOOTNOTE, HEADING, LIST_ITEM  # noqa: E402
+from cchc.pipeline.read.layout import HEADING_NUMBER, SUPERSCRIPT_DIGITS  # noqa: E402
+from cchc.pipeline.read.txt import read_txt  # noqa: E402
 
 TXT_SAMPLE = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.txt"
 DOCX_SAMPLE = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.docx"
@@ -284,7 +284,7 @@ def _reproducible_zip(data: bytes) -> bytes:
 
 def check(out_path: Path, txt_path: Path = TXT_SAMPLE) -> list[str]:
     """What the DOCX reader gets back that differs from the text sample."""
-    from pipeline.read.docx import read_docx
+    from cchc.pipeline.read.docx import read_docx
 
     txt = read_txt(txt_path).blocks
     docx = read_docx(out_path).blocks

@@ -37,9 +37,9 @@ from reportlab.pdfgen.canvas import Canvas
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.model import FOOTNOTE, HEADING, Block  # noqa: E402
-from pipeline.read.layout import SUPERSCRIPT_DIGITS  # noqa: E402
-from pipeline.read.txt import read_txt  # noqa: E402
+from cchc.pipeline.model import FOOTNOTE, HEADING, Block  # noqa: E402
+from cchc.pipeline.read.layout import SUPERSCRIPT_DIGITS  # noqa: E402
+from cchc.pipeline.read.txt import read_txt  # noqa: E402
 
 TXT_SAMPLE = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.txt"
 PDF_SAMPLE = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.pdf"

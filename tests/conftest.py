@@ -46,8 +46,8 @@ def gold() -> dict:
 
 
 def read_normalized(path: Path):
-    from pipeline.normalize import normalize_document
-    from pipeline.read import read_document
+    from cchc.pipeline.text.normalize import normalize_document
+    from cchc.pipeline.read import read_document
 
     return normalize_document(read_document(path))
 

@@ -8,7 +8,7 @@ The registry:
 - every `tests/fixtures/golds/<name>.gold.json`, whose report is the `file`
   it names, beside it.
 
-Each report is read by `pipeline.process.process_file`, the very function
+Each report is read by `pipeline.run.process.process_file`, the very function
 `cchc ingest` runs on a file, so the DOCX and PDF layouts go through their
 readers, and the figures, citations and findings are the rows the tables get.
 
@@ -107,7 +107,7 @@ class Reading:
 @cache
 def process(report_path: Path):
     """The pipeline's result for one report, read once per test run."""
-    from pipeline.process import process_file
+    from cchc.pipeline.run.process import process_file
 
     return process_file(report_path)
 

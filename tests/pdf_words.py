@@ -7,7 +7,7 @@ import difflib
 import unicodedata
 from pathlib import Path
 
-from pipeline.read.layout import SUPERSCRIPT_DIGITS
+from cchc.pipeline.read.layout import SUPERSCRIPT_DIGITS
 
 _PLAIN_DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 # pdfplumber's default: characters whose tops differ by at most this many
@@ -38,7 +38,7 @@ def reader_words(path: Path) -> list[str]:
     """The PDF reader's lines, page by page, ordered by line the way
     pdfplumber orders its words: rows of lines whose baselines lie within
     its tolerance, top down, each row left to right."""
-    from pipeline.read.pdf import read_lines
+    from cchc.pipeline.read.pdf import read_lines
 
     words: list[str] = []
     for lines in read_lines(path):

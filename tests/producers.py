@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from pipeline.model import FOOTNOTE, HEADING, Block
-from pipeline.read.layout import SUPERSCRIPT_DIGITS
-from pipeline.read.txt import read_txt
+from cchc.pipeline.model import FOOTNOTE, HEADING, Block
+from cchc.pipeline.read.layout import SUPERSCRIPT_DIGITS
+from cchc.pipeline.read.txt import read_txt
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "tests" / "fixtures" / "producer-report.txt"
@@ -275,7 +275,7 @@ def font_installed(family: str) -> bool:
 def build_libreoffice(report: Report, folder: Path) -> dict[str, Path | str]:
     """All font variants converted by one soffice call (its start-up is
     most of the cost), with a private profile."""
-    from pipeline import tools
+    from cchc.pipeline import tools
 
     soffice = tools.soffice()
     out: dict[str, Path | str] = {}
@@ -369,7 +369,7 @@ def html_page(report: Report) -> str:
 
 
 def build_chromium(report: Report, folder: Path) -> Path | str:
-    from pipeline import tools
+    from cchc.pipeline import tools
 
     exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if exe is None:

@@ -21,9 +21,9 @@ from typer.testing import CliRunner
 
 from cchc.cli import app
 from conftest import ROOT, SAMPLES, SEED, SEED_DOCX, SEED_PDF, SEED_TXT, sorted_table
-from pipeline.discover import OUTPUT_MARKER, discover
-from pipeline.duplicates import Report, group_reports, sketch, similarity
-from pipeline.process import process_file
+from cchc.pipeline.run.discover import OUTPUT_MARKER, discover
+from cchc.pipeline.output.duplicates import Report, group_reports, sketch, similarity
+from cchc.pipeline.run.process import process_file
 
 PNG_1x1 = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -173,7 +173,7 @@ def test_outputs_follow_the_umask(two_runs, inspector_folder):
 @pytest.mark.parametrize("umask, mode", [("022", 0o644), ("027", 0o640)])
 def test_atomic_write_gives_the_mode_of_the_umask(tmp_path, umask, mode):
     target = tmp_path / "t.parquet"
-    code = ("import sys; from pathlib import Path; from pipeline.store import atomic_write; "
+    code = ("import sys; from pathlib import Path; from cchc.pipeline.output.store import atomic_write; "
             "atomic_write(Path(sys.argv[1]), lambda tmp: Path(tmp).write_text('x'))")
     subprocess.run(["sh", "-c", f'umask {umask} && exec "$0" -c "$1" "$2"', sys.executable, code, str(target)],
                    check=True, timeout=60)
@@ -187,7 +187,7 @@ def test_formats_that_are_not_reports_are_named_by_their_bytes(tmp_path):
 
     import openpyxl
 
-    from pipeline.read.detect import detect_format
+    from cchc.pipeline.read.detect import detect_format
 
     files = {
         "a.json": b'[{"so": "12/BC-UBND"}]',
@@ -212,7 +212,7 @@ def test_formats_that_are_not_reports_are_named_by_their_bytes(tmp_path):
     assert "cchc does not unpack archives" in process_file(tmp_path / "reports.tar").report["error"]
 
     # The page `cchc report` writes, saved among the reports, is its own output.
-    from pipeline.report_html import write_html
+    from cchc.pipeline.output.report_html import write_html
 
     page = write_html(tmp_path / "no-output-yet", tmp_path / "tong-hop.html")
     assert detect_format(page) == "cchc_page"
@@ -322,9 +322,9 @@ def test_grouping_picks_the_richest_format_and_flags_versions(seed_texts):
 
 
 def test_two_versions_are_both_kept_and_flagged(tmp_path):
-    from pipeline.compare import compare_reports
-    from pipeline.duplicates import mark_duplicates
-    from pipeline.store import OutputStore
+    from cchc.pipeline.output.compare import compare_reports
+    from cchc.pipeline.output.duplicates import mark_duplicates
+    from cchc.pipeline.output.store import OutputStore
 
     text = (SAMPLES / "so-ngoai-vu-ha-tinh-2022.txt").read_text(encoding="utf-8")
     first, second = tmp_path / "v1.txt", tmp_path / "v2.txt"
@@ -351,8 +351,8 @@ def test_two_versions_are_both_kept_and_flagged(tmp_path):
 
 
 def test_a_duplicate_gets_its_facts_back_when_its_canonical_changes(tmp_path):
-    from pipeline.duplicates import PARKED, mark_duplicates
-    from pipeline.store import OutputStore
+    from cchc.pipeline.output.duplicates import PARKED, mark_duplicates
+    from cchc.pipeline.output.store import OutputStore
 
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     shutil.copy(SEED_TXT, a)
@@ -412,8 +412,8 @@ def test_wheel_installed_in_a_fresh_venv_reads_a_sample(prefect_harness, tmp_pat
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CCHC_PATTERNS")}
     env["PREFECT_API_URL"] = PREFECT_API_URL.value()
     python = venv / "bin" / "python"
-    where = subprocess.run([str(python), "-c", "import pipeline, pipeline.patterns as p; "
-                            "print(pipeline.__file__); print(p.PATTERNS_DIR)"],
+    where = subprocess.run([str(python), "-c", "import cchc.pipeline, cchc.pipeline.patterns as p; "
+                            "print(cchc.pipeline.__file__); print(p.PATTERNS_DIR)"],
                            cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
     assert all(line.startswith(str(site)) for line in where.stdout.split()), where.stdout
     run = subprocess.run([str(python), "-c", "from cchc.cli import app; app()", "ingest", "bao-cao.txt", "--workers", "1"],

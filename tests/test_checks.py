@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.checks import check_report
-from pipeline.extract import extract
-from pipeline.model import Block, Document, PartialDate, ReportMeta
-from pipeline.normalize import normalize_document
-from pipeline.structure import build_sections, parse_header
+from cchc.pipeline.checks import check_report
+from cchc.pipeline.extract import extract
+from cchc.pipeline.model import Block, Document, PartialDate, ReportMeta
+from cchc.pipeline.text.normalize import normalize_document
+from cchc.pipeline.outline.structure import build_sections, parse_header
 
 import golds
 from conftest import ROOT, SAMPLES, SEED_DOCX, SEED_PDF, SEED_TXT, read_normalized
@@ -308,7 +308,7 @@ def test_documents_listed_side_by_side_are_each_counted():
 
 
 def test_a_whole_period_less_than_other_reports_parts_of_it(tmp_path):
-    from pipeline.query import connect
+    from cchc.pipeline.output.query import connect
     from test_compare import ANNUAL, ingest_without_prefect
 
     ingest_without_prefect([SAMPLES / name for name in ANNUAL], tmp_path)
@@ -324,8 +324,8 @@ def test_a_whole_period_less_than_other_reports_parts_of_it(tmp_path):
 
 
 def test_a_sum_is_not_judged_when_a_part_was_left_out_of_the_reading():
-    from pipeline.checks.figures import sum_mismatches
-    from pipeline.extract.counts import Count
+    from cchc.pipeline.checks.figures import sum_mismatches
+    from cchc.pipeline.extract.counts import Count
 
     def judged(sentence: str) -> list[tuple[float, float]]:
         doc = doc_of(sentence)
@@ -363,7 +363,7 @@ def test_more_slips_a_person_must_judge():
 
 
 def test_two_reports_disagree_only_when_neither_states_the_others_value(tmp_path):
-    from pipeline.query import connect
+    from cchc.pipeline.output.query import connect
     from test_compare import ingest_without_prefect
 
     template = (
@@ -434,11 +434,11 @@ def test_a_list_of_bulleted_paragraphs():
 
 
 def test_two_versions_of_one_report_are_not_set_against_each_other(tmp_path):
-    from pipeline.compare import compare_reports
-    from pipeline.duplicates import mark_duplicates
-    from pipeline.process import process_file
-    from pipeline.query import connect
-    from pipeline.store import OutputStore
+    from cchc.pipeline.output.compare import compare_reports
+    from cchc.pipeline.output.duplicates import mark_duplicates
+    from cchc.pipeline.run.process import process_file
+    from cchc.pipeline.output.query import connect
+    from cchc.pipeline.output.store import OutputStore
 
     header = ("SỞ TƯ PHÁP\n\nSố: 15/BC-STP\n\nNinh Bình, ngày 15 tháng 9 năm 2023\n\nBÁO CÁO\n\n"
               "Kết quả cải cách hành chính từ năm 2021 đến tháng 8 năm 2023\n\n"

@@ -7,12 +7,12 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from cchc.cli import app
-from pipeline.catalogue import metric_catalogue
-from pipeline.duplicates import mark_duplicates
-from pipeline.compare import Period, compare_reports, previous_period
-from pipeline.process import process_file
-from pipeline.query import connect
-from pipeline.store import OutputStore
+from cchc.pipeline.output.catalogue import metric_catalogue
+from cchc.pipeline.output.duplicates import mark_duplicates
+from cchc.pipeline.output.compare import Period, compare_reports, previous_period
+from cchc.pipeline.run.process import process_file
+from cchc.pipeline.output.query import connect
+from cchc.pipeline.output.store import OutputStore
 
 from conftest import SAMPLES
 
@@ -216,7 +216,7 @@ def test_metrics_view_marks_the_figure_the_comparison_keeps(tmp_path):
 def test_a_comparison_of_an_older_shape_is_computed_again(tmp_path):
     import pyarrow.parquet as pq
 
-    from pipeline.compare import comparison_is_current
+    from cchc.pipeline.output.compare import comparison_is_current
 
     assert not comparison_is_current(tmp_path)  # none yet
     ingest_without_prefect([SAMPLES / name for name in ANNUAL], tmp_path)

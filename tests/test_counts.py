@@ -11,13 +11,14 @@ from datetime import date
 
 import pytest
 
-from pipeline.checks import sum_mismatches
-from pipeline.extract import extract as extract_facts
-from pipeline.extract.counts import Count, check_metric_examples, check_unit_examples, parse_number
-from pipeline.model import Block, Document, ReportMeta
-from pipeline.normalize import normalize_document
-from pipeline.patterns import EXAMPLE_CHECKERS, entries
-from pipeline.structure import build_sections, parse_header
+from cchc.pipeline.checks import sum_mismatches
+from cchc.pipeline.extract import extract as extract_facts
+from cchc.pipeline.extract.counts import Count, parse_number
+from cchc.pipeline.extract.counts.examples import check_metric_examples, check_unit_examples
+from cchc.pipeline.model import Block, Document, ReportMeta
+from cchc.pipeline.text.normalize import normalize_document
+from cchc.pipeline.patterns import EXAMPLE_CHECKERS, entries
+from cchc.pipeline.outline.structure import build_sections, parse_header
 
 from conftest import ROOT, SAMPLES, SEED_DOCX, SEED_PDF, read_normalized
 from golds import match_gold, precision_recall

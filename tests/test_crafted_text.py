@@ -27,8 +27,8 @@ SLOW = {
 
 _RUN = r"""
 import json, resource, sys
-from flows.ingest import run_ingest
-from pipeline.limits import Limits
+from cchc.flows.ingest import run_ingest
+from cchc.pipeline.limits import Limits
 summary = run_ingest([sys.argv[1]], out=sys.argv[2], workers=2, limits=Limits(timeout=float(sys.argv[3])))
 import pandas as pd
 reports = pd.read_parquet(sys.argv[2] + "/reports")

@@ -12,19 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract.dates import (
-    ROLES,
-    DateRow,
-    _rules,
-    date_at,
-    date_rows,
-    find_dates,
-    find_periods,
-)
-from pipeline.extract.references import find_references
-from pipeline.normalize import normalize_document
-from pipeline.read import read_document
-from pipeline.structure import build_sections, parse_header
+from cchc.pipeline.extract.dates import ROLES, DateRow, date_rows
+
+from cchc.pipeline.text.dates import _rules, date_at, find_dates, find_periods
+from cchc.pipeline.extract.references import find_references
+from cchc.pipeline.text.normalize import normalize_document
+from cchc.pipeline.read import read_document
+from cchc.pipeline.outline.structure import build_sections, parse_header
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.txt"
@@ -236,7 +230,7 @@ def test_find_periods_accepts_its_dates():
     ],
 )
 def test_a_period_in_the_reports_terms(text, meta, want):
-    from pipeline.extract.dates import period_in_report_terms
+    from cchc.pipeline.text.dates import period_in_report_terms
 
     (period,) = find_periods(text)
     assert period_in_report_terms(period, text, *meta) == want

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from pipeline.tables import TABLES, schema_markdown
+from cchc.pipeline.output.tables import TABLES, schema_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 

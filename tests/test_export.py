@@ -10,10 +10,11 @@ from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from cchc.cli import app
-from pipeline.export import DATE_FORMAT, NOTES_SHEET, export_xlsx, sheet_name, table_columns
-from pipeline.labels import vn_message
-from pipeline.patterns import entries
-from pipeline.tables import PARTITION, TABLES
+from cchc.pipeline.output.export import DATE_FORMAT, NOTES_SHEET, export_xlsx, table_columns
+from cchc.pipeline.output.labels import sheet_name
+from cchc.pipeline.output.labels import vn_message
+from cchc.pipeline.patterns import entries
+from cchc.pipeline.output.tables import PARTITION, TABLES
 
 from conftest import SAMPLES
 from test_compare import ingest_without_prefect

@@ -19,9 +19,9 @@ from typer.testing import CliRunner
 
 from cchc.cli import app
 from conftest import ROOT, SAMPLES, SEED_TXT, sorted_table
-from flows.ingest import RunStopped, run_ingest
-from pipeline import workers
-from pipeline.store import MANIFEST, OutputStore
+from cchc.flows.ingest import RunStopped, run_ingest
+from cchc.pipeline.run import workers
+from cchc.pipeline.output.store import MANIFEST, OutputStore
 
 # Two reports of one issuer, a year apart: every table gets rows, and so
 # does the comparison across reports.
@@ -85,9 +85,9 @@ STEPS = [
 _DRIVER = r"""
 import json, os, signal, sys
 from contextlib import nullcontext
-import flows.ingest as flow
-import pipeline.store as store
-from pipeline.process import process_file
+import cchc.flows.ingest as flow
+import cchc.pipeline.output.store as store
+from cchc.pipeline.run.process import process_file
 
 inbox, seed, trials = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 process_file(seed)
@@ -321,7 +321,7 @@ def test_usage_errors_are_usage_errors(tmp_path):
 
 
 def test_csv_cells_that_would_be_formulas_are_neutralised(tmp_path):
-    from pipeline.process import ReportResult
+    from cchc.pipeline.model import ReportResult
 
     store = OutputStore(tmp_path)
     store.write(ReportResult({"source_path": "=HYPERLINK(\"http://x\")", "report_id": "abc", "status": "failed",
@@ -335,8 +335,8 @@ def test_csv_cells_that_would_be_formulas_are_neutralised(tmp_path):
 
 
 def test_report_text_in_the_page_is_isolated(tmp_path):
-    from pipeline.process import ReportResult
-    from pipeline.report_html import write_html
+    from cchc.pipeline.model import ReportResult
+    from cchc.pipeline.output.report_html import write_html
 
     store = OutputStore(tmp_path / "out")
     name = "/in/báo cáo \u202eTXT.exe"  # a right-to-left override: shown as "báo cáo exe.TXT" if not isolated

@@ -20,17 +20,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SEED_DOCX, SEED_PDF, SEED_TXT
-from pipeline.extract import extract
-from pipeline.extract.counts import parse_number
-from pipeline.extract.dates import find_dates
-from pipeline.model import Document
-from pipeline.normalize import normalize_document
-from pipeline.limits import Limits
-from pipeline.process import FAILED, NEEDS_OCR, OK, PARTIAL, process_files
-from pipeline.read import UnsupportedFormat, read_document
-from pipeline.read.txt import split_blocks
-from pipeline.structure import build_sections, parse_header
-from pipeline.workers import WorkerPool
+from cchc.pipeline.extract import extract
+from cchc.pipeline.extract.counts import parse_number
+from cchc.pipeline.text.dates import find_dates
+from cchc.pipeline.model import Document
+from cchc.pipeline.text.normalize import normalize_document
+from cchc.pipeline.limits import Limits
+from cchc.pipeline.model import FAILED, NEEDS_OCR, OK, PARTIAL
+from cchc.pipeline.run.process import process_files
+from cchc.pipeline.read import UnsupportedFormat, read_document
+from cchc.pipeline.read.txt import split_blocks
+from cchc.pipeline.outline.structure import build_sections, parse_header
+from cchc.pipeline.run.workers import WorkerPool
 
 FUZZ = settings(max_examples=200, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

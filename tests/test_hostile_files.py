@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 from cchc.cli import app
 from conftest import SEED_DOCX, SEED_PDF, require_tool
 from corpus import (BAD_NAME, EXPECTED, FAKE_DOC_TEXT, build, fake_soffice, fake_tesseract, make_scan, page_image)
-from pipeline import tools
-from pipeline.discover import discover
-from pipeline.process import process_file
+from cchc.pipeline import tools
+from cchc.pipeline.run.discover import discover
+from cchc.pipeline.run.process import process_file
 
 NO_TOOLS = "no-tools"
 
@@ -92,7 +92,7 @@ def test_every_file_gets_one_row_with_its_documented_status(prefect_harness, inb
     # Tesseract and LibreOffice are installed: the files that waited for them are read, and only those.
     fake_tesseract(bare_path)
     fake_soffice(bare_path)
-    from flows.ingest import run_ingest
+    from cchc.flows.ingest import run_ingest
 
     summary = run_ingest([str(inbox)], out=str(out), workers=2)
     # scan.pdf, cid-garbage.pdf, scan-and-text.pdf, old-word.doc, and the two
@@ -236,7 +236,7 @@ def test_unreadable_files_and_folders():
 
 
 def test_pages_past_the_limit_are_not_read(monkeypatch):
-    from pipeline import limits
+    from cchc.pipeline import limits
 
     monkeypatch.setattr(limits, "_current", limits.Limits(max_pages=3))
     result = process_file(SEED_PDF)
@@ -246,8 +246,8 @@ def test_pages_past_the_limit_are_not_read(monkeypatch):
 
 
 def test_rows_that_cannot_be_written_still_leave_a_reports_row(tmp_path):
-    from pipeline.process import ReportResult
-    from pipeline.store import OutputStore
+    from cchc.pipeline.model import ReportResult
+    from cchc.pipeline.output.store import OutputStore
 
     store = OutputStore(tmp_path / "out")
     report = {"source_path": "/x/a.txt", "report_id": "abc", "status": "ok", "report_year": 2023}

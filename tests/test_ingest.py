@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cchc.cli import app
-from flows.ingest import run_ingest
-from pipeline.process import process_file
-from pipeline.store import OutputStore
+from cchc.flows.ingest import run_ingest
+from cchc.pipeline.run.process import process_file
+from cchc.pipeline.output.store import OutputStore
 
 from conftest import SAMPLES, SEED_TXT
 
@@ -132,7 +132,7 @@ def _latest_run(flow_name: str):
 
 def test_a_run_with_failed_files_says_so_in_its_state_artifact_and_serve_line(prefect_harness, tmp_path, capsys,
                                                                               monkeypatch):
-    from flows.ingest import COMPLETED_WITH_FAILURES, SUMMARY_ARTIFACT, ingest_inbox
+    from cchc.flows.ingest import COMPLETED_WITH_FAILURES, SUMMARY_ARTIFACT, ingest_inbox
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

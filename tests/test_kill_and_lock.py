@@ -21,12 +21,13 @@ from typer.testing import CliRunner
 from cchc.cli import app
 from conftest import ROOT, SEED_TXT
 from corpus import fake_soffice
-from flows.ingest import run_ingest
-from pipeline.limits import Limits
-from pipeline.process import FAILED, OK, ReportResult, process_files
-from pipeline.query import connect
-from pipeline.store import OutputLocked, OutputStore
-from pipeline.workers import WorkerDied, WorkerPool, WorkerTimeout
+from cchc.flows.ingest import run_ingest
+from cchc.pipeline.limits import Limits
+from cchc.pipeline.model import FAILED, OK, ReportResult
+from cchc.pipeline.run.process import process_files
+from cchc.pipeline.output.query import connect
+from cchc.pipeline.output.store import OutputLocked, OutputStore
+from cchc.pipeline.run.workers import WorkerDied, WorkerPool, WorkerTimeout
 
 
 def _vm_size_kb() -> int:
@@ -155,8 +156,8 @@ def test_a_second_writer_is_refused_with_a_clear_message(tmp_path):
 
 _RUN = """
 import sys
-from flows.ingest import run_ingest
-from pipeline.limits import Limits
+from cchc.flows.ingest import run_ingest
+from cchc.pipeline.limits import Limits
 run_ingest([sys.argv[1]], out=sys.argv[2], workers=2, batch_size=1, limits=Limits(timeout=600))
 """
 

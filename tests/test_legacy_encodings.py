@@ -18,13 +18,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.normalize import normalize_document, normalize_text
-from pipeline.patterns import EXAMPLE_CHECKERS, entries
-from pipeline.read.docx import text as docx_text
-from pipeline.read import pdf as pdf_reader
-from pipeline.read import read_document
-from pipeline.read import txt as txt_reader
-from pipeline.read.legacy import (
+from cchc.pipeline.text.normalize import normalize_document, normalize_text
+from cchc.pipeline.patterns import EXAMPLE_CHECKERS, entries
+from cchc.pipeline.read.docx import text as docx_text
+from cchc.pipeline.read import pdf as pdf_reader
+from cchc.pipeline.read import read_document
+from cchc.pipeline.read import txt as txt_reader
+from cchc.pipeline.read.legacy import (
     TCVN3,
     VNI,
     decode_8bit,

@@ -1,7 +1,7 @@
 import unicodedata
 
-from pipeline.model import Block, Document
-from pipeline.normalize import canonical_tones, normalize_document, normalize_text
+from cchc.pipeline.model import Block, Document
+from cchc.pipeline.text.normalize import canonical_tones, normalize_document, normalize_text
 
 
 def test_decomposed_text_becomes_nfc_with_a_map_back_to_the_source():

@@ -16,15 +16,12 @@ import pytest
 
 # Importing these registers their checkers; every extractor is imported, so
 # that a pattern file added with its extractor is checked without a change here.
-import pipeline.checks  # noqa: F401
-import pipeline.extract
-import pipeline.extract.dates  # noqa: F401
-import pipeline.extract.references  # noqa: F401
-import pipeline.labels  # noqa: F401
-import pipeline.read.legacy  # noqa: F401
-import pipeline.structure  # noqa: F401
-from pipeline.extract.counts import counts_in_text
-from pipeline.patterns import (
+import cchc.pipeline
+import cchc.pipeline.checks  # noqa: F401
+import cchc.pipeline.output.labels  # noqa: F401
+import cchc.pipeline.read.legacy  # noqa: F401
+from cchc.pipeline.extract.counts.examples import counts_in_text
+from cchc.pipeline.patterns import (
     EXAMPLE_CHECKERS,
     PatternFileError,
     entries,
@@ -35,8 +32,9 @@ from pipeline.patterns import (
     schema_path,
 )
 
-for _module in pkgutil.iter_modules(pipeline.extract.__path__):
-    importlib.import_module(f"pipeline.extract.{_module.name}")
+for _module in pkgutil.walk_packages(cchc.pipeline.__path__, "cchc.pipeline."):
+    if _module.name.split(".")[2] in ("text", "outline", "extract"):
+        importlib.import_module(_module.name)
 
 
 def _cases(items):
@@ -176,7 +174,7 @@ def test_a_file_without_a_schema_is_refused(patterns_copy):
 
 
 def test_the_dialect_has_unicode_classes_and_named_lists():
-    from pipeline.patterns import IGNORECASE, compile_pattern
+    from cchc.pipeline.patterns import IGNORECASE, compile_pattern
 
     capitals = compile_pattern(r"\b\p{Lu}\p{L}*")
     assert capitals.findall("Sở Ngoại vụ tỉnh Hà Tĩnh, ĐẮK LẮK") == ["Sở", "Ngoại", "Hà", "Tĩnh", "ĐẮK", "LẮK"]
@@ -188,7 +186,7 @@ def test_the_dialect_has_unicode_classes_and_named_lists():
 
 
 def test_a_pattern_that_runs_away_gives_up_and_says_which():
-    from pipeline.patterns import PatternTimeout, compile_pattern
+    from cchc.pipeline.patterns import PatternTimeout, compile_pattern
 
     # Nested quantifiers over the same letter: exponential backtracking.
     runaway = compile_pattern(r"(?:x+x+)+y", timeout=0.05)

@@ -24,11 +24,11 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import SEED_PDF, require_tool
-from pipeline.model import BODY_KINDS, FOOTNOTE, PAGE_FOOTER, PAGE_HEADER, TABLE
-from pipeline.normalize import normalize_document
-from pipeline.read.pdf import read_pdf
-from pipeline.read.txt import read_txt
-from pipeline.structure import parse_header
+from cchc.pipeline.model import BODY_KINDS, FOOTNOTE, PAGE_FOOTER, PAGE_HEADER, TABLE
+from cchc.pipeline.text.normalize import normalize_document
+from cchc.pipeline.read.pdf import read_pdf
+from cchc.pipeline.read.txt import read_txt
+from cchc.pipeline.outline.structure import parse_header
 from pdf_words import first_difference, plumber_words, reader_words, similarity
 from producers import NEEDS, PRODUCERS, SOURCE, build_all, source_report
 

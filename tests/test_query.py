@@ -1,9 +1,9 @@
 from typer.testing import CliRunner
 
 from cchc.cli import app
-from pipeline.process import process_file
-from pipeline.query import connect
-from pipeline.store import OutputStore
+from cchc.pipeline.run.process import process_file
+from cchc.pipeline.output.query import connect
+from cchc.pipeline.output.store import OutputStore
 
 from conftest import SEED_DOCX, SEED_TXT
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline.model import BODY_KINDS, FOOTNOTE, HEADING, LIST_ITEM, PAGE_FOOTER, PAGE_HEADER, TABLE
-from pipeline.normalize import normalize_document
-from pipeline.read import read_document
-from pipeline.read import docx as docx_reader
-from pipeline.read.docx import read_docx
-from pipeline.read.txt import read_txt
+from cchc.pipeline.model import BODY_KINDS, FOOTNOTE, HEADING, LIST_ITEM, PAGE_FOOTER, PAGE_HEADER, TABLE
+from cchc.pipeline.text.normalize import normalize_document
+from cchc.pipeline.read import read_document
+from cchc.pipeline.read import docx as docx_reader
+from cchc.pipeline.read.docx import read_docx
+from cchc.pipeline.read.txt import read_txt
 
 ROOT = Path(__file__).resolve().parents[1]
 TXT_SAMPLE = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.txt"
@@ -507,7 +507,7 @@ def test_zip_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
 def test_paragraphs_cut_by_a_converted_page_break_are_rejoined(tmp_path):
     import docx as python_docx
 
-    from pipeline.read.docx import read_docx
+    from cchc.pipeline.read.docx import read_docx
 
     document = python_docx.Document()
     document.add_paragraph("Sở Ngoại vụ xác định công tác CCHC là khâu đột phá để phát triển hoạt động đối ngoại")

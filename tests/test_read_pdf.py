@@ -23,13 +23,13 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.model import BODY_KINDS, FOOTNOTE, HEADING, LIST_ITEM, PAGE_FOOTER, PAGE_HEADER, TABLE
-from pipeline.normalize import normalize_document, normalize_text
-from pipeline.read import read_document
-from pipeline.read.layout import ends_sentence
-from pipeline.read.pdf import read_pdf
-from pipeline.read.pdf.lines import _join
-from pipeline.read.txt import read_txt
+from cchc.pipeline.model import BODY_KINDS, FOOTNOTE, HEADING, LIST_ITEM, PAGE_FOOTER, PAGE_HEADER, TABLE
+from cchc.pipeline.text.normalize import normalize_document, normalize_text
+from cchc.pipeline.read import read_document
+from cchc.pipeline.read.layout import ends_sentence
+from cchc.pipeline.read.pdf import read_pdf
+from cchc.pipeline.read.pdf.lines import _join
+from cchc.pipeline.read.txt import read_txt
 from producers import font_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -498,7 +498,7 @@ def _shifted(text: str) -> str:
          "cjk-codes", "codes-for-vietnamese-letters"],
 )
 def test_scan_reason(text, reason):
-    from pipeline.read.ocr import scan_reason
+    from cchc.pipeline.read.ocr import scan_reason
 
     got = scan_reason(text, has_images=False)
     if reason is None:
@@ -545,7 +545,7 @@ def _pdf_in_shifted_letters(path: Path) -> Path:
 
 @pytest.mark.parametrize("kind", ["no-tounicode", "shifted-letters"])
 def test_a_text_layer_that_lies_is_needs_ocr_without_tesseract(tmp_path, font, no_tesseract, kind):
-    from pipeline.process import process_file
+    from cchc.pipeline.run.process import process_file
 
     if kind == "no-tounicode":
         path = _pdf_without_tounicode(tmp_path / "lies.pdf", font)
@@ -564,7 +564,7 @@ def test_a_text_layer_that_lies_is_needs_ocr_without_tesseract(tmp_path, font, n
 
 def test_a_text_layer_that_lies_is_read_by_ocr(tmp_path, font, no_tesseract):
     from corpus import FAKE_OCR_TEXT, fake_tesseract
-    from pipeline.process import process_file
+    from cchc.pipeline.run.process import process_file
 
     fake_tesseract(no_tesseract)
     result = process_file(_pdf_without_tounicode(tmp_path / "lies.pdf", font))

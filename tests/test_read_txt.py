@@ -2,10 +2,10 @@ import codecs
 
 import pytest
 
-from pipeline.model import BODY_KINDS, FOOTNOTE, HEADING
-from pipeline.normalize import normalize_document
-from pipeline.read import UnsupportedFormat, read_document
-from pipeline.read.detect import detect_format
+from cchc.pipeline.model import BODY_KINDS, FOOTNOTE, HEADING
+from cchc.pipeline.text.normalize import normalize_document
+from cchc.pipeline.read import UnsupportedFormat, read_document
+from cchc.pipeline.read.detect import detect_format
 
 from conftest import SEED_TXT, to_cp1258
 

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cchc.cli import app
-from pipeline.query import connect
+from cchc.pipeline.output.query import connect
 
 from conftest import ROOT, SAMPLES
 from test_compare import ingest_without_prefect

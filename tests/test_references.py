@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract.references import Reference, find_references, references_in_text
-from pipeline.normalize import normalize_document
-from pipeline.read import read_document
-from pipeline.structure import build_sections, parse_header
+from cchc.pipeline.extract.references import Reference, find_references, references_in_text
+from cchc.pipeline.text.normalize import normalize_document
+from cchc.pipeline.read import read_document
+from cchc.pipeline.outline.structure import build_sections, parse_header
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.txt"
@@ -361,7 +361,7 @@ def test_partial_issued_date_is_never_filled():
 
 
 def test_sentences_end_at_stops_but_not_at_abbreviations():
-    from pipeline.extract.sentences import SentenceIndex
+    from cchc.pipeline.text.sentences import SentenceIndex
 
     text = "KT. GIÁM ĐỐC ký. Sở ban hành văn bản của UBND. Tiếp theo; TP. Hà Tĩnh\nDòng mới"
     index = SentenceIndex.of(text)

@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cchc.cli import app
-from pipeline.report_html import write_html
+from cchc.pipeline.output.report_html import write_html
 
 from conftest import SAMPLES, require_tool
 from test_compare import ingest_without_prefect
@@ -312,7 +312,7 @@ def _synthetic_charts() -> list:
     overlap in part, and periods a few days long."""
     from datetime import date, timedelta
 
-    from pipeline.timechart import Bar, Chart
+    from cchc.pipeline.output.timechart import Bar, Chart
 
     def bar(start, end, value, **kw):
         days = (end - start).days + 1
@@ -347,8 +347,8 @@ def _measured_boxes(html: str, tmp_path: Path) -> list[dict]:
 
 
 def test_chromium_draws_no_chart_label_over_another(page, tmp_path):
-    from pipeline.report_html import CSP, CSS
-    from pipeline.timechart import chart_svg
+    from cchc.pipeline.output.report_html import CSP, CSS
+    from cchc.pipeline.output.timechart import chart_svg
 
     charts = _measured_boxes(page.read_text(encoding="utf-8"), tmp_path)
     assert len(charts) == len(parse(page.read_text(encoding="utf-8")).find_all("figure")) > 10
@@ -402,7 +402,7 @@ def test_what_went_wrong_is_said_in_vietnamese(page, out):
 
 
 def test_each_piece_of_evidence_is_marked_in_the_quote():
-    from pipeline.report_html import quote_with_mark
+    from cchc.pipeline.output.report_html import quote_with_mark
 
     sentence = "Sở có 24 máy tính, trong đó có 14 máy tính để bàn, 9 máy tính xách tay <b>."
     dom = parse(f"<blockquote>{quote_with_mark(sentence, ['24 máy tính', '14 máy tính', '9 máy tính'])}</blockquote>")
@@ -415,8 +415,8 @@ def test_each_piece_of_evidence_is_marked_in_the_quote():
 
 def test_chromium_screenshot_of_the_charts(out, page, tmp_path):
     """The charts alone, as the page draws them, in a screenshot kept beside the page."""
-    from pipeline.query import connect
-    from pipeline.report_html import CSP, CSS, _charts_block, charts
+    from cchc.pipeline.output.query import connect
+    from cchc.pipeline.output.report_html import CSP, CSS, _charts_block, charts
 
     block = _charts_block(charts(connect(out)))
     html = (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" '

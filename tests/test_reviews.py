@@ -12,12 +12,13 @@ import pytest
 from typer.testing import CliRunner
 
 from cchc.cli import app
-from pipeline import reviews
-from pipeline.export import export_xlsx, sheet_name
-from pipeline.process import process_file
-from pipeline.query import connect
-from pipeline.store import OutputStore
-from pipeline.tables import to_arrow
+from cchc.pipeline.output import reviews
+from cchc.pipeline.output.export import export_xlsx
+from cchc.pipeline.output.labels import sheet_name
+from cchc.pipeline.run.process import process_file
+from cchc.pipeline.output.query import connect
+from cchc.pipeline.output.store import OutputStore
+from cchc.pipeline.output.tables import to_arrow
 
 from conftest import SAMPLES, SEED_TXT
 from test_compare import ingest_without_prefect
@@ -52,7 +53,7 @@ def test_finding_ids_are_stable_and_change_with_the_evidence(tmp_path):
 
 
 def test_a_verdict_survives_force_and_a_new_cchc_version(prefect_harness, tmp_path, monkeypatch):
-    from flows.ingest import run_ingest
+    from cchc.flows.ingest import run_ingest
 
     inbox = tmp_path / "in"
     inbox.mkdir()
@@ -73,9 +74,9 @@ def test_a_verdict_survives_force_and_a_new_cchc_version(prefect_harness, tmp_pa
     assert status(out)[finding] == ("dismissed", "Nghị định cũ, đã biết")
 
     # A new cchc version reads every file again; the verdict stays.
-    import pipeline.store
+    import cchc.pipeline.output.store
 
-    monkeypatch.setattr(pipeline.store, "__version__", "99.0.0")
+    monkeypatch.setattr(cchc.pipeline.output.store, "__version__", "99.0.0")
     again = run_ingest([str(inbox)], out=str(out), workers=1)
     assert again.parsed == 1 and again.unchanged == 0
     assert status(out)[finding] == ("dismissed", "Nghị định cũ, đã biết")
@@ -146,7 +147,7 @@ def test_the_excel_round_trip(out, tmp_path):
 
 
 def test_the_html_page_puts_open_findings_first_and_folds_the_reviewed(out, tmp_path):
-    from pipeline.report_html import write_html
+    from cchc.pipeline.output.report_html import write_html
     from test_report_html import parse
 
     out = Path(shutil.copytree(out, tmp_path / "out"))
@@ -176,7 +177,7 @@ def test_the_html_page_puts_open_findings_first_and_folds_the_reviewed(out, tmp_
 def test_a_run_to_a_remote_output_leaves_its_reviews_alone(tmp_path, monkeypatch):
     import fsspec
 
-    from pipeline import remote
+    from cchc.pipeline.run import remote
 
     monkeypatch.setattr(remote, "CACHE", tmp_path / "cache")  # a private mirror
     url = "memory://cchc-reviews-test/out"

@@ -5,7 +5,7 @@ import shutil
 import pandas as pd
 from distributed import LocalCluster
 
-from flows.ingest import run_ingest
+from cchc.flows.ingest import run_ingest
 
 from conftest import SAMPLES
 
@@ -32,7 +32,7 @@ def test_a_dask_cluster_gives_the_output_of_a_local_run(prefect_harness, tmp_pat
 def test_the_inbox_deployment_reads_what_arrives(prefect_harness, tmp_path):
     from datetime import timedelta
 
-    from flows.ingest import inbox_deployment, ingest_inbox
+    from cchc.flows.ingest import inbox_deployment, ingest_inbox
 
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
@@ -52,7 +52,7 @@ def test_the_inbox_deployment_reads_what_arrives(prefect_harness, tmp_path):
 def test_output_to_an_fsspec_url_goes_through_a_local_mirror(prefect_harness, tmp_path, monkeypatch):
     import fsspec
 
-    import pipeline.remote as remote
+    import cchc.pipeline.run.remote as remote
 
     monkeypatch.setattr(remote, "CACHE", tmp_path / "cache")
     url = f"memory://cchc-{tmp_path.name}/out"

@@ -45,10 +45,10 @@ def _run(args: list[str], env: dict | None = None, timeout: float = 120) -> tupl
 def ingested(tmp_path_factory) -> tuple[Path, Path]:
     """Two sample reports read into an output folder by the library, as a
     finished run leaves it (tables, comparison, manifest): no Prefect."""
-    from pipeline.compare import compare_reports
-    from pipeline.discover import mark_output
-    from pipeline.process import process_file
-    from pipeline.store import OutputStore
+    from cchc.pipeline.output.compare import compare_reports
+    from cchc.pipeline.run.discover import mark_output
+    from cchc.pipeline.run.process import process_file
+    from cchc.pipeline.output.store import OutputStore
 
     base = tmp_path_factory.mktemp("startup")
     inbox, out = base / "in", base / "out"
@@ -88,7 +88,7 @@ def test_an_unchanged_rerun_is_answered_from_the_manifest_without_prefect(ingest
     assert (out / "_manifest.json").read_bytes() == manifest  # nothing was recorded as changed
 
     # One changed file, or a file gone, and the flow has work to do.
-    from pipeline.rerun import answer_unchanged
+    from cchc.pipeline.run.rerun import answer_unchanged
 
     assert answer_unchanged([str(inbox)], out) is not None
     copy = tmp_path / "in"

@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from pipeline.model import Block, Document
-from pipeline.normalize import normalize_document
-from pipeline.structure import build_sections, parse_header, section_at
+from cchc.pipeline.model import Block, Document
+from cchc.pipeline.text.normalize import normalize_document
+from cchc.pipeline.outline.structure import build_sections, parse_header, section_at
 
 import json
 

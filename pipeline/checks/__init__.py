@@ -36,19 +36,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipeline.checks.base import ERROR, INFO, WARNING, Finding, finding_at, has_role, span_of
-from pipeline.checks.citations import (conflicting_citations, dates_after_report, missing_years,
+from cchc.pipeline.checks.base import ERROR, INFO, WARNING, Finding, finding_at, has_role, span_of
+from cchc.pipeline.checks.citations import (conflicting_citations, dates_after_report, missing_years,
                                        type_code_mismatches, unknown_codes)
-from pipeline.checks.figures import (_PERCENT, PeriodFigure, additive_metrics, percent_window, percents_over_100, periods_outside_report,
+from cchc.pipeline.checks.figures import (_PERCENT, PeriodFigure, additive_metrics, percent_window, percents_over_100, periods_outside_report,
                                      subperiod_contradictions, subperiod_message, subperiod_mismatches,
                                      sum_mismatches, within)
-from pipeline.checks.lists import (_ISSUED_BY, _LIST_OPENS, _clause_heads, _listed_region, claims_against_lists,
+from cchc.pipeline.checks.lists import (_ISSUED_BY, _LIST_OPENS, _clause_heads, _listed_region, claims_against_lists,
                                    out_of_period)
-from pipeline.extract.counts import Count
-from pipeline.extract.dates import DateRow
-from pipeline.extract.references import Reference
-from pipeline.model import PARAGRAPH, Document, ReportMeta
-from pipeline.patterns import IGNORECASE, compile_pattern, example_checker
+from cchc.pipeline.extract.counts import Count
+from cchc.pipeline.extract.dates import DateRow
+from cchc.pipeline.extract.references import Reference
+from cchc.pipeline.model import PARAGRAPH, Document, ReportMeta
+from cchc.pipeline.patterns import IGNORECASE, compile_pattern, example_checker
 
 __all__ = [
     "ERROR", "INFO", "WARNING", "Finding", "PeriodFigure", "additive_metrics", "check_report", "finding_at",
@@ -83,10 +83,10 @@ def _check_not_a_share(entry: dict) -> list[str]:
 def _check_additive(entry: dict) -> list[str]:
     """The additive metrics' examples, through the real extractor: each
     example must give a subperiod_mismatch and no counter-example may."""
-    from pipeline.extract import extract
-    from pipeline.model import Block
-    from pipeline.normalize import normalize_document
-    from pipeline.structure import build_sections
+    from cchc.pipeline.extract import extract
+    from cchc.pipeline.model import Block
+    from cchc.pipeline.text.normalize import normalize_document
+    from cchc.pipeline.outline.structure import build_sections
 
     meta = ReportMeta(issuer_code="STP", period_start=date(2021, 1, 1), period_end=date(2022, 12, 31))
 

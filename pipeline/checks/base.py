@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from pipeline.patterns import IGNORECASE, Pattern, compile_pattern, entries
+from cchc.pipeline.patterns import IGNORECASE, Pattern, compile_pattern, entries
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from pipeline.checks.base import INFO, WARNING, Finding, _vn_date, finding_at
-from pipeline.extract.dates import DateRow
-from pipeline.extract.references import Reference, doc_type_of_code
-from pipeline.model import Document, ReportMeta
-from pipeline.patterns import IGNORECASE, compile_pattern, entries
+from cchc.pipeline.checks.base import INFO, WARNING, Finding, _vn_date, finding_at
+from cchc.pipeline.extract.dates import DateRow
+from cchc.pipeline.extract.references import Reference, doc_type_of_code
+from cchc.pipeline.model import Document, ReportMeta
+from cchc.pipeline.patterns import IGNORECASE, compile_pattern, entries
 
 
 def _known_codes() -> set[str]:

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from pipeline.checks.base import ERROR, INFO, WARNING, Finding, _context, _fmt, _vn_date, finding_at, has_role
-from pipeline.extract.counts import Count
-from pipeline.model import BODY_KINDS, TABLE, Document, ReportMeta
-from pipeline.patterns import IGNORECASE, compile_pattern, entries
+from cchc.pipeline.checks.base import ERROR, INFO, WARNING, Finding, _context, _fmt, _vn_date, finding_at, has_role
+from cchc.pipeline.extract.counts import Count
+from cchc.pipeline.model import BODY_KINDS, TABLE, Document, ReportMeta
+from cchc.pipeline.patterns import IGNORECASE, compile_pattern, entries
 
 
 def _cut_by_page(body: list, starts: list[int], count: Count) -> bool:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from pipeline.checks.base import ERROR, WARNING, Finding, _vn_date, finding_at, has_role
-from pipeline.checks.citations import _LEVELS, _citation_finding, _known_codes, _slip_of, _words
-from pipeline.checks.figures import _CUTOFF_SLACK
-from pipeline.extract.counts import Count
-from pipeline.extract.references import Reference
-from pipeline.model import BODY_KINDS, LIST_ITEM, PARAGRAPH, Document, ReportMeta
-from pipeline.patterns import IGNORECASE, compile_pattern
+from cchc.pipeline.checks.base import ERROR, WARNING, Finding, _vn_date, finding_at, has_role
+from cchc.pipeline.checks.citations import _LEVELS, _citation_finding, _known_codes, _slip_of, _words
+from cchc.pipeline.checks.figures import _CUTOFF_SLACK
+from cchc.pipeline.extract.counts import Count
+from cchc.pipeline.extract.references import Reference
+from cchc.pipeline.model import BODY_KINDS, LIST_ITEM, PARAGRAPH, Document, ReportMeta
+from cchc.pipeline.patterns import IGNORECASE, compile_pattern
 
 
 _LIST_OPENS = compile_pattern(r"(?:cụ\s+thể(?:\s+như\s+sau)?|như\s+sau|gồm(?:\s+các\s+văn\s+bản)?)\s*:[ \t]*", IGNORECASE)

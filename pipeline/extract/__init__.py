@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.extract.counts import Count, find_counts
-from pipeline.extract.dates import DateRow, Locator, date_rows
-from pipeline.extract.references import Reference, find_references
-from pipeline.model import Document, ReportMeta, Section
+from cchc.pipeline.extract.counts import Count, find_counts
+from cchc.pipeline.extract.dates import DateRow, date_rows
+from cchc.pipeline.text.locator import Locator
+from cchc.pipeline.extract.references import Reference, find_references
+from cchc.pipeline.model import Document, ReportMeta, Section
 
 # How far after a mention its summary may start ("ngày …" and "của …" first).
 _SUMMARY_WITHIN = 200

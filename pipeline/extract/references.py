@@ -36,13 +36,15 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from pipeline.extract.dates import Locator, date_at
-from pipeline.extract.numbers import parse_serial
-from pipeline.extract.sentences import SentenceIndex
-from pipeline.extract.spans import Spans
-from pipeline.model import PAGE_FOOTER, PAGE_HEADER, PARAGRAPH, Block, Document, PartialDate, ReportMeta, Section
-from pipeline.normalize import normalize_document
-from pipeline.patterns import entries, example_checker
+from cchc.pipeline.text.dates import date_at
+
+from cchc.pipeline.text.locator import Locator
+from cchc.pipeline.text.numbers import parse_serial
+from cchc.pipeline.text.sentences import SentenceIndex
+from cchc.pipeline.text.spans import Spans
+from cchc.pipeline.model import PAGE_FOOTER, PAGE_HEADER, PARAGRAPH, Block, Document, PartialDate, ReportMeta, Section
+from cchc.pipeline.text.normalize import normalize_document
+from cchc.pipeline.patterns import entries, example_checker
 
 
 @dataclass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.model import Document
-from pipeline.read.detect import DOC, DOCX, PDF, RTF, TXT, detect_format
+from cchc.pipeline.model import Document
+from cchc.pipeline.read.detect import DOC, DOCX, PDF, RTF, TXT, detect_format
 
 
 class UnsupportedFormat(Exception):
@@ -37,23 +37,23 @@ def read_document(path: str | Path) -> Document:
     path = Path(path)
     fmt = detect_format(path)
     if fmt == TXT:
-        from pipeline.read.txt import read_txt
+        from cchc.pipeline.read.txt import read_txt
 
         return read_txt(path)
     if fmt == DOCX:
-        from pipeline.read.docx import read_docx
+        from cchc.pipeline.read.docx import read_docx
 
         return read_docx(path)
     if fmt == PDF:
-        from pipeline.read.pdf import read_pdf
+        from cchc.pipeline.read.pdf import read_pdf
 
         return read_pdf(path)
     if fmt in (DOC, RTF):
-        from pipeline import tools
+        from cchc.pipeline import tools
 
         soffice = tools.soffice()
         if soffice is not None:
-            from pipeline.read.convert import read_with_libreoffice
+            from cchc.pipeline.read.convert import read_with_libreoffice
 
             return read_with_libreoffice(path, fmt, soffice)
         raise UnsupportedFormat(fmt, _ADVICE[fmt], waits_for=tools.SOFFICE)

@@ -16,8 +16,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from pipeline import limits, tools
-from pipeline.model import Document
+from cchc.pipeline import limits, tools
+from cchc.pipeline.model import Document
 
 LABELS = {"doc": "Word 97-2003 (.doc)", "rtf": "RTF"}
 # The import filter is named, so that a damaged file fails instead of being
@@ -27,7 +27,7 @@ _FILTERS = {"doc": "MS Word 97", "rtf": "Rich Text Format"}
 
 def read_with_libreoffice(path: Path, fmt: str, soffice: str) -> Document:
     """Convert `path` (a .doc or RTF file) to .docx with LibreOffice and read that."""
-    from pipeline.read.docx import read_docx
+    from cchc.pipeline.read.docx import read_docx
 
     label = LABELS.get(fmt, fmt)
     with tempfile.TemporaryDirectory(prefix="cchc-soffice-") as tmp:

@@ -6,6 +6,8 @@ saved as anything; the name is only a hint that the bytes overrule.
 
 from __future__ import annotations
 
+import hashlib
+
 import json
 import os
 import zipfile
@@ -157,3 +159,16 @@ def _is_json(path: Path, head: bytes) -> bool:
     except (ValueError, UnicodeDecodeError):
         return False
     return True
+
+
+# A file is known by its content: the hash of its bytes, and its report id.
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def report_id_of(sha256: str) -> str:
+    return sha256[:16]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.model import (
+from cchc.pipeline.model import (
     FOOTNOTE,
     HEADING,
     LIST_ITEM,

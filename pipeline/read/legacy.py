@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.patterns import Pattern, compile_pattern, entries, example_checker
+from cchc.pipeline.patterns import Pattern, compile_pattern, entries, example_checker
 
 TCVN3 = "tcvn3"
 VNI = "vni"

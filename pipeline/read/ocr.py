@@ -24,9 +24,9 @@ import re
 import unicodedata
 from collections import Counter
 
-from pipeline import limits, tools
-from pipeline.model import Block
-from pipeline.read.legacy import is_syllable
+from cchc.pipeline import limits, tools
+from cchc.pipeline.model import Block
+from cchc.pipeline.read.legacy import is_syllable
 
 OCR = "ocr"  # Block.source and metrics.source of what OCR read
 _DPI = 300
@@ -101,7 +101,7 @@ def ocr_page(page, number: int) -> list[Block]:
     """OCR one pdfium page with Tesseract's Vietnamese model; the page's
     blocks, marked `source = "ocr"`.  Raises tools.ToolError when Tesseract
     fails; the caller has checked that it is installed."""
-    from pipeline.read.txt import split_blocks
+    from cchc.pipeline.read.txt import split_blocks
 
     exe = tools.tesseract()
     if exe is None:

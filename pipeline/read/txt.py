@@ -18,11 +18,11 @@ import codecs
 from bisect import bisect_left
 from pathlib import Path
 
-from pipeline import limits
-from pipeline.model import PAGE_EXPLICIT, Block, Document
-from pipeline.patterns import MULTILINE, compile_pattern
-from pipeline.read.layout import PARAGRAPH, classify_line, continues_text, join_broken_paragraphs
-from pipeline.read.legacy import LABELS, decode_8bit, detect_legacy, to_unicode
+from cchc.pipeline import limits
+from cchc.pipeline.model import PAGE_EXPLICIT, Block, Document
+from cchc.pipeline.patterns import MULTILINE, compile_pattern
+from cchc.pipeline.read.layout import PARAGRAPH, classify_line, continues_text, join_broken_paragraphs
+from cchc.pipeline.read.legacy import LABELS, decode_8bit, detect_legacy, to_unicode
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),

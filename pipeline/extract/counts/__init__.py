@@ -22,21 +22,21 @@ TỒN TẠI, HẠN CHẾ") has none, even when its metric belongs to an area.
 
 from __future__ import annotations
 
-from pipeline.extract.counts.assembly import assemble_tables
-from pipeline.extract.counts.breakdowns import link_list_lines, link_parts
-from pipeline.extract.counts.figure import REPORT, SENTENCE, Count, Figure
-from pipeline.extract.counts.grammar import grammar
-from pipeline.extract.counts.metrics import classify
-from pipeline.extract.counts.nouns import NounUsage
-from pipeline.extract.counts.tables import table_figures
-from pipeline.extract.counts.text import text_figures
-from pipeline.extract.counts.segments import text_segments
-from pipeline.extract.dates import Locator
-from pipeline.extract.numbers import parse_number
-from pipeline.extract.spans import Spans
-from pipeline.model import Document, ReportMeta, Section
+from cchc.pipeline.extract.counts.assembly import assemble_tables
+from cchc.pipeline.extract.counts.breakdowns import link_list_lines, link_parts
+from cchc.pipeline.extract.counts.figure import REPORT, SENTENCE, Count, Figure
+from cchc.pipeline.extract.counts.grammar import grammar
+from cchc.pipeline.extract.counts.metrics import classify
+from cchc.pipeline.extract.counts.nouns import NounUsage
+from cchc.pipeline.extract.counts.tables import table_figures
+from cchc.pipeline.extract.counts.text import text_figures
+from cchc.pipeline.extract.counts.segments import text_segments
+from cchc.pipeline.text.locator import Locator
+from cchc.pipeline.text.numbers import parse_number
+from cchc.pipeline.text.spans import Spans
+from cchc.pipeline.model import Document, ReportMeta, Section
 
-__all__ = ["Count", "find_counts", "parse_number", "classify", "counts_in_text", "check_unit_examples", "check_metric_examples"]
+__all__ = ["Count", "find_counts", "parse_number", "classify"]
 
 
 def _read_figures(doc: Document, meta: ReportMeta, excluded: Spans, summaries: Spans) -> list[Figure]:
@@ -113,6 +113,3 @@ def find_counts(
         )
     return counts
 
-
-# Registers the pattern files' example checkers (imported last: it runs find_counts).
-from pipeline.extract.counts.examples import check_metric_examples, check_unit_examples, counts_in_text  # noqa: E402

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.extract.numbers import NUMBER
-from pipeline.model import BODY_KINDS, TABLE, Block, Document
+from cchc.pipeline.text.numbers import NUMBER
+from cchc.pipeline.model import BODY_KINDS, TABLE, Block, Document
 
 CELL_NUMBER = regex.compile(rf"\s*+(?P<num>{NUMBER})\s*+(?P<pct>%)?+\s*+")
 COLUMN_NUMBER = regex.compile(r"^\s*+\(\s*+\d++\s*+\)(?:\s*+=.*+)?+\s*+$")

@@ -24,10 +24,10 @@ from bisect import bisect_left
 
 import regex
 
-from pipeline.extract.counts.figure import Figure
-from pipeline.extract.counts.grammar import Grammar, comparable
-from pipeline.extract.counts.segments import Segment
-from pipeline.model import LIST_ITEM, PARAGRAPH
+from cchc.pipeline.extract.counts.figure import Figure
+from cchc.pipeline.extract.counts.grammar import Grammar, comparable
+from cchc.pipeline.extract.counts.segments import Segment
+from cchc.pipeline.model import LIST_ITEM, PARAGRAPH
 
 # Between two coordinated figures: words that qualify the first one (its
 # phrase may have stopped early) and a comma, "và" or "hoặc"; no clause or

@@ -3,12 +3,12 @@ extractor: units.yaml, metrics.yaml, not_counts.yaml and breakdowns.yaml."""
 
 from __future__ import annotations
 
-from pipeline.extract.counts import Count, find_counts
-from pipeline.extract.counts.grammar import grammar
-from pipeline.extract.dates import find_dates
-from pipeline.model import PARAGRAPH, Block, Document, ReportMeta
-from pipeline.normalize import normalize_document
-from pipeline.patterns import example_checker
+from cchc.pipeline.extract.counts import Count, find_counts
+from cchc.pipeline.extract.counts.grammar import grammar
+from cchc.pipeline.text.dates import find_dates
+from cchc.pipeline.model import PARAGRAPH, Block, Document, ReportMeta
+from cchc.pipeline.text.normalize import normalize_document
+from cchc.pipeline.patterns import example_checker
 
 
 def counts_in_text(text: str) -> list[Count]:

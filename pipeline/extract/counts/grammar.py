@@ -18,8 +18,8 @@ from functools import cache
 
 import regex
 
-from pipeline.normalize import normalize_text
-from pipeline.patterns import load
+from cchc.pipeline.text.normalize import normalize_text
+from cchc.pipeline.patterns import load
 
 
 @dataclass(frozen=True)

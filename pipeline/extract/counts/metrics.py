@@ -19,9 +19,9 @@ from functools import cache
 
 import regex
 
-from pipeline.extract.counts.figure import Figure
-from pipeline.extract.counts.grammar import comparable, whole_words
-from pipeline.patterns import entries
+from cchc.pipeline.extract.counts.figure import Figure
+from cchc.pipeline.extract.counts.grammar import comparable, whole_words
+from cchc.pipeline.patterns import entries
 
 _FAR = 1000  # a word found only in the context: weaker than any own word
 

@@ -13,8 +13,8 @@ from functools import cache
 
 import regex
 
-from pipeline.extract.counts.grammar import phrases
-from pipeline.patterns import entries
+from cchc.pipeline.extract.counts.grammar import phrases
+from cchc.pipeline.patterns import entries
 
 _BEFORE = 48  # characters looked at before a number
 _AFTER = 24  # and after it

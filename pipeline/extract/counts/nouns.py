@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.extract.counts.grammar import Grammar
+from cchc.pipeline.extract.counts.grammar import Grammar
 
 MAX_PHRASE = 12  # words after the unit; reports run on, a subject should not
 _MAX_LABEL = 24  # tokens a label may run back from its number

@@ -19,10 +19,10 @@ from datetime import date
 
 import regex
 
-from pipeline.extract.counts.figure import Figure
-from pipeline.extract.dates import PeriodMention, find_periods, period_in_report_terms
-from pipeline.extract.sentences import SentenceIndex, clause_end
-from pipeline.model import ReportMeta
+from cchc.pipeline.extract.counts.figure import Figure
+from cchc.pipeline.text.dates import PeriodMention, find_periods, period_in_report_terms
+from cchc.pipeline.text.sentences import SentenceIndex, clause_end
+from cchc.pipeline.model import ReportMeta
 
 
 def sentence_period(

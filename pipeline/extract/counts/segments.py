@@ -7,9 +7,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from pipeline.extract.counts.figure import TEXT
-from pipeline.model import FOOTNOTE, HEADING, LIST_ITEM, PARAGRAPH, Document
-from pipeline.read.layout import HEADING_NUMBER, continues
+from cchc.pipeline.extract.counts.figure import TEXT
+from cchc.pipeline.model import FOOTNOTE, HEADING, LIST_ITEM, PARAGRAPH, Document
+from cchc.pipeline.read.layout import HEADING_NUMBER, continues
 
 # Running text and footnotes; page headers and footers hold no figures.
 TEXT_KINDS = (HEADING, PARAGRAPH, LIST_ITEM, FOOTNOTE)

@@ -21,16 +21,16 @@ from __future__ import annotations
 
 import regex
 
-from pipeline.extract.counts.assembly import CELL_NUMBER, COLUMN_NUMBER, Table, is_numeric
-from pipeline.extract.counts.figure import TABLE_SOURCE, Figure
-from pipeline.extract.counts.grammar import Grammar
-from pipeline.extract.counts.nouns import Noun, Window, noun_at
-from pipeline.extract.counts.periods import period_of_labels
-from pipeline.extract.counts.segments import Segment
-from pipeline.extract.dates import find_periods
-from pipeline.extract.numbers import parse_number
-from pipeline.extract.spans import Spans
-from pipeline.model import Document, ReportMeta
+from cchc.pipeline.extract.counts.assembly import CELL_NUMBER, COLUMN_NUMBER, Table, is_numeric
+from cchc.pipeline.extract.counts.figure import TABLE_SOURCE, Figure
+from cchc.pipeline.extract.counts.grammar import Grammar
+from cchc.pipeline.extract.counts.nouns import Noun, Window, noun_at
+from cchc.pipeline.extract.counts.periods import period_of_labels
+from cchc.pipeline.extract.counts.segments import Segment
+from cchc.pipeline.text.dates import find_periods
+from cchc.pipeline.text.numbers import parse_number
+from cchc.pipeline.text.spans import Spans
+from cchc.pipeline.model import Document, ReportMeta
 
 _INDEX_HEADER = regex.compile(r"^\s*+(?:s\.?\s*tt|tt|số\s+tt|số\s+thứ\s+tự)\s*+$", regex.IGNORECASE)
 _PERCENT_HEADER = regex.compile(r"%|tỷ\s+lệ|tỉ\s+lệ", regex.IGNORECASE)

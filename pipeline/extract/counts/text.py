@@ -20,10 +20,10 @@ from bisect import bisect_right
 
 import regex
 
-from pipeline.extract.counts.figure import Figure
-from pipeline.extract.counts.grammar import Grammar
-from pipeline.extract.counts.not_counts import not_a_count
-from pipeline.extract.counts.nouns import (
+from cchc.pipeline.extract.counts.figure import Figure
+from cchc.pipeline.extract.counts.grammar import Grammar
+from cchc.pipeline.extract.counts.not_counts import not_a_count
+from cchc.pipeline.extract.counts.nouns import (
     Noun,
     NounUsage,
     Window,
@@ -33,13 +33,13 @@ from pipeline.extract.counts.nouns import (
     phrase_after,
     phrase_before,
 )
-from pipeline.extract.counts.periods import sentence_period
-from pipeline.extract.counts.segments import Segment
-from pipeline.extract.dates import find_periods
-from pipeline.extract.numbers import CANDIDATE, NUMBER, parse_number
-from pipeline.extract.sentences import CLAUSE_BREAK, FULL_STOP, SentenceIndex
-from pipeline.extract.spans import Spans
-from pipeline.model import ReportMeta
+from cchc.pipeline.extract.counts.periods import sentence_period
+from cchc.pipeline.extract.counts.segments import Segment
+from cchc.pipeline.text.dates import find_periods
+from cchc.pipeline.text.numbers import CANDIDATE, NUMBER, parse_number
+from cchc.pipeline.text.sentences import CLAUSE_BREAK, FULL_STOP, SentenceIndex
+from cchc.pipeline.text.spans import Spans
+from cchc.pipeline.model import ReportMeta
 
 _SPACE = regex.compile(r"\s++")
 # A figure's sentence is quoted whole up to this many characters either side

@@ -37,14 +37,14 @@ from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from pipeline.model import PAGE_FOOTER, PAGE_HEADER, Block, Document
-from pipeline.read.docx.blocks import body_blocks, page_furniture
-from pipeline.read.docx.numbering import parse_numbering
-from pipeline.read.docx.package import BODY, _w, open_package, part_xml, related_part
-from pipeline.read.docx.styles import parse_styles
-from pipeline.read.docx.text import Context
-from pipeline.read.layout import join_broken_paragraphs
-from pipeline.read.legacy import conversion_note
+from cchc.pipeline.model import PAGE_FOOTER, PAGE_HEADER, Block, Document
+from cchc.pipeline.read.docx.blocks import body_blocks, page_furniture
+from cchc.pipeline.read.docx.numbering import parse_numbering
+from cchc.pipeline.read.docx.package import BODY, _w, open_package, part_xml, related_part
+from cchc.pipeline.read.docx.styles import parse_styles
+from cchc.pipeline.read.docx.text import Context
+from cchc.pipeline.read.layout import join_broken_paragraphs
+from cchc.pipeline.read.legacy import conversion_note
 
 MAX_ZIP_ENTRIES = 5000
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from pipeline.model import FOOTNOTE, TABLE, Block
-from pipeline.read.docx.package import (
+from cchc.pipeline.model import FOOTNOTE, TABLE, Block
+from cchc.pipeline.read.docx.package import (
     BODY,
     CUSTOM_XML,
     P,
@@ -23,8 +23,8 @@ from pipeline.read.docx.package import (
     to_int,
     val,
 )
-from pipeline.read.docx.text import Context, read_paragraph, sdt_content
-from pipeline.read.layout import TO_SUPERSCRIPT
+from cchc.pipeline.read.docx.text import Context, read_paragraph, sdt_content
+from cchc.pipeline.read.layout import TO_SUPERSCRIPT
 
 
 def _children(container: etree._Element, tags: tuple[str, ...]):

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from pipeline.patterns import compile_pattern
-from pipeline.read.docx.package import ILVL, MC_NS, NUMID, NUMPR, PSTYLE, _w, is_on, to_int, val
-from pipeline.read.docx.styles import Styles
+from cchc.pipeline.patterns import compile_pattern
+from cchc.pipeline.read.docx.package import ILVL, MC_NS, NUMID, NUMPR, PSTYLE, _w, is_on, to_int, val
+from cchc.pipeline.read.docx.styles import Styles
 
 
 @dataclass

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from pipeline.patterns import IGNORECASE, compile_pattern
-from pipeline.read.docx.package import ILVL, NUMID, NUMPR, OUTLINE_LVL, PPR, RFONTS, RPR, _w, to_int, val
+from cchc.pipeline.patterns import IGNORECASE, compile_pattern
+from cchc.pipeline.read.docx.package import ILVL, NUMID, NUMPR, OUTLINE_LVL, PPR, RFONTS, RPR, _w, to_int, val
 
 
 @dataclass

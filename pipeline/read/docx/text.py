@@ -9,12 +9,12 @@ from itertools import groupby
 
 from lxml import etree
 
-from pipeline.model import HEADING, PAGE_EXPLICIT as EXPLICIT, PAGE_RENDERED as RENDERED
-from pipeline.read.docx.numbering import Numbering, next_label, numbering_ref
-from pipeline.read.docx.package import PPR, PSTYLE, R, RPR, SDT, SDT_CONTENT, SDT_PR, T, _w, val
-from pipeline.read.docx.styles import Styles, heading_level, run_fonts
-from pipeline.read.layout import TO_SUPERSCRIPT, classify_line
-from pipeline.read.legacy import font_encoding, is_unicode_vietnamese, to_unicode
+from cchc.pipeline.model import HEADING, PAGE_EXPLICIT as EXPLICIT, PAGE_RENDERED as RENDERED
+from cchc.pipeline.read.docx.numbering import Numbering, next_label, numbering_ref
+from cchc.pipeline.read.docx.package import PPR, PSTYLE, R, RPR, SDT, SDT_CONTENT, SDT_PR, T, _w, val
+from cchc.pipeline.read.docx.styles import Styles, heading_level, run_fonts
+from cchc.pipeline.read.layout import TO_SUPERSCRIPT, classify_line
+from cchc.pipeline.read.legacy import font_encoding, is_unicode_vietnamese, to_unicode
 
 # Inline wrappers whose runs are shown.  Deletions (w:del, w:moveFrom), field
 # instructions, drawings and properties are not in this set, so they show nothing.

@@ -49,16 +49,16 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipeline import limits, tools
-from pipeline.model import Document
-from pipeline.read.legacy import conversion_note
-from pipeline.read.ocr import ocr_page, scan_reason
-from pipeline.read.pdf.chars import _PDFIUM_HYPHENS, _Chars
-from pipeline.read.pdf.lines import _group_lines
-from pipeline.read.pdf.paragraphs import _assemble
-from pipeline.read.pdf.shapes import Line, Page, Table
-from pipeline.read.pdf.tables import _cell_text, _find_tables, _graphics, _inside
-from pipeline.read.repair import with_trailer
+from cchc.pipeline import limits, tools
+from cchc.pipeline.model import Document
+from cchc.pipeline.read.legacy import conversion_note
+from cchc.pipeline.read.ocr import ocr_page, scan_reason
+from cchc.pipeline.read.pdf.chars import _PDFIUM_HYPHENS, _Chars
+from cchc.pipeline.read.pdf.lines import _group_lines
+from cchc.pipeline.read.pdf.paragraphs import _assemble
+from cchc.pipeline.read.pdf.shapes import Line, Page, Table
+from cchc.pipeline.read.pdf.tables import _cell_text, _find_tables, _graphics, _inside
+from cchc.pipeline.read.repair import with_trailer
 
 _HYPHEN_MARKS = str.maketrans(_PDFIUM_HYPHENS, "-" * len(_PDFIUM_HYPHENS))
 

@@ -10,7 +10,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipeline.read.legacy import (
+from cchc.pipeline.read.legacy import (
     TCVN3,
     convert_chars,
     font_encoding,

@@ -4,16 +4,12 @@ and the small print under the body."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from pipeline.model import PAGE_FOOTER, PAGE_HEADER
-from pipeline.read.layout import TO_SUPERSCRIPT
-from pipeline.read.pdf.lines import _SPACES
-from pipeline.read.pdf.settings import LAYOUT
-from pipeline.read.pdf.shapes import Line, Page
-
-if TYPE_CHECKING:
-    from pipeline.read.pdf.paragraphs import _Metrics
+from cchc.pipeline.model import PAGE_FOOTER, PAGE_HEADER
+from cchc.pipeline.read.layout import TO_SUPERSCRIPT
+from cchc.pipeline.read.pdf.lines import _SPACES
+from cchc.pipeline.read.pdf.settings import LAYOUT
+from cchc.pipeline.read.pdf.shapes import Line, Page, _Metrics
 
 _DIGITS = re.compile(r"\d")
 _PAGE_NUMBER = re.compile(

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.read.layout import SUPERSCRIPT_DIGITS, TO_SUPERSCRIPT
-from pipeline.read.pdf.chars import _PDFIUM_HYPHENS, _Chars
-from pipeline.read.pdf.settings import LAYOUT
-from pipeline.read.pdf.shapes import Line
+from cchc.pipeline.read.layout import SUPERSCRIPT_DIGITS, TO_SUPERSCRIPT
+from cchc.pipeline.read.pdf.chars import _PDFIUM_HYPHENS, _Chars
+from cchc.pipeline.read.pdf.settings import LAYOUT
+from cchc.pipeline.read.pdf.shapes import Line
 
 _SOFT_HYPHEN = "\u00ad"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")

@@ -9,22 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.model import FOOTNOTE, HEADING, LIST_ITEM, PAGE_FOOTER, PAGE_HEADER, PARAGRAPH, TABLE, Block
-from pipeline.read.layout import LIST_MARKER, classify_line, ends_sentence, join_broken_paragraphs
-from pipeline.read.pdf.furniture import _footnote_lines, _furniture
-from pipeline.read.pdf.lines import _join
-from pipeline.read.pdf.shapes import Line, Page, Table
-
-
-@dataclass
-class _Metrics:
-    """The body text's geometry, taken from the whole document."""
-
-    body_size: float
-    pitch: float  # baseline to baseline inside a paragraph, at body size
-    left: float  # where body lines start
-    right: float  # where full body lines end
-    heading_levels: dict[float, int]  # font size above the body's -> level
+from cchc.pipeline.model import FOOTNOTE, HEADING, LIST_ITEM, PAGE_FOOTER, PAGE_HEADER, PARAGRAPH, TABLE, Block
+from cchc.pipeline.read.layout import LIST_MARKER, classify_line, ends_sentence, join_broken_paragraphs
+from cchc.pipeline.read.pdf.furniture import _footnote_lines, _furniture
+from cchc.pipeline.read.pdf.lines import _join
+from cchc.pipeline.read.pdf.shapes import _Metrics, Line, Page, Table
 
 
 def _mode(values, default: float) -> float:

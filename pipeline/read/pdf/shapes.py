@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.model import Block
+from cchc.pipeline.model import Block
 
 
 @dataclass
@@ -46,3 +46,14 @@ class Page:
     scan: str | None = None
     ocr: list[Block] | None = None
     ocr_error: str | None = None
+
+
+@dataclass
+class _Metrics:
+    """The body text's geometry, taken from the whole document."""
+
+    body_size: float
+    pitch: float  # baseline to baseline inside a paragraph, at body size
+    left: float  # where body lines start
+    right: float  # where full body lines end
+    heading_levels: dict[float, int]  # font size above the body's -> level

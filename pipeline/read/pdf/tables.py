@@ -9,10 +9,10 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipeline.read.layout import continues_text
-from pipeline.read.pdf.chars import _Chars, _is_legacy_font
-from pipeline.read.pdf.lines import _join
-from pipeline.read.pdf.shapes import Line
+from cchc.pipeline.read.layout import continues_text
+from cchc.pipeline.read.pdf.chars import _Chars, _is_legacy_font
+from cchc.pipeline.read.pdf.lines import _join
+from cchc.pipeline.read.pdf.shapes import Line
 
 
 @dataclass

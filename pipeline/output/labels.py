@@ -19,7 +19,7 @@ import math
 from datetime import date, datetime
 from functools import cache
 
-from pipeline.patterns import entries, example_checker, load
+from cchc.pipeline.patterns import entries, example_checker, load
 
 LABELS = "labels"
 AREA, METRIC = "area", "metric"
@@ -194,3 +194,14 @@ def evidence_marks(sentence: str, pieces: list[str]) -> list[tuple[int, int]]:
         marked.append((at, at + len(piece)))
         after = at + len(piece)
     return sorted(marked)
+
+
+# Excel allows sheet names of at most 31 characters.
+SHEET_NAME_MAX = 31
+
+
+def sheet_name(table: str) -> str:
+    """The table's Vietnamese name as a valid sheet name (at most 31
+    characters, none of []:*?/\\)."""
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in label("table", table))
+    return cleaned[:SHEET_NAME_MAX]

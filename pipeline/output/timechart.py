@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from pipeline.labels import period_label, vn_date, vn_number
+from cchc.pipeline.output.labels import period_label, vn_date, vn_number
 
 WIDTH = 560
 SIDE = 18  # room left and right of the plot

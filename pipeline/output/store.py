@@ -55,12 +55,15 @@ from typing import Iterator
 
 import pyarrow.parquet as pq
 
-from pipeline import __version__, tools
-from pipeline.process import FAILED, MISSING, ReportResult, file_sha256
-from pipeline.tables import PARTITION, TABLES, to_arrow
+from cchc.pipeline import __version__, tools
+from cchc.pipeline.model import FAILED, MISSING, ReportResult
+from cchc.pipeline.read.detect import file_sha256
+from cchc.pipeline.output.tables import PARTITION, TABLES, to_arrow
 
 MANIFEST = "_manifest.json"
 LOCK = ".lock"
+# Where the facts of a duplicate report are kept aside (pipeline/output/duplicates.py).
+PARKED = "_duplicates"
 # A report whose year is unknown (no date, no period, or not readable) goes to
 # partition 0: pandas cannot read a dataset whose hive partition column has
 # nulls ("Cannot yet unify dictionaries with nulls").
@@ -198,8 +201,7 @@ class OutputStore:
 
     def _present(self, rel: str) -> bool:
         """Whether a file an entry names is there: in its table, or parked
-        with the facts of duplicates (pipeline.duplicates)."""
-        from pipeline.duplicates import PARKED  # that module writes through this one
+        with the facts of duplicates (pipeline.output.duplicates)."""
 
         return (self.root / rel).exists() or (self.root / PARKED / rel).exists()
 
@@ -289,7 +291,6 @@ class OutputStore:
                       lambda tmp: Path(tmp).write_text(text, encoding="utf-8", errors="surrogateescape"))
             stale = self._superseded - self._named() if self._superseded else set()
             self._superseded.clear()
-            from pipeline.duplicates import PARKED
 
             for rel in sorted(stale):
                 try:

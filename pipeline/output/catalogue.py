@@ -10,10 +10,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.compare import target_sql
-from pipeline.labels import label, labels
-from pipeline.patterns import entries
-from pipeline.query import connect
+from cchc.pipeline.output.compare import target_sql
+from cchc.pipeline.output.labels import label, labels
+from cchc.pipeline.patterns import entries
+from cchc.pipeline.output.query import connect
 
 PERCENT = "%"
 

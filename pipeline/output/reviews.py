@@ -28,9 +28,10 @@ from typing import Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.query import REVIEWS_FILE, connect
-from pipeline.store import atomic_write
-from pipeline.tables import REVIEW_VIEW_COLUMNS, REVIEWS, TABLES
+from cchc.pipeline.output.labels import sheet_name
+from cchc.pipeline.output.query import REVIEWS_FILE, connect
+from cchc.pipeline.output.store import atomic_write
+from cchc.pipeline.output.tables import REVIEW_VIEW_COLUMNS, REVIEWS, TABLES
 
 OPEN, CONFIRMED, DISMISSED = "open", "confirmed", "dismissed"
 VERDICTS = (CONFIRMED, DISMISSED)
@@ -180,7 +181,6 @@ def read_xlsx(out: str | Path, workbook: str | Path, by: str | None = None) -> X
     and the other rows are recorded."""
     from openpyxl import load_workbook
 
-    from pipeline.export import sheet_name
 
     wb = load_workbook(workbook, read_only=True, data_only=True)
     name = sheet_name("findings")

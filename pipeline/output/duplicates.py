@@ -44,8 +44,8 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from pipeline.store import atomic_write
-from pipeline.tables import PARTITION, TABLES, to_arrow
+from cchc.pipeline.output.store import PARKED, atomic_write
+from cchc.pipeline.output.tables import PARTITION, TABLES, to_arrow
 
 SKETCH_SIZE = 128
 SHINGLE_WORDS = 5
@@ -61,7 +61,6 @@ FORMAT_RANK = {"docx": 0, "doc": 0, "pdf": 1, "txt": 2}
 _STATUS_RANK = {"ok": 0, "partial": 1, "needs_ocr": 2}
 READ = tuple(_STATUS_RANK)  # statuses of reports that were read, in whole or part
 
-PARKED = "_duplicates"
 SKETCHES = "_text_sketches.json"
 _FACT_TABLES = [t for t in TABLES if t not in ("reports", "comparison")]
 _WORD = re.compile(r"\w+")

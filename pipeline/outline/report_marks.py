@@ -29,8 +29,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from pipeline.model import ReportMeta, Section
-from pipeline.read.detect import ARCHIVES, CCHC_PAGE, IMAGES, JSON, NOT_REPORT_FORMATS, SPREADSHEETS
+from cchc.pipeline.model import ReportMeta, Section
+from cchc.pipeline.read.detect import ARCHIVES, CCHC_PAGE, IMAGES, JSON, NOT_REPORT_FORMATS, SPREADSHEETS
 
 _ROMAN = re.compile(r"[IVXLC]+")
 

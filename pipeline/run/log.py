@@ -15,8 +15,8 @@ import io
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.query import connect
-from pipeline.store import _printable, atomic_write
+from cchc.pipeline.output.query import connect
+from cchc.pipeline.output.store import _printable, atomic_write
 
 RUN_COLUMNS = ["file", "status", "duplicate_of", "other_versions", "format", "issuer", "period", "figures",
                "references", "findings", "error"]

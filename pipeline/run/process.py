@@ -16,74 +16,37 @@ Statuses, each with an `error` that says what to do (docs/failure-modes.md):
   unreadable, encrypted, or its worker timed out or died);
 - not_a_report: JSON data, an image, a spreadsheet or an archive, or a text
   that reads fine but bears no mark of an administrative report
-  (`pipeline.report_marks`); it keeps its `reports` row and writes no facts;
+  (`pipeline.outline.report_marks`); it keeps its `reports` row and writes no facts;
 - skipped: not read on purpose (a symbolic link that leads out of the input
   folders);
 - missing: read by an earlier run, gone from its folder now.
 
 Errors of the run rather than of the file (the worker pool cannot start:
-`pipeline.workers.PoolCannotStart`) are raised, never made a file's row.
+`pipeline.run.workers.PoolCannotStart`) are raised, never made a file's row.
 
-`process_files` runs a batch in a `pipeline.workers.WorkerPool` when given
+`process_files` runs a batch in a `pipeline.run.workers.WorkerPool` when given
 one, so that a file that hangs or crashes its reader costs only its own row.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from pipeline import __version__, limits as _limits, tools
-from pipeline.checks import check_report
-from pipeline.extract import extract
-from pipeline.model import Document, ReportMeta, Section
-from pipeline.normalize import normalize_document
-from pipeline.read import UnsupportedFormat, read_document
-from pipeline.read.detect import detect_format
-from pipeline.report_marks import content_reason, format_reason
-from pipeline.structure import build_sections, parse_header
-from pipeline.workers import WorkerDied, WorkerPool, WorkerTimeout
-
-OK, PARTIAL, FAILED, NEEDS_OCR = "ok", "partial", "failed", "needs_ocr"
-SKIPPED, MISSING = "skipped", "missing"
-NOT_A_REPORT = "not_a_report"
-
-
-@dataclass
-class ReportResult:
-    """Everything one file gives: its `reports` row, the rows of the fact
-    tables, and its normalised text (for provenance)."""
-
-    report: dict
-    rows: dict[str, list[dict]] = field(default_factory=dict)
-    text: str = ""
-    # A tool (tools.TESSERACT, tools.SOFFICE) whose installation would let a
-    # re-run read more of the file: the manifest does not skip it then.
-    waits_for: str | None = None
-
-    @property
-    def report_id(self) -> str:
-        return self.report["report_id"]
-
-    @property
-    def status(self) -> str:
-        return self.report["status"]
-
-
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def report_id_of(sha256: str) -> str:
-    return sha256[:16]
-
+from cchc.pipeline import __version__, limits as _limits, tools
+from cchc.pipeline.checks import check_report
+from cchc.pipeline.extract import extract
+from cchc.pipeline.model import (
+    FAILED, MISSING, NEEDS_OCR, NOT_A_REPORT, OK, PARTIAL, SKIPPED, Document, ReportMeta, ReportResult, Section,
+)  # fmt: skip
+from cchc.pipeline.text.normalize import normalize_document
+from cchc.pipeline.read import UnsupportedFormat, read_document
+from cchc.pipeline.read.detect import detect_format, file_sha256, report_id_of
+from cchc.pipeline.outline.report_marks import content_reason, format_reason
+from cchc.pipeline.outline.structure import build_sections, parse_header
+from cchc.pipeline.run.workers import WorkerDied, WorkerPool, WorkerTimeout
 
 def _error_text(step: str, exc: BaseException) -> str:
     if isinstance(exc, MemoryError):

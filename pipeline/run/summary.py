@@ -1,7 +1,7 @@
 """What a run of `cchc ingest` did, and the exit status that says it.
 
 Kept apart from the flow so that a run with nothing to do
-(`pipeline.rerun`) can answer without importing Prefect.
+(`pipeline.run.rerun`) can answer without importing Prefect.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from pipeline.process import FAILED, NEEDS_OCR, NOT_A_REPORT, PARTIAL
+from cchc.pipeline.model import FAILED, NEEDS_OCR, NOT_A_REPORT, PARTIAL
 
 # Exit statuses of `cchc ingest`, one meaning each.
 EXIT_OK = 0  # every file was read (or there was nothing to do)

@@ -25,7 +25,7 @@ A figure one report gives for a period cannot be less than what the
 issuer's other reports give for parts of it: that is a cross_report_mismatch
 too.
 
-A duplicate (`reports.duplicate_of`, see pipeline/duplicates.py) is not a
+A duplicate (`reports.duplicate_of`, see pipeline/output/duplicates.py) is not a
 report of its own: its facts are not in the tables, and a byte-identical
 copy, which shares its canonical's facts, is left out of the join here.
 
@@ -46,10 +46,10 @@ from types import SimpleNamespace
 import duckdb
 import pyarrow.parquet as pq
 
-from pipeline.checks import INFO, WARNING, additive_metrics, finding_at, subperiod_contradictions, subperiod_message
-from pipeline.labels import vn_date, vn_number
-from pipeline.query import connect, has_column
-from pipeline.tables import PARTITION, TABLES
+from cchc.pipeline.checks import INFO, WARNING, additive_metrics, finding_at, subperiod_contradictions, subperiod_message
+from cchc.pipeline.output.labels import vn_date, vn_number
+from cchc.pipeline.output.query import connect, has_column
+from cchc.pipeline.output.tables import PARTITION, TABLES
 
 # Sections whose figures are not results of the period.
 NOT_RESULTS = ("plan", "recommendation")
@@ -186,7 +186,7 @@ ORDER BY report_id, char_start
 
 
 # A report of which another version was read (same issuer, number and
-# period, another text: pipeline/duplicates.py), pointed at its date line.
+# period, another text: pipeline/output/duplicates.py), pointed at its date line.
 _VERSIONS = """
 WITH dated AS (
     SELECT report_id, page, char_start, char_end, sentence, text,

@@ -30,8 +30,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from pipeline.labels import label_rows
-from pipeline.tables import PARTITION, REVIEWS, TABLES, UNPARTITIONED, arrow_schema
+from cchc.pipeline.output.labels import label_rows
+from cchc.pipeline.output.tables import PARTITION, REVIEWS, TABLES, UNPARTITIONED, arrow_schema
 
 # The report's columns each analyst view carries, under these names.
 _REPORT_COLUMNS = {

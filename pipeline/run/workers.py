@@ -45,11 +45,11 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
-from pipeline import limits as _limits
-from pipeline.tools import die_with_parent
+from cchc.pipeline import limits as _limits
+from cchc.pipeline.tools import die_with_parent
 
 # Imported once by the forkserver, so that every worker starts with them.
-PRELOAD = ("pipeline.process", "pipeline.read.txt", "pipeline.read.docx", "pipeline.read.pdf")
+PRELOAD = ("cchc.pipeline.run.process", "cchc.pipeline.read.txt", "cchc.pipeline.read.docx", "cchc.pipeline.read.pdf")
 # A worker's own alarm rings this long after its call's deadline.
 _GRACE_S = 10.0
 # Time for a new worker to answer its first call (the forkserver's imports included).

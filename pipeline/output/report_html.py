@@ -21,7 +21,7 @@ It shows, in order:
    one) is drawn behind them, hatched; a period of another length than the
    one it is compared with is orange and starred; a legend says why.
 
-Codes are shown as their Vietnamese words (`pipeline.labels`), numbers as
+Codes are shown as their Vietnamese words (`pipeline.output.labels`), numbers as
 1.234,5 and dates as precisely as the report gave them (09/2023).
 
 Every piece of text from the data is report text or a file name, so it is
@@ -37,16 +37,16 @@ from html import escape
 from itertools import count, groupby
 from pathlib import Path
 
-from pipeline import __version__
-from pipeline.catalogue import catalogue_rows, series_unit
-from pipeline.labels import evidence_marks, evidence_texts, label, labels, vn_date, vn_message, vn_number
-from pipeline.patterns import entries
-from pipeline.query import connect
-from pipeline.read.detect import CCHC_PAGE_MARK
-from pipeline.reviews import CONFIRMED, DISMISSED, OPEN
-from pipeline.store import atomic_write
-from pipeline.tables import TABLE_LABELS, TABLES
-from pipeline.timechart import COMPARABLE_FILL, CONTAINS_STROKE, NOT_COMPARABLE_FILL, Bar, Chart, chart_svg
+from cchc.pipeline import __version__
+from cchc.pipeline.output.catalogue import catalogue_rows, series_unit
+from cchc.pipeline.output.labels import evidence_marks, evidence_texts, label, labels, vn_date, vn_message, vn_number
+from cchc.pipeline.patterns import entries
+from cchc.pipeline.output.query import connect
+from cchc.pipeline.read.detect import CCHC_PAGE_MARK
+from cchc.pipeline.output.reviews import CONFIRMED, DISMISSED, OPEN
+from cchc.pipeline.output.store import atomic_write
+from cchc.pipeline.output.tables import TABLE_LABELS, TABLES
+from cchc.pipeline.output.timechart import COMPARABLE_FILL, CONTAINS_STROKE, NOT_COMPARABLE_FILL, Bar, Chart, chart_svg
 
 # The Vietnamese words of the codes, from patterns/labels.yaml.
 STATUS_LABELS = labels("status")

@@ -24,8 +24,8 @@ from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from pipeline.model import Document
-from pipeline.patterns import compile_pattern
+from cchc.pipeline.model import Document
+from cchc.pipeline.patterns import compile_pattern
 
 BLOCK_SEPARATOR = "\n\n"
 

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.extract.dates import find_dates, find_periods
-from pipeline.normalize import normalize_text
-from pipeline.model import (
+from cchc.pipeline.text.dates import find_dates, find_periods
+from cchc.pipeline.text.normalize import normalize_text
+from cchc.pipeline.model import (
     FOOTNOTE,
     HEADING,
     LIST_ITEM,
@@ -27,8 +27,8 @@ from pipeline.model import (
     Section,
     section_at,
 )
-from pipeline.patterns import entries, example_checker
-from pipeline.read.layout import HEADING_NUMBER
+from cchc.pipeline.patterns import entries, example_checker
+from cchc.pipeline.read.layout import HEADING_NUMBER
 
 # ---------------------------------------------------------------- header ---
 

@@ -2,7 +2,7 @@
 
 One sheet per table, named in Vietnamese (`Báo cáo`, `Số liệu`,
 `Phát hiện` ...: the `table` words of `patterns/labels.yaml`), with the
-Vietnamese column labels of `pipeline/tables.py` as its header row.  Cells of
+Vietnamese column labels of `pipeline/output/tables.py` as its header row.  Cells of
 a code column hold the code's Vietnamese words (`Lỗi`, not `error`; the
 codes stay in the parquet files).  Each sheet of facts (sections, references,
 dates, metrics, findings) has the report's file, issuer and where its page
@@ -42,15 +42,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pipeline.labels import evidence_marks, evidence_texts, label, vn_message
-from pipeline.query import connect
-from pipeline.store import atomic_write
-from pipeline.reviews import STATUS_LABELS
-from pipeline.tables import REVIEW_VIEW_COLUMNS, TABLES, Column, read_columns
+from cchc.pipeline.output.labels import evidence_marks, evidence_texts, label, sheet_name, vn_message
+from cchc.pipeline.output.query import connect
+from cchc.pipeline.output.store import atomic_write
+from cchc.pipeline.output.reviews import STATUS_LABELS
+from cchc.pipeline.output.tables import REVIEW_VIEW_COLUMNS, TABLES, Column, read_columns
 
 EXCEL_MAX_ROWS = 1_048_576  # rows in one sheet, the header row included
 EXCEL_MAX_CELL_CHARS = 32_767
-SHEET_NAME_MAX = 31
 NOTES_SHEET = "Ghi chú"
 DATE_FORMAT = "dd/mm/yyyy"  # the Vietnamese way of writing a date
 # A date known only to the month or the year is shown as such.
@@ -95,13 +94,6 @@ class ExportResult:
     @property
     def truncated(self) -> list[SheetResult]:
         return [s for s in self.sheets if s.truncated]
-
-
-def sheet_name(table: str) -> str:
-    """The table's Vietnamese name as a valid sheet name (at most 31
-    characters, none of []:*?/\\)."""
-    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in label("table", table))
-    return cleaned[:SHEET_NAME_MAX]
 
 
 # The report's columns shown beside each fact, after its report id.

@@ -15,11 +15,11 @@ import os
 import time
 from pathlib import Path
 
-from pipeline.discover import discover, inside, mark_output
-from pipeline.process import MISSING, SKIPPED
-from pipeline.run_log import file_rows, write_run_csv
-from pipeline.run_summary import RunSummary, count_file
-from pipeline.store import MANIFEST, OutputStore
+from cchc.pipeline.run.discover import discover, inside, mark_output
+from cchc.pipeline.model import MISSING, SKIPPED
+from cchc.pipeline.run.log import file_rows, write_run_csv
+from cchc.pipeline.run.summary import RunSummary, count_file
+from cchc.pipeline.output.store import MANIFEST, OutputStore
 
 
 def answer_unchanged(paths: list[str], out: str | Path, exclude: list[str] | tuple[str, ...] = (),

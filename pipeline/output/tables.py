@@ -4,7 +4,7 @@ Each table is a list of `Column`s.  The Arrow schema is pinned so that every
 file of a dataset has the same types whatever pandas would have guessed
 (pandas 3 writes `large_string` otherwise), dates are real `date32`, and an
 all-null column keeps its type.  `docs/schema.md` is generated from these
-declarations (`python -m pipeline.tables > docs/schema.md`), so the
+declarations (`python -m cchc.pipeline.output.tables > docs/schema.md`), so the
 documentation cannot drift from the files.
 
 Every table is partitioned by `report_year` (hive style: `report_year=2023/`);
@@ -302,7 +302,7 @@ REVIEWS: list[Column] = [
     Column("at", pa.timestamp("s", tz="UTC"), "When the verdict was recorded (UTC)", label="Thời điểm xem xét"),
 ]
 
-# Columns the `findings` view adds from `reviews` (`pipeline/query.py`).
+# Columns the `findings` view adds from `reviews` (`pipeline/output/query.py`).
 REVIEW_VIEW_COLUMNS: list[Column] = [
     Column("review_status", pa.string(), "open (no verdict yet), confirmed or dismissed: the latest verdict in "
            "`reviews`", label="Trạng thái xem xét"),
@@ -395,7 +395,7 @@ def schema_markdown() -> str:
     lines = [
         "# Output tables",
         "",
-        "Generated from `pipeline/tables.py` (`python -m pipeline.tables > docs/schema.md`).",
+        "Generated from `pipeline/output/tables.py` (`python -m cchc.pipeline.output.tables > docs/schema.md`).",
         "Every table is a parquet dataset under the output folder, hive-partitioned by",
         f"`{PARTITION.name}` (but `metric_catalogue`, one file rewritten by every run), and every",
         "fact row carries `report_id` and its provenance.",

@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import __version__
+from cchc.pipeline import __version__
 
 # Editor lock files and hidden files are not reports.
 _SKIP_PREFIXES = (".", "~$")

@@ -1,0 +1,1 @@
+"""A report's outline: its header and its sections."""

@@ -1,0 +1,1 @@
+"""The tables, where they are stored, and what people read of them."""

@@ -1,0 +1,1 @@
+"""Plain text: normalising, sentences, spans, numbers, dates and where a character is."""

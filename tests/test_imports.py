@@ -1,0 +1,146 @@
+"""The shape of the code: the folders of `pipeline/` follow the path of the
+data, and imports run one way, down that path.
+
+    text → read → outline → extract → checks → output → run → flows → cli
+
+(the model, the pattern loader, the limits and the external tools below
+them all).  A module may import its own layer and the layers below it, never
+one above; and no two modules import each other, however indirectly, even
+inside a function or under `TYPE_CHECKING`.  The imports are read with `ast`,
+without running anything."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+# Each source folder and the import name it is installed under (setup.py).
+FOLDERS = {"pipeline": "cchc.pipeline", "flows": "cchc.flows", "cchc": "cchc"}
+LAYERS = [
+    ("base", ("cchc", "cchc.pipeline", "cchc.pipeline.model", "cchc.pipeline.patterns", "cchc.pipeline.limits",
+              "cchc.pipeline.tools")),
+    ("text", ("cchc.pipeline.text",)),
+    ("read", ("cchc.pipeline.read",)),
+    ("outline", ("cchc.pipeline.outline",)),
+    ("extract", ("cchc.pipeline.extract",)),
+    ("checks", ("cchc.pipeline.checks",)),
+    ("output", ("cchc.pipeline.output",)),
+    ("run", ("cchc.pipeline.run",)),
+    ("flows", ("cchc.flows",)),
+    ("cli", ("cchc.cli",)),
+]
+
+
+def _modules() -> dict[str, Path]:
+    modules = {}
+    for folder, package in FOLDERS.items():
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            parts = path.relative_to(ROOT / folder).with_suffix("").parts
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            modules[".".join((package, *parts))] = path
+    return modules
+
+
+MODULES = _modules()
+
+
+def _resolve(importer: str, node: ast.ImportFrom | ast.Import) -> list[str]:
+    """The project's modules an import statement loads (not their parents)."""
+    if isinstance(node, ast.Import):
+        names = [alias.name for alias in node.names]
+    else:
+        base = node.module or ""
+        if node.level:
+            package = importer if MODULES[importer].name == "__init__.py" else importer.rpartition(".")[0]
+            for _ in range(node.level - 1):
+                package = package.rpartition(".")[0]
+            base = f"{package}.{base}".rstrip(".")
+        names = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base for alias in node.names]
+    return sorted({name for name in names if name in MODULES})
+
+
+def _graph() -> dict[str, set[str]]:
+    graph = {}
+    for module, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        graph[module] = {target for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+                         for target in _resolve(module, node) if target != module}
+    return graph
+
+
+def _layer(module: str) -> int:
+    """The base modules by name, every other module by its folder."""
+    for i, (_, names) in enumerate(LAYERS):
+        if module in names or i > 0 and any(module.startswith(name + ".") for name in names):
+            return i
+    raise AssertionError(f"{module} is in no layer: add its folder to LAYERS")
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_every_module_is_in_a_layer():
+    assert {LAYERS[_layer(module)][0] for module in MODULES} == {name for name, _ in LAYERS}
+
+
+def test_no_import_cycle():
+    assert _cycles(_graph()) == []
+
+
+def test_imports_run_down_the_path():
+    upward = [f"{a} ({LAYERS[_layer(a)][0]}) imports {b} ({LAYERS[_layer(b)][0]})"
+              for a, targets in sorted(_graph().items()) for b in sorted(targets) if _layer(b) > _layer(a)]
+    assert upward == []
+
+
+def test_the_cycle_finder_finds_a_type_guarded_cycle():
+    """The test above could pass by finding nothing: a guarded import back is
+    a cycle too."""
+    graph = {"a": {"b"}, "b": set(), "c": set()}
+    assert _cycles(graph) == []
+    graph["b"].add("a")
+    assert _cycles(graph) == [["a", "b"]]
+    tree = ast.parse("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from cchc.pipeline.model import Document\n")
+    node = next(n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module.startswith("cchc"))
+    assert _resolve("cchc.pipeline.text.normalize", node) == ["cchc.pipeline.model"]
+
+
+def test_the_outline_does_not_load_spacy():
+    code = "import sys, cchc.pipeline.outline.structure; print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "False"
