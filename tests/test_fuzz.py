@@ -4,8 +4,9 @@
    (numbers in the Vietnamese ways, units, dates, document numbers, headings)
    mixed with arbitrary Unicode: they never raise, every span stays inside the
    text, and every value parses back from the text it was read from.
-2. A seeded corpus of mutated samples (bytes flipped, cut, spliced, repeated)
-   goes through format detection and every reader, and through
+2. A fixed set of 26 mutated samples, one for each fault kind (a zip's central
+   directory or one XML part broken, a PDF's xref, trailer or text layer
+   broken, text cut inside a character, ...) goes through format detection and every reader, and through
    `process_file`: nothing raises, and every file gets a status.
 """
 
@@ -108,62 +109,112 @@ def test_arbitrary_unicode_never_breaks_a_report(text):
 
 
 # --- mutated samples through the readers ---------------------------------------------
+#
+# One deterministic mutant for each fault kind that reaches a different part of
+# a reader, rather than many random repeats of the same few faults: the zip's
+# central directory and local headers, one XML part, the PDF's header, xref
+# table, trailer and page content (its text layer), and plain text cut inside a
+# character or padded with invalid UTF-8.  Byte flips draw from a fixed seed.
 
 SEED = 20240601
-N_MUTANTS = 96
 STATUSES = {OK, PARTIAL, FAILED, NEEDS_OCR}
 
 
-def _mutate(data: bytes, rng: random.Random) -> bytes:
-    b = bytearray(data)
-    kind = rng.randrange(6)
-    if kind == 0:  # flip bytes
-        for _ in range(rng.randint(1, 50)):
-            b[rng.randrange(len(b))] = rng.randrange(256)
-    elif kind == 1:  # cut short
-        del b[rng.randrange(1, len(b)) :]
-    elif kind == 2:  # cut out a slice
-        i = rng.randrange(len(b))
-        del b[i : i + rng.randint(1, 4096)]
-    elif kind == 3:  # repeat a slice
-        i = rng.randrange(len(b))
-        b[i:i] = b[i : i + rng.randint(1, 512)] * rng.randint(2, 20)
-    elif kind == 4:  # random junk in the middle
-        i = rng.randrange(len(b))
-        b[i:i] = rng.randbytes(rng.randint(1, 256))
-    else:  # overwrite a run with one byte
-        i = rng.randrange(len(b))
-        b[i : i + rng.randint(1, 256)] = bytes([rng.randrange(256)]) * rng.randint(1, 256)
+def _flip(b: bytearray, start: int, end: int, rng: random.Random, count: int = 24) -> bytes:
+    for _ in range(count):
+        b[rng.randrange(start, max(start + 1, end))] = rng.randrange(256)
     return bytes(b)
 
 
-def _mutate_docx_part(data: bytes, rng: random.Random) -> bytes:
-    """A DOCX whose zip is sound but one XML part is mutated: reaches the XML
-    reader rather than stopping at the zip."""
+def _at(data: bytes, marker: bytes, last: bool = False) -> int:
+    i = data.rfind(marker) if last else data.find(marker)
+    assert i >= 0, marker  # the seed sample changed shape: choose another marker
+    return i
+
+
+def _txt_mutants(data: bytes, rng: random.Random) -> dict[str, bytes]:
+    multibyte = next(i for i in range(len(data) // 2, len(data)) if data[i] >= 0xC0)
+    middle = len(data) // 2
+    return {
+        "cut-inside-a-character": data[: multibyte + 1],
+        "flipped-bytes": _flip(bytearray(data), 0, len(data), rng),
+        "invalid-utf8-in-the-middle": data[:middle] + bytes([0xFF, 0xFE, 0xC3, 0x28, 0xE2, 0x82]) * 40 + data[middle:],
+        "nul-run": data[:middle] + b"\x00" * 4096 + data[middle:],
+        "slice-repeated": data[:middle] + data[middle : middle + 512] * 20 + data[middle:],
+        "cut-in-half": data[:middle],
+    }
+
+
+def _rezip(data: bytes, change) -> bytes:
+    """The DOCX with its zip sound and one part changed (or dropped, when
+    `change` returns None): reaches the XML reader, not only the zip."""
     import io
 
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        victim = rng.choice([i.filename for i in src.infolist() if i.filename.endswith(".xml")])
         for item in src.infolist():
-            part = src.read(item.filename)
-            dst.writestr(item, _mutate(part, rng) if item.filename == victim else part)
+            part = change(item.filename, src.read(item.filename))
+            if part is not None:
+                dst.writestr(item, part)
     return out.getvalue()
+
+
+def _docx_mutants(data: bytes, rng: random.Random) -> dict[str, bytes]:
+    directory = _at(data, b"PK\x01\x02")
+    end_record = _at(data, b"PK\x05\x06", last=True)
+
+    def document_xml(name, mutate):
+        return lambda n, part: mutate(part) if n == name else part
+
+    return {
+        "cut-in-half": data[: len(data) // 2],
+        "cut-before-the-central-directory": data[:directory],
+        "flipped-central-directory": _flip(bytearray(data), directory, end_record, rng),
+        "flipped-end-record": _flip(bytearray(data), end_record, len(data), rng, count=8),
+        "flipped-first-local-header": _flip(bytearray(data), 0, 30, rng, count=6),
+        "flipped-document-xml": _rezip(data, document_xml("word/document.xml",
+                                                         lambda p: _flip(bytearray(p), 0, len(p), rng, count=40))),
+        "cut-document-xml": _rezip(data, document_xml("word/document.xml", lambda p: p[: len(p) // 2])),
+        "junk-in-styles-xml": _rezip(data, document_xml("word/styles.xml", lambda p: p[:200] + rng.randbytes(256) + p[200:])),
+        "empty-document-xml": _rezip(data, document_xml("word/document.xml", lambda p: b"")),
+        "no-content-types": _rezip(data, lambda n, part: None if n == "[Content_Types].xml" else part),
+    }
+
+
+def _pdf_mutants(data: bytes, rng: random.Random) -> dict[str, bytes]:
+    xref = _at(data, b"\nxref", last=True)
+    trailer = _at(data, b"trailer", last=True)
+    startxref = _at(data, b"startxref", last=True)
+    # The longest stream is a page's content: its text layer.
+    streams = [(data.find(b"endstream", i) - i, i) for i in range(len(data)) if data.startswith(b"stream\n", i)]
+    length, content = max(streams)
+    return {
+        "cut-in-half": data[: len(data) // 2],
+        "cut-before-the-xref": data[:xref],
+        "flipped-xref": _flip(bytearray(data), xref, trailer, rng),
+        "wrong-startxref": data[:startxref] + b"startxref\n17\n%%EOF\n",
+        "no-trailer": data[:trailer],
+        "flipped-version": b"%PDF-\xff\xfe" + data[7:],
+        "flipped-text-layer": _flip(bytearray(data), content + 7, content + length, rng),
+        "cut-text-layer": data[: content + 7 + length // 3] + data[content + length :],
+        "junk-in-the-middle": data[: len(data) // 2] + rng.randbytes(256) + data[len(data) // 2 :],
+        "run-of-one-byte": data[: len(data) // 3] + b"\x00" * 2048 + data[len(data) // 3 + 2048 :],
+    }
 
 
 @pytest.fixture(scope="module")
 def mutants(tmp_path_factory):
     rng = random.Random(SEED)
-    seeds = [(SEED_TXT, ".txt"), (SEED_DOCX, ".docx"), (SEED_PDF, ".pdf")]
     folder = tmp_path_factory.mktemp("mutants")
     paths = []
-    for i in range(N_MUTANTS):
-        source, ext = seeds[i % len(seeds)]
-        data = source.read_bytes()
-        data = _mutate_docx_part(data, rng) if ext == ".docx" and rng.random() < 0.5 else _mutate(data, rng)
-        path = folder / f"mutant-{i:03d}{ext}"
-        path.write_bytes(data)
-        paths.append(path)
+    for source, ext, make in [(SEED_TXT, ".txt", _txt_mutants), (SEED_DOCX, ".docx", _docx_mutants),
+                              (SEED_PDF, ".pdf", _pdf_mutants)]:
+        original = source.read_bytes()
+        for kind, data in make(original, rng).items():
+            assert data != original, kind
+            path = folder / f"{kind}{ext}"
+            path.write_bytes(data)
+            paths.append(path)
     return paths
 
 
