@@ -94,3 +94,28 @@ def sorted_table(folder: Path):
         if frame[column].map(lambda v: hasattr(v, "tolist")).any():
             frame[column] = frame[column].map(lambda v: repr(v.tolist()) if hasattr(v, "tolist") else repr(v))
     return frame.sort_values(list(frame.columns)).reset_index(drop=True)
+
+
+# The test files that take longest, longest first (measured with
+# `pytest --durations=0`, see docs/performance.md).  Under pytest-xdist with
+# --dist loadfile each file goes whole to one worker, in this order, so the
+# two workers start on the long files and finish together on the short ones.
+LONGEST_FIRST = [
+    "test_crafted_text.py",
+    "test_pdf_producers.py",
+    "test_kill_and_lock.py",
+    "test_faults.py",
+    "test_report_html.py",
+    "test_scale_out.py",
+    "test_batch.py",
+    "test_fuzz.py",
+    "test_ingest.py",
+    "test_golden_output.py",
+    "test_golds.py",
+    "test_startup.py",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
