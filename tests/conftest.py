@@ -97,22 +97,26 @@ def sorted_table(folder: Path):
 
 
 # The test files that take longest, longest first (measured with
-# `pytest --durations=0`, see docs/performance.md).  Under pytest-xdist with
+# `pytest --durations=40`, see docs/performance.md).  Under pytest-xdist with
 # --dist loadfile each file goes whole to one worker, in this order, so the
 # two workers start on the long files and finish together on the short ones.
 LONGEST_FIRST = [
-    "test_crafted_text.py",
-    "test_pdf_producers.py",
-    "test_kill_and_lock.py",
+    "test_pdf_producers.py",  # LibreOffice prints three PDFs first, when installed
+    "test_hostile_files.py",
     "test_faults.py",
-    "test_report_html.py",
-    "test_scale_out.py",
-    "test_batch.py",
-    "test_fuzz.py",
+    "test_crafted_text.py",
     "test_ingest.py",
+    "test_kill_and_lock.py",
+    "test_batch.py",
+    "test_scale_out.py",
+    "test_startup.py",
+    "test_fuzz.py",
+    "test_reviews.py",
+    "test_counts.py",
+    "test_export.py",
+    "test_report_html.py",
     "test_golden_output.py",
     "test_golds.py",
-    "test_startup.py",
 ]
 
 
