@@ -36,7 +36,7 @@ from cchc.pipeline.patterns import IGNORECASE, Pattern, compile_pattern, entries
 # Sections whose every figure is a target or a plan.
 PLAN_KINDS = ("plan", "recommendation")
 # Bullets and list marks a sentence may open with before its first word.
-_OPENING = r"^\s*+(?:[-–+*•]++|\(?+(?:\d{1,2}|\p{Ll})[.)])?+\s*+"
+_OPENING = compile_pattern(r"^\s*+(?:[-–+*•]++|\(?+(?:\d{1,2}|\p{Ll})[.)])?+\s*+")
 
 
 @dataclass(frozen=True)
@@ -97,8 +97,7 @@ def _governs(lead: str) -> bool:
 def _opens_with_aim(sentence: str, lead: str) -> bool:
     """A sentence that opens with a word of aim, and a figure whose own
     clause says nothing of a result."""
-    opening = compile_pattern(_OPENING).match(sentence)
-    rest = sentence[opening.end():] if opening else sentence
+    rest = sentence[_OPENING.match(sentence).end():]
     return any(m.start() == 0 for _, m in _markers("opens_sentence", rest)) and not _found("result_after", lead)
 
 
