@@ -1,6 +1,11 @@
 from pathlib import Path
 
-from cchc.pipeline.output.tables import TABLES, schema_markdown
+import pytest
+
+from cchc.pipeline.output.tables import TABLES, arrow_schema, schema_markdown, to_arrow
+from cchc.pipeline.run.process import process_file
+
+from conftest import SAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -12,13 +17,6 @@ def test_schema_docs_are_generated_from_the_declared_tables():
 
 
 def test_a_column_declared_not_null_is_never_null():
-    import pytest
-
-    from cchc.pipeline.output.tables import arrow_schema, to_arrow
-    from cchc.pipeline.run.process import process_file
-
-    from conftest import SAMPLES
-
     rows = process_file(SAMPLES / "ubnd-huyen-can-loc-2023-6thang.txt").rows["metrics"]
     written = to_arrow("metrics", rows)
     assert not arrow_schema("metrics").field("is_target").nullable
