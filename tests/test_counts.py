@@ -231,7 +231,7 @@ def test_the_fields_are_the_metrics_columns():
     assert [f.name for f in dataclasses.fields(Count)] == [
         "idx", "value", "value_text", "unit", "subject", "metric", "is_percent", "area", "section_path",
         "section_kind", "period_start", "period_end", "period_source", "source", "parent_idx", "is_total",
-        "page", "char_start", "char_end", "sentence",
+        "page", "char_start", "char_end", "sentence", "is_target",
     ]  # fmt: skip
 
 
