@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from golds import registry, score  # noqa: E402
 
 COLUMNS = [
-    "gold", "format", "header", "figures P", "figures R", "nouns", "area+kind", "sub-periods", "doc dates",
+    "gold", "format", "header", "figures P", "figures R", "nouns", "area+kind", "targets P", "targets R", "sub-periods", "doc dates",
     "planted found", "extra sum/table", "findings P", "findings R",
 ]  # fmt: skip
 
@@ -36,8 +36,10 @@ def row(s) -> list[str]:
     else:
         matched, wanted, got = s.findings
         fp, fr = ratio(matched, got), ratio(matched, wanted)
+    right, marked, targets = s.targets
     return [
-        s.name, s.format, f"{s.header[0]}/{s.header[1]}", f"{s.precision:.3f}", f"{s.recall:.3f}", ratio(*s.nouns), ratio(*s.area_kind), ratio(*s.periods),
+        s.name, s.format, f"{s.header[0]}/{s.header[1]}", f"{s.precision:.3f}", f"{s.recall:.3f}", ratio(*s.nouns), ratio(*s.area_kind),
+        ratio(right, marked), ratio(right, targets), ratio(*s.periods),
         ratio(*s.dates), f"{found}/{planted}", str(extra), fp, fr,
     ]  # fmt: skip
 

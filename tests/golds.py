@@ -21,6 +21,8 @@ The measures (docs/accuracy.md says the same in prose):
   to the letter (matching lets one be the other's first words);
 - area and kind: of the matched figures, the share whose area and section
   kind are the gold's;
+- targets: of the matched figures, precision and recall of `is_target`
+  against the gold's `target`;
 - sub-periods: of the matched figures for which the gold states a period of
   their own or the pipeline gives one that is not the report's, the share
   whose period is the gold's (a gold period of null is the report's);
@@ -49,7 +51,7 @@ SAMPLES = ROOT / "samples"
 SHARED = "so-ngoai-vu-ha-tinh-2021-2023"
 
 GOLD_KEYS = ("file", "report", "references", "counts", "not_counts", "checks", "consistent_breakdowns", "optional_findings")
-COUNT_KEYS = ("value", "unit", "section", "area", "kind", "period_start", "period_end")
+COUNT_KEYS = ("value", "unit", "section", "area", "kind", "target", "period_start", "period_end")
 FINDING_KEYS = ("check", "severity", "section", "value_stated", "value_computed", "evidence")
 SERIOUS = ("error", "warning")
 PLANTED_CHECKS = ("sum_mismatch", "table_total")
@@ -188,6 +190,13 @@ def area_and_kind(pairs: list[tuple[dict, object]]) -> tuple[int, int]:
     return right, len(pairs)
 
 
+def targets(pairs: list[tuple[dict, object]]) -> tuple[int, int, int]:
+    """(right, marked, of): matched figures that the gold and the pipeline
+    both call targets, those the pipeline marks, those the gold calls so."""
+    right = sum(1 for g, c in pairs if g["target"] and c.is_target)
+    return right, sum(1 for _, c in pairs if c.is_target), sum(1 for g, _ in pairs if g["target"])
+
+
 def _iso(value) -> str | None:
     return None if value is None else str(value)[:10]
 
@@ -308,6 +317,7 @@ class Score:
     recall: float
     nouns: tuple[int, int]
     area_kind: tuple[int, int]
+    targets: tuple[int, int, int]
     periods: tuple[int, int]
     dates: tuple[int, int]
     planted: tuple[int, int, int]
@@ -327,6 +337,7 @@ def score(gold: Gold) -> Score:
         recall=recall,
         nouns=nouns(pairs),
         area_kind=area_and_kind(pairs),
+        targets=targets(pairs),
         periods=sub_periods(data, pairs),
         dates=reference_dates(data, reading.references),
         planted=planted(data, reading.findings),

@@ -4,12 +4,13 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
 from cchc.cli import app
 from cchc.pipeline.output.catalogue import metric_catalogue
 from cchc.pipeline.output.duplicates import mark_duplicates
-from cchc.pipeline.output.compare import Period, compare_reports, previous_period
+from cchc.pipeline.output.compare import Period, compare_reports, previous_period, target_sql
 from cchc.pipeline.run.process import process_file
 from cchc.pipeline.output.query import connect
 from cchc.pipeline.output.store import OutputStore
@@ -128,6 +129,39 @@ def test_targets_and_parts_of_a_total_stay_out_of_the_comparison(tmp_path):
     assert targets == 2 and figures > targets  # the plans of 2022 (40%) and of Can Lộc (50%)
 
 
+def test_a_target_inside_a_result_section_is_marked_and_left_out(tmp_path):
+    report = tmp_path / "so-tu-phap-2023.txt"
+    report.write_text(
+        "SỞ TƯ PHÁP\n\nSố: 12/BC-STP\n\nQuảng Bình, ngày 16 tháng 12 năm 2023\n\nBÁO CÁO\n\n"
+        "Kết quả cải cách hành chính năm 2023\n\nI. KẾT QUẢ THỰC HIỆN\n\n1. Cải cách thủ tục hành chính\n\n"
+        "Năm 2023, Sở phấn đấu tỷ lệ hồ sơ tiếp nhận trực tuyến đạt trên 50%. "
+        "Kết quả, tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 42,6%.\n\n"
+        "2. Cải cách tài chính công\n\nĐến ngày 14/12/2023 đã giải ngân 1.265 triệu đồng, đạt 38,2% kế hoạch.\n\n"
+        "GIÁM ĐỐC\n\nNguyễn Văn An\n",
+        encoding="utf-8",
+    )
+    ingest_without_prefect([report], tmp_path / "out")
+    con = connect(tmp_path / "out")
+    marked = dict(con.execute("SELECT value, is_target FROM metrics WHERE section_kind = 'result'").fetchall())
+    # The target comes first in its result section; the result against a plan is a result.
+    assert marked == {50.0: True, 42.6: False, 1265.0: False, 38.2: False}
+    assert con.execute("SELECT value FROM comparison WHERE metric = 'dossiers_online_rate'").fetchall() == [(42.6,)]
+    [(figures, targets)] = con.execute(
+        "SELECT figures, targets FROM metric_catalogue WHERE key = 'dossiers_online_rate'").fetchall()
+    assert (figures, targets) == (2, 1)
+
+
+def test_an_older_output_without_is_target_keeps_plan_sections_out(tmp_path):
+    ingest_without_prefect([SAMPLES / "so-ngoai-vu-ha-tinh-2022.txt"], tmp_path)
+    for path in (tmp_path / "metrics").rglob("*.parquet"):
+        pq.write_table(pq.read_table(path).drop_columns(["is_target"]), path)
+    con = connect(tmp_path)
+    [(planned,)] = con.execute(f"SELECT count(*) FROM metrics m WHERE {target_sql(con)}").fetchall()
+    [(in_plans,)] = con.execute(
+        "SELECT count(*) FROM metrics WHERE section_kind IN ('plan', 'recommendation')").fetchall()
+    assert planned == in_plans > 0
+
+
 def test_two_reports_of_one_issuer_that_disagree(tmp_path):
     template = (
         "SỞ TƯ PHÁP\n\nSố: {n}/BC-STP\n\nNinh Bình, ngày {d} tháng 12 năm 2022\n\nBÁO CÁO\n\n"
@@ -172,7 +206,8 @@ def test_cli_compare_prints_the_years_side_by_side(tmp_path):
         "Văn bản chỉ đạo, điều hành CCHC đã ban hành", "văn bản", "", "45", "", "38", "32 ⊃", ""]
     # Numbers the Vietnamese way, with the unit as the reports write it.
     assert cells("Văn bản đi đã ban hành")[1:] == ["văn bản", "", "1.286", "", "1.452", "4.127 ⊃", ""]
-    assert cells("Kinh phí, dự toán")[1:4] == ["triệu đồng", "", "7.845"]
+    # "tổng dự toán chi ngân sách được giao trong năm là 7.845 triệu đồng": a budget assigned is a plan.
+    assert not any("Kinh phí, dự toán" in ln for ln in result.output.splitlines())
     assert cells("Tỷ lệ hồ sơ TTHC tiếp nhận trực tuyến")[3:6] == ["25,6%", "", "29,7%"]
     # Eight months of 2023 against the eleven of 2022: not the same length.
     assert cells("Hồ sơ TTHC tiếp nhận")[2:] == ["180", "", "212", "", "", "246*"]

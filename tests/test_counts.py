@@ -231,7 +231,7 @@ def test_the_fields_are_the_metrics_columns():
     assert [f.name for f in dataclasses.fields(Count)] == [
         "idx", "value", "value_text", "unit", "subject", "metric", "is_percent", "area", "section_path",
         "section_kind", "period_start", "period_end", "period_source", "source", "parent_idx", "is_total",
-        "page", "char_start", "char_end", "sentence",
+        "page", "char_start", "char_end", "sentence", "is_target",
     ]  # fmt: skip
 
 
@@ -717,6 +717,8 @@ def test_accuracy_on_every_gold(gold):
     assert s.precision >= 0.98 and s.recall >= 0.98, (s.precision, s.recall)
     for right, of in (s.area_kind,):
         assert right >= 0.98 * of
+    right, marked, targets = s.targets
+    assert right >= 0.95 * marked and right >= 0.95 * targets, s.targets
     assert s.periods[0] >= 0.95 * s.periods[1], s.periods
     assert s.dates[0] >= 0.99 * s.dates[1], s.dates
     found, planted, extra = s.planted

@@ -81,3 +81,18 @@ def test_the_queries_run_from_the_command_line(out):
         result = CliRunner().invoke(app, ["query", str(out), sql])
         assert result.exit_code == 0, result.output
         assert "Sở Ngoại vụ" in result.output
+
+
+def test_the_comparison_behind_the_queries_holds_results_only_one_per_metric_and_period(out):
+    con = connect(out)
+    [(targets_kept,)] = con.execute(
+        "SELECT count(*) FROM comparison c JOIN metrics m ON m.report_id = c.report_id AND m.idx = c.figure_idx "
+        "WHERE m.is_target").fetchall()
+    assert targets_kept == 0
+    [(repeated,)] = con.execute(
+        "SELECT count(*) FROM (SELECT report_id, metric, period_start, period_end FROM metrics_v WHERE in_comparison "
+        "GROUP BY ALL HAVING count(*) > 1)").fetchall()
+    assert repeated == 0
+    # The samples' targets are there to be left out: the plans of 2021 and 2022 and Can Lộc's 50%.
+    [(targets,)] = con.execute("SELECT count(*) FROM metrics_v WHERE is_target AND metric IS NOT NULL").fetchall()
+    assert targets > 0

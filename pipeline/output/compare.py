@@ -5,8 +5,9 @@ that need more than one report.
 report's own results (docs/comparison.md has the rule in full):
 
 - a figure counts when it has a canonical metric and a period inside its
-  report's period, is not a target or a plan (`metrics.is_target`, or a
-  figure in a plan or recommendation section), and is not a part of a total
+  report's period, is not a target or a plan (`metrics.is_target`: a figure
+  a word of aim, plan or assignment governs, or one in a plan or
+  recommendation section), and is not a part of a total
   of the same metric (the "14 máy tính để bàn" of "24 máy tính");
 - one value per report, metric and period: the first such figure in a
   result section, else the first elsewhere;
@@ -51,7 +52,8 @@ from cchc.pipeline.output.labels import vn_date, vn_number
 from cchc.pipeline.output.query import connect, has_column
 from cchc.pipeline.output.tables import PARTITION, TABLES
 
-# Sections whose figures are not results of the period.
+# Sections whose figures are not results of the period, for a folder
+# written before `metrics.is_target`.
 NOT_RESULTS = ("plan", "recommendation")
 AVERAGE_MONTH_DAYS = 365.25 / 12
 
@@ -104,10 +106,14 @@ def previous_period(period: Period, others: list[Period]) -> Period | None:
 
 def target_sql(con: duckdb.DuckDBPyConnection, alias: str = "m") -> str:
     """The SQL condition that a figure of `metrics` (as `alias`) is a target
-    or a plan rather than a result: marked `is_target` by the extractor, or
-    standing in a plan or recommendation section."""
-    marked = f"coalesce({alias}.is_target, false) OR " if has_column(con, "metrics", "is_target") else ""
-    return f"({marked}coalesce({alias}.section_kind, '') IN {NOT_RESULTS})"
+    or a plan rather than a result: `is_target`, which the extractor gives
+    every figure (pipeline/extract/counts/targets.py).  A folder written by
+    an older cchc has no such column (it reads as null): there a figure in a
+    plan or recommendation section is taken for a target, as that cchc did."""
+    by_section = f"coalesce({alias}.section_kind, '') IN {NOT_RESULTS}"
+    if not has_column(con, "metrics", "is_target"):
+        return f"({by_section})"
+    return f"coalesce({alias}.is_target, {by_section})"
 
 
 def _stated_sql(target: str) -> str:

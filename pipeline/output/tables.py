@@ -33,6 +33,14 @@ class Column:
     # For a date: the column that says how precise it is (day, month, year),
     # so that it is shown as 05/09/2023, 09/2023 or 2023.
     precision: str | None = field(default=None, kw_only=True)
+    # False for a column that always has a value: the Arrow field is declared
+    # not null, and a row without one is refused when the table is built.
+    nullable: bool = field(default=True, kw_only=True)
+
+    @property
+    def type_name(self) -> str:
+        """The type as docs/schema.md shows it: `bool not null` for a column that is never null."""
+        return str(self.type) if self.nullable else f"{self.type} not null"
 
 
 PARTITION = Column(
@@ -193,6 +201,11 @@ TABLES: dict[str, list[Column]] = {
                label="Là số tổng"),
         Column("parent_idx", pa.int32(), "For a part of a breakdown: the `idx` of its total",
                label="Thứ tự số tổng"),
+        Column("is_target", pa.bool_(), "True for a target or a plan, not a result: a figure in a plan or "
+               "recommendation section, or one a word of aim, plan or assignment governs ('phấn đấu đạt trên "
+               "50%', 'chỉ tiêu năm 2024 là 50%', 'được giao 38 biên chế'; not 'đạt 100% kế hoạch'), and the "
+               "parts of such a total (patterns/targets.yaml); kept out of `comparison`",
+               label="Là chỉ tiêu kế hoạch", nullable=False),
         Column("area", pa.string(), "Reform area", label="Lĩnh vực cải cách", codes="area"),
         Column("section_path", pa.string(), "Section the figure stands in", label="Mục"),
         Column("section_kind", pa.string(), "Kind of that section: result, limitation, plan, recommendation, other",
@@ -279,8 +292,9 @@ TABLES: dict[str, list[Column]] = {
         Column("description", pa.string(), "How a figure is recognised as this metric: its units and the words "
                "that must or must not stand near it", label="Cách nhận biết"),
         Column("figures", pa.int32(), "Figures of the metric in this output folder", label="Số số liệu"),
-        Column("targets", pa.int32(), "Of them, targets or plans (`metrics.is_target`, or in a plan or "
-               "recommendation section): kept out of `comparison`", label="Số chỉ tiêu kế hoạch"),
+        Column("targets", pa.int32(), "Of them, targets or plans (`metrics.is_target`: in a plan or "
+               "recommendation section, or governed by a word of aim, plan or assignment): kept out of "
+               "`comparison`", label="Số chỉ tiêu kế hoạch"),
         Column("reports", pa.int32(), "Reports that state the metric", label="Số báo cáo"),
         Column("comparison_rows", pa.int32(), "Rows of `comparison` for the metric", label="Số dòng so sánh"),
     ],
@@ -334,7 +348,7 @@ def read_columns(table: str) -> list[Column]:
 
 
 def arrow_schema(table: str) -> pa.Schema:
-    return pa.schema([pa.field(c.name, c.type) for c in TABLES[table]])
+    return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in TABLES[table]])
 
 
 def to_arrow(table: str, rows: list[dict]) -> pa.Table:
@@ -352,6 +366,9 @@ def to_arrow(table: str, rows: list[dict]) -> pa.Table:
     if table == "findings":
         rows = with_finding_ids(rows)
     data = {name: [row.get(name) for row in rows] for name in schema.names}
+    for field_ in schema:
+        if not field_.nullable and any(v is None for v in data[field_.name]):
+            raise ValueError(f"{table}.{field_.name} is never null, and a row has no value for it")
     return pa.Table.from_pydict(data, schema=schema)
 
 
@@ -399,6 +416,8 @@ def schema_markdown() -> str:
         "Every table is a parquet dataset under the output folder, hive-partitioned by",
         f"`{PARTITION.name}` (but `metric_catalogue`, one file rewritten by every run), and every",
         "fact row carries `report_id` and its provenance.",
+        "A type marked `not null` is never null in the files cchc writes (a folder written by an",
+        "older cchc, without the column, reads it as null).",
         "The label is the column's Vietnamese header in `cchc export` and `cchc report`.",
         "A column of codes names the group of `patterns/labels.yaml` whose Vietnamese words",
         "people see in its place (the workbook, the page, the `_label` columns of the views).",
@@ -406,7 +425,7 @@ def schema_markdown() -> str:
     ]
     for table, cols in TABLES.items():
         lines += [f"## `{table}`: {TABLE_LABELS[table]}", "", "| column | label | type | meaning |", "|---|---|---|---|"]
-        lines += [f"| `{c.name}` | {c.label} | {c.type} | {c.doc}{_shown_as(c)} |" for c in read_columns(table)]
+        lines += [f"| `{c.name}` | {c.label} | {c.type_name} | {c.doc}{_shown_as(c)} |" for c in read_columns(table)]
         if table == "findings":
             lines += ["", "The `findings` view of `cchc query` (and the Excel sheet and HTML page) adds, from `reviews`:",
                       "", "| column | label | type | meaning |", "|---|---|---|---|"]

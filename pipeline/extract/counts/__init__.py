@@ -13,6 +13,7 @@ figure's unit as written with a null kind.  The steps, one a module:
 - `breakdowns`: totals and their parts (patterns/breakdowns.yaml);
 - `assembly` and `tables`: tables continued over a page, and their cells;
 - `metrics`: the canonical metric (patterns/metrics.yaml);
+- `targets`: targets and plans, not results (patterns/targets.yaml);
 - `examples`: the pattern files' examples, run through `find_counts`.
 
 Area: the area of the section the figure stands in, which is what the
@@ -29,6 +30,7 @@ from cchc.pipeline.extract.counts.grammar import grammar
 from cchc.pipeline.extract.counts.metrics import classify
 from cchc.pipeline.extract.counts.nouns import NounUsage
 from cchc.pipeline.extract.counts.tables import table_figures
+from cchc.pipeline.extract.counts.targets import mark_targets
 from cchc.pipeline.extract.counts.text import text_figures
 from cchc.pipeline.extract.counts.segments import text_segments
 from cchc.pipeline.text.locator import Locator
@@ -111,5 +113,7 @@ def find_counts(
                 sentence=fig.sentence,
             )
         )
+    for count, target in zip(counts, mark_targets(figures, [c.section_kind for c in counts])):
+        count.is_target = target
     return counts
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from cchc.pipeline.extract.counts import Count, find_counts
 from cchc.pipeline.extract.counts.grammar import grammar
 from cchc.pipeline.text.dates import find_dates
-from cchc.pipeline.model import PARAGRAPH, Block, Document, ReportMeta
+from cchc.pipeline.model import PARAGRAPH, TABLE, Block, Document, ReportMeta
 from cchc.pipeline.text.normalize import normalize_document
 from cchc.pipeline.patterns import example_checker
 
@@ -98,4 +98,27 @@ def check_metric_examples(entry: dict) -> list[str]:
         bad = [c for c in counts_in_text(text) if c.metric == key]
         if bad:
             failures.append(f"{key}: counter-example {text!r} gave {bad[0].value_text} {bad[0].unit} as {key}")
+    return failures
+
+
+def _table_counts(text: str) -> list[Count]:
+    """The figures of a table written as rows one a line, cells split by " | "."""
+    rows = [[cell.strip() for cell in line.split("|")] for line in text.splitlines()]
+    block = Block(TABLE, "\n".join("\t".join(r) for r in rows), cells=rows)
+    doc = normalize_document(Document(source_path="<example>", format="txt", blocks=[block]))
+    return find_counts(doc, [], ReportMeta(), [])
+
+
+@example_checker("targets")
+def check_target_examples(entry: dict) -> list[str]:
+    read = _table_counts if entry["role"] == "column" else counts_in_text
+    failures = []
+    for want, key in ((True, "examples"), (False, "counter_examples")):
+        for ex in entry[key]:
+            got = [c for c in read(ex["text"]) if _same(c.value, ex["value"])]
+            if not got:
+                failures.append(f"{entry['role']}: no figure {ex['value']} in {ex['text']!r}")
+            elif got[0].is_target != want:
+                failures.append(f"{entry['role']}: {ex['text']!r}: {got[0].value_text} {got[0].unit} "
+                                f"is_target {got[0].is_target}, want {want}")
     return failures

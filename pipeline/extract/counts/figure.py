@@ -37,6 +37,8 @@ class Count:
     char_start: int
     char_end: int
     sentence: str
+    # A target or a plan, not a result (pipeline/extract/counts/targets.py).
+    is_target: bool = False
 
 
 @dataclass
