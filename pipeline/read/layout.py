@@ -10,8 +10,6 @@ stood between them to after the re-joined paragraph.
 
 from __future__ import annotations
 
-import re
-
 from cchc.pipeline.model import (
     FOOTNOTE,
     HEADING,
@@ -21,19 +19,20 @@ from cchc.pipeline.model import (
     PARAGRAPH,
     Block,
 )
+from cchc.pipeline.patterns import compile_pattern
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 TO_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
 
 # "I. ", "II. ", "1. ", "6.1. ", "6.1 ", "a) ", "đ) " at the start of a line.
-HEADING_NUMBER = re.compile(
+HEADING_NUMBER = compile_pattern(
     r"^\s*(?P<number>(?P<roman>[IVXL]{1,6})\.|(?P<arabic>\d{1,2}(?:\.\d{1,2}){0,3})\.?|(?P<letter>[a-zđ])\))\s+(?=\S)"
 )
-LIST_MARKER = re.compile(r"^\s*(?:[-–—+•*▪●○◦]|\d{1,2}\))\s+")
-FOOTNOTE_MARKER = re.compile(f"^\\s*[{SUPERSCRIPT_DIGITS}]+\\s*")
+LIST_MARKER = compile_pattern(r"^\s*(?:[-–—+•*▪●○◦]|\d{1,2}\))\s+")
+FOOTNOTE_MARKER = compile_pattern(f"^\\s*[{SUPERSCRIPT_DIGITS}]+\\s*")
 
 _MAX_HEADING_CHARS = 220
-_SENTENCE_END = re.compile(r"[.!?:;…]['\"”’)\]»]*\s*$")
+_SENTENCE_END = compile_pattern(r"[.!?:;…]['\"”’)\]»]*\s*$")
 _MOVABLE = (FOOTNOTE, PAGE_HEADER, PAGE_FOOTER)
 
 
