@@ -29,7 +29,7 @@ from cchc.pipeline.model import (
     section_at,
 )
 from cchc.pipeline.patterns import IGNORECASE, compile_pattern, entries, example_checker
-from cchc.pipeline.read.layout import HEADING_NUMBER
+from cchc.pipeline.read.layout import heading_number
 
 # ---------------------------------------------------------------- header ---
 
@@ -288,15 +288,10 @@ def kind_of_heading(title: str) -> str | None:
 
 def _heading_parts(text: str) -> tuple[str, str, str] | None:
     """(kind of number, number, title) of a numbered heading."""
-    m = HEADING_NUMBER.match(text)
-    if not m:
+    number = heading_number(text)
+    if not number:
         return None
-    title = text[m.end() :].strip()
-    if m.group("roman"):
-        return "roman", m.group("roman"), title
-    if m.group("arabic"):
-        return "arabic", m.group("arabic").rstrip("."), title
-    return "letter", m.group("letter"), title
+    return number.kind, number.number, text[number.end :].strip()
 
 
 # An appendix and the statistics forms in it: "PHỤ LỤC", "Phụ lục I", "Phụ

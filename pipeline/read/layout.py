@@ -10,6 +10,8 @@ stood between them to after the re-joined paragraph.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cchc.pipeline.model import (
     FOOTNOTE,
     HEADING,
@@ -36,15 +38,37 @@ _SENTENCE_END = compile_pattern(r"[.!?:;…]['\"”’)\]»]*\s*$")
 _MOVABLE = (FOOTNOTE, PAGE_HEADER, PAGE_FOOTER)
 
 
-def looks_like_heading(line: str) -> bool:
-    """A numbered line short enough to be a title and not ending a sentence."""
+@dataclass(frozen=True)
+class HeadingNumber:
+    """The number a heading line opens with, as `Section.number` carries it."""
+
+    kind: str  # "roman", "arabic" or "letter": the level it stands for depends on it
+    number: str  # "II", "6.1", "đ"
+    end: int  # where the title starts in the line
+
+
+def heading_number(line: str) -> HeadingNumber | None:
+    """The heading number at the start of `line`, or None; the one reading of
+    the grammar that the readers and the outline share."""
     m = HEADING_NUMBER.match(line)
     if not m:
+        return None
+    if m.group("roman"):
+        return HeadingNumber("roman", m.group("roman"), m.end())
+    if m.group("arabic"):
+        return HeadingNumber("arabic", m.group("arabic").rstrip("."), m.end())
+    return HeadingNumber("letter", m.group("letter"), m.end())
+
+
+def looks_like_heading(line: str) -> bool:
+    """A numbered line short enough to be a title and not ending a sentence."""
+    number = heading_number(line)
+    if not number:
         return False
     text = line.strip()
     if len(text) > _MAX_HEADING_CHARS or text.endswith((".", ";", ",")):
         return False
-    rest = text[m.end() - (len(line) - len(line.lstrip())) :].lstrip()
+    rest = line[number.end :].strip()
     # "1. 000 hồ sơ" or "2.5 triệu" are numbers, not headings.
     return bool(rest) and not rest[0].isdigit()
 
