@@ -26,13 +26,13 @@ hide its facts, which is worse than letting a stray note through.
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
 from cchc.pipeline.model import ReportMeta, Section
+from cchc.pipeline.patterns import compile_pattern
 from cchc.pipeline.read.detect import ARCHIVES, CCHC_PAGE, IMAGES, JSON, NOT_REPORT_FORMATS, SPREADSHEETS
 
-_ROMAN = re.compile(r"[IVXLC]+")
+_ROMAN = compile_pattern(r"[IVXLC]+")
 
 _WHAT_TO_DO = {
     JSON: "cchc reads report documents (PDF, DOCX, TXT), not data files",

@@ -8,9 +8,10 @@ for each section.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
+
+from regex import escape
 
 from cchc.pipeline.text.dates import find_dates, find_periods
 from cchc.pipeline.text.normalize import normalize_text
@@ -27,34 +28,34 @@ from cchc.pipeline.model import (
     Section,
     section_at,
 )
-from cchc.pipeline.patterns import entries, example_checker
-from cchc.pipeline.read.layout import HEADING_NUMBER
+from cchc.pipeline.patterns import IGNORECASE, compile_pattern, entries, example_checker
+from cchc.pipeline.read.layout import heading_number
 
 # ---------------------------------------------------------------- header ---
 
-_DOC_NUMBER = re.compile(r"\bSố\s*:?\s*(?P<number>[\w.]*\s*/\s*[\w\-–&./]+)")
-_PLACE_DATE = re.compile(r"^\s*(?P<place>[^\W\d_][^,\n]{1,40}?)\s*,\s*ngày\b", re.IGNORECASE)
-_REPORT_TITLE = re.compile(r"^\s*BÁO\s+CÁO\s*$")
-_AGENCY_LINE = re.compile(
+_DOC_NUMBER = compile_pattern(r"\bSố\s*:?\s*(?P<number>[\w.]*\s*/\s*[\w\-–&./]+)")
+_PLACE_DATE = compile_pattern(r"^\s*(?P<place>[^\W\d_][^,\n]{1,40}?)\s*,\s*ngày\b", IGNORECASE)
+_REPORT_TITLE = compile_pattern(r"^\s*BÁO\s+CÁO\s*$")
+_AGENCY_LINE = compile_pattern(
     r"^(?:SỞ|UBND|ỦY BAN|UỶ BAN|BAN|PHÒNG|VĂN PHÒNG|THANH TRA|CỤC|CHI CỤC|TRUNG TÂM|BỘ|TỔNG CỤC|ĐẢNG ỦY|ĐẢNG UỶ|"
     r"BỆNH VIỆN|TRƯỜNG|HUYỆN|THÀNH PHỐ|THỊ XÃ|XÃ|PHƯỜNG|KHO BẠC|BẢO HIỂM)\b"
 )
-_NOT_AGENCY = re.compile(r"CỘNG HÒA|CỘNG HOÀ|ĐỘC LẬP|BÁO CÁO")
-_PROVINCE_HEADER = re.compile(r"\b(?:TỈNH|THÀNH PHỐ)\s+(?P<name>[^\W\d_][\w ]{1,30})")
+_NOT_AGENCY = compile_pattern(r"CỘNG HÒA|CỘNG HOÀ|ĐỘC LẬP|BÁO CÁO")
+_PROVINCE_HEADER = compile_pattern(r"\b(?:TỈNH|THÀNH PHỐ)\s+(?P<name>[^\W\d_][\w ]{1,30})")
 # "tỉnh Hà Tĩnh" in running text: "tỉnh" and one to three capitalised words.
-_PROVINCE_MENTION = re.compile(r"\btỉnh\s+(?P<name>[A-ZĐÀ-Ỹ][^\W\d_]*(?:\s[A-ZĐÀ-Ỹ][^\W\d_]*){0,2})")
+_PROVINCE_MENTION = compile_pattern(r"\btỉnh\s+(?P<name>\p{Lu}\p{L}*+(?:\s\p{Lu}\p{L}*+){0,2})")
 _LOCAL_LEVELS = ("huyện", "quận", "thị xã", "thành phố", "xã", "phường", "thị trấn")
 # Kept as written when an agency name is put in normal case.
 _ABBREVIATIONS = {"UBND", "HĐND", "MTTQ", "BHXH", "KBNN", "TTHC", "CNTT"}
 _LEVEL_WORDS = ("tỉnh", "huyện", "quận", "thị xã", "thành phố", "xã", "phường", "thị trấn")
-_INTRO_ISSUER = re.compile(
+_INTRO_ISSUER = compile_pattern(
     r"(?P<name>(?:Sở|Ủy ban nhân dân|UBND|Phòng|Ban|Văn phòng|Thanh tra|Cục|Chi cục|Trung tâm)\s+[^,.;:()]{2,60}?)\s+báo\s+cáo\b"
 )
 # "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH": the lines above a signature.
-_ROLE_LINE = re.compile(
+_ROLE_LINE = compile_pattern(
     r"^(?:KT|TM|TL|TUQ|Q)\.\s|\b(?:GIÁM ĐỐC|CHỦ TỊCH|TRƯỞNG|CHÁNH|THỦ TRƯỞNG|BÍ THƯ|VIỆN TRƯỞNG|HIỆU TRƯỞNG|TỔNG)\b"
 )
-_RECIPIENTS = re.compile(r"^\s*Nơi\s+nhận\s*:?", re.IGNORECASE)
+_RECIPIENTS = compile_pattern(r"^\s*Nơi\s+nhận\s*:?", IGNORECASE)
 
 
 def _closing_lines(doc: Document, max_blocks: int = 15) -> list[str]:
@@ -139,7 +140,7 @@ def _agency_title(line: str) -> str:
             return name
     text = " ".join(w if w in _ABBREVIATIONS else w.lower() for w in line.split())
     for level in _LEVEL_WORDS:
-        m = re.search(rf"(?<!\w){level}\s+(.+)$", text)
+        m = compile_pattern(rf"(?<!\w){level}\s+(.+)$").search(text)
         if m:
             head = text[: m.start()].strip()
             place = " ".join(w.capitalize() for w in m.group(1).split())
@@ -166,7 +167,7 @@ def _province(agencies: list[str], text: str, issuer: str | None, place: str | N
         names[m.group("name")] = names.get(m.group("name"), 0) + 1
     if names:
         return max(names, key=names.get)
-    local = issuer is not None and any(re.search(rf"(?<!\w){lv}(?!\w)", issuer.lower()) for lv in _LOCAL_LEVELS)
+    local = issuer is not None and any(compile_pattern(rf"(?<!\w){lv}(?!\w)").search(issuer.lower()) for lv in _LOCAL_LEVELS)
     return None if local else place
 
 
@@ -182,7 +183,7 @@ def parse_header(doc: Document) -> ReportMeta:
 
     for ln in front_lines:
         if meta.doc_number is None and (m := _DOC_NUMBER.search(ln)):
-            meta.doc_number = re.sub(r"\s+", "", m.group("number"))
+            meta.doc_number = "".join(m.group("number").split())
         if meta.place is None and (m := _PLACE_DATE.match(ln)):
             dates = [d for d in find_dates(ln) if d.value is not None]
             if dates:
@@ -268,7 +269,7 @@ def area_of_heading(title: str) -> str | None:
     best, best_len = None, 0
     for entry in _phrase_table("areas", "area"):
         for phrase in entry.phrases:
-            if len(phrase) > best_len and re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
+            if len(phrase) > best_len and compile_pattern(rf"(?<!\w){escape(phrase)}(?!\w)").search(text):
                 best, best_len = entry.key, len(phrase)
     return best
 
@@ -279,7 +280,7 @@ def kind_of_heading(title: str) -> str | None:
     best, best_pos = None, len(text) + 1
     for entry in _phrase_table("section_kinds", "kind"):
         for phrase in entry.phrases:
-            m = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)
+            m = compile_pattern(rf"(?<!\w){escape(phrase)}(?!\w)").search(text)
             if m and m.start() < best_pos:
                 best, best_pos = entry.key, m.start()
     return best
@@ -287,30 +288,25 @@ def kind_of_heading(title: str) -> str | None:
 
 def _heading_parts(text: str) -> tuple[str, str, str] | None:
     """(kind of number, number, title) of a numbered heading."""
-    m = HEADING_NUMBER.match(text)
-    if not m:
+    number = heading_number(text)
+    if not number:
         return None
-    title = text[m.end() :].strip()
-    if m.group("roman"):
-        return "roman", m.group("roman"), title
-    if m.group("arabic"):
-        return "arabic", m.group("arabic").rstrip("."), title
-    return "letter", m.group("letter"), title
+    return number.kind, number.number, text[number.end :].strip()
 
 
 # An appendix and the statistics forms in it: "PHỤ LỤC", "Phụ lục I", "Phụ
 # lục số 02: ...", "Biểu số 01. Quy mô trường ...", "BIỂU MẪU SỐ 3".  A line
 # that goes on in lower case ("Phụ lục kèm theo ...") is running text.
-_APPENDIX_LINE = re.compile(
+_APPENDIX_LINE = compile_pattern(
     r"^\s*(?:(?P<appendix>PHỤ\s+LỤC|Phụ\s+lục)(?:\s+(?:số\s+|SỐ\s+)?(?P<appendix_no>[IVXL]{1,5}|\d{1,3}|[A-Z])(?!\w))?"
     r"|(?P<form>BIỂU|Biểu)(?:\s+(?:mẫu|MẪU))?\s+(?:số\s+|SỐ\s+)?(?P<form_no>\d{1,3}[a-zA-Z]?)(?!\w))"
     r"(?P<rest>.*)$"
 )
-_APPENDIX_REST = re.compile(r"^(?:\s*[.:–-].*|\s*\(.*|\s+[A-ZĐÀ-Ỹ].*|)$")
+_APPENDIX_REST = compile_pattern(r"^(?:\s*[.:–-].*|\s*\(.*|\s+\p{Lu}.*|)$")
 _MAX_APPENDIX_LINE = 200
 _APPENDIX_NUMBER = "PL"  # Section.number of an appendix, whatever its own number
 # "(Kèm theo Báo cáo số ...)": the line that ties an appendix to its report.
-_ATTACHED_TO = re.compile(r"^\s*\(?\s*kèm\s+theo\b", re.IGNORECASE)
+_ATTACHED_TO = compile_pattern(r"^\s*\(?\s*kèm\s+theo\b", IGNORECASE)
 
 
 def _appendix_parts(block) -> tuple[str, str | None, str] | None:

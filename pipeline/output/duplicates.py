@@ -34,7 +34,6 @@ a report's text is hashed once.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import zlib
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
+from cchc.pipeline.patterns import compile_pattern
 from cchc.pipeline.output.store import PARKED, atomic_write
 from cchc.pipeline.output.tables import PARTITION, TABLES, to_arrow
 
@@ -63,7 +63,7 @@ READ = tuple(_STATUS_RANK)  # statuses of reports that were read, in whole or pa
 
 SKETCHES = "_text_sketches.json"
 _FACT_TABLES = [t for t in TABLES if t not in ("reports", "comparison")]
-_WORD = re.compile(r"\w+")
+_WORD = compile_pattern(r"\w+")
 
 
 @dataclass
@@ -282,7 +282,7 @@ def _park(out: Path, parked: set[str], current: set[str]) -> None:
 
 
 # A fact file's name starts with its report's id (`<report_id>.parquet`).
-_REPORT_ID = re.compile(r"[0-9a-f]*")
+_REPORT_ID = compile_pattern(r"[0-9a-f]*+", timeout=None)
 
 
 def _fragments(folder: Path, report_id: str) -> list[Path]:

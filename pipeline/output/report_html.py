@@ -31,7 +31,6 @@ the data is ever written unescaped.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from html import escape
 from itertools import count, groupby
@@ -40,7 +39,7 @@ from pathlib import Path
 from cchc.pipeline import __version__
 from cchc.pipeline.output.catalogue import catalogue_rows, series_unit
 from cchc.pipeline.output.labels import evidence_marks, evidence_texts, label, labels, vn_date, vn_message, vn_number
-from cchc.pipeline.patterns import entries
+from cchc.pipeline.patterns import compile_pattern, entries
 from cchc.pipeline.output.query import connect
 from cchc.pipeline.read.detect import CCHC_PAGE_MARK
 from cchc.pipeline.output.reviews import CONFIRMED, DISMISSED, OPEN
@@ -72,8 +71,12 @@ def _bdi(value) -> str:
     return f"<bdi>{text}</bdi>" if text else ""
 
 
+# Report ids are the tool's own hashes, not report text: no time limit is needed.
+_NOT_ID_CHARS = compile_pattern(r"[^0-9A-Za-z_-]", timeout=None)
+
+
 def _anchor(report_id: str) -> str:
-    return "bc-" + re.sub(r"[^0-9A-Za-z_-]", "_", str(report_id))
+    return "bc-" + _NOT_ID_CHARS.sub("_", str(report_id))
 
 
 def quote_with_mark(sentence: str | None, evidence: str | list[str] | None) -> str:

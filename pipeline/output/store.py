@@ -44,7 +44,6 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import tempfile
 import threading
 import time
@@ -56,6 +55,7 @@ from typing import Iterator
 import pyarrow.parquet as pq
 
 from cchc.pipeline import __version__, tools
+from cchc.pipeline.patterns import compile_pattern
 from cchc.pipeline.model import FAILED, MISSING, ReportResult
 from cchc.pipeline.read.detect import file_sha256
 from cchc.pipeline.output.tables import PARTITION, TABLES, to_arrow
@@ -71,7 +71,8 @@ UNKNOWN_YEAR = 0
 # The per-report files this store writes (`<report_id>[-<path hash>][.g<N>].parquet`);
 # anything else under a table's folder (the files computed across reports,
 # other writers' files) is never taken for a left-over.
-_REPORT_FILE = re.compile(r"^[0-9a-f]{8,16}(-[0-9a-f]{8})?(\.g[0-9]+)?\.parquet$")
+# File names are the tool's own, not report text: no time limit is needed.
+_REPORT_FILE = compile_pattern(r"^[0-9a-f]{8,16}(-[0-9a-f]{8})?(\.g[0-9]+)?\.parquet$", timeout=None)
 # An error stored in the manifest is cut here: the table has it whole.
 _MANIFEST_ERROR_CHARS = 300
 

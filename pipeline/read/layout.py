@@ -10,7 +10,7 @@ stood between them to after the re-joined paragraph.
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
 from cchc.pipeline.model import (
     FOOTNOTE,
@@ -21,31 +21,54 @@ from cchc.pipeline.model import (
     PARAGRAPH,
     Block,
 )
+from cchc.pipeline.patterns import compile_pattern
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 TO_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
 
 # "I. ", "II. ", "1. ", "6.1. ", "6.1 ", "a) ", "đ) " at the start of a line.
-HEADING_NUMBER = re.compile(
+HEADING_NUMBER = compile_pattern(
     r"^\s*(?P<number>(?P<roman>[IVXL]{1,6})\.|(?P<arabic>\d{1,2}(?:\.\d{1,2}){0,3})\.?|(?P<letter>[a-zđ])\))\s+(?=\S)"
 )
-LIST_MARKER = re.compile(r"^\s*(?:[-–—+•*▪●○◦]|\d{1,2}\))\s+")
-FOOTNOTE_MARKER = re.compile(f"^\\s*[{SUPERSCRIPT_DIGITS}]+\\s*")
+LIST_MARKER = compile_pattern(r"^\s*(?:[-–—+•*▪●○◦]|\d{1,2}\))\s+")
+FOOTNOTE_MARKER = compile_pattern(f"^\\s*[{SUPERSCRIPT_DIGITS}]+\\s*")
 
 _MAX_HEADING_CHARS = 220
-_SENTENCE_END = re.compile(r"[.!?:;…]['\"”’)\]»]*\s*$")
+_SENTENCE_END = compile_pattern(r"[.!?:;…]['\"”’)\]»]*\s*$")
 _MOVABLE = (FOOTNOTE, PAGE_HEADER, PAGE_FOOTER)
+
+
+@dataclass(frozen=True)
+class HeadingNumber:
+    """The number a heading line opens with, as `Section.number` carries it."""
+
+    kind: str  # "roman", "arabic" or "letter": the level it stands for depends on it
+    number: str  # "II", "6.1", "đ"
+    end: int  # where the title starts in the line
+
+
+def heading_number(line: str) -> HeadingNumber | None:
+    """The heading number at the start of `line`, or None; the one reading of
+    the grammar that the readers and the outline share."""
+    m = HEADING_NUMBER.match(line)
+    if not m:
+        return None
+    if m.group("roman"):
+        return HeadingNumber("roman", m.group("roman"), m.end())
+    if m.group("arabic"):
+        return HeadingNumber("arabic", m.group("arabic").rstrip("."), m.end())
+    return HeadingNumber("letter", m.group("letter"), m.end())
 
 
 def looks_like_heading(line: str) -> bool:
     """A numbered line short enough to be a title and not ending a sentence."""
-    m = HEADING_NUMBER.match(line)
-    if not m:
+    number = heading_number(line)
+    if not number:
         return False
     text = line.strip()
     if len(text) > _MAX_HEADING_CHARS or text.endswith((".", ";", ",")):
         return False
-    rest = text[m.end() - (len(line) - len(line.lstrip())) :].lstrip()
+    rest = line[number.end :].strip()
     # "1. 000 hồ sơ" or "2.5 triệu" are numbers, not headings.
     return bool(rest) and not rest[0].isdigit()
 

@@ -20,24 +20,24 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import unicodedata
 from collections import Counter
 
 from cchc.pipeline import limits, tools
 from cchc.pipeline.model import Block
+from cchc.pipeline.patterns import compile_pattern
 from cchc.pipeline.read.legacy import is_syllable
 
 OCR = "ocr"  # Block.source and metrics.source of what OCR read
 _DPI = 300
 _MAX_SIDE = 5000  # pixels: a hostile page size must not make a giant bitmap
 # "(cid:N)" is what PDF text extraction writes for a glyph with no Unicode.
-_CID = re.compile(r"\(cid:\d+\)")
+_CID = compile_pattern(r"\(cid:\d+\)")
 _FEW = 10  # a scan may carry a stamped page number or a scanner's name
 # Letters that only Vietnamese writes (ă â đ ê ô ơ ư and the toned vowels):
 # a page with some of them is Vietnamese text, not glyph codes.
-_VIETNAMESE_ONLY = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
-_WORD = re.compile(r"[^\W\d_]+")
+_VIETNAMESE_ONLY = compile_pattern("[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
+_WORD = compile_pattern(r"\p{L}++")
 _MIN_WORDS = 20  # fewer words than this cannot tell a language
 _SAMPLE_WORDS = 200  # enough to judge a page
 _MIN_VIETNAMESE = 0.1  # share of syllable-shaped words below which a page is not Vietnamese

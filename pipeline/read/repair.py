@@ -10,11 +10,12 @@ then open, and the rest come out empty.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-_CATALOG = re.compile(rb"/Type\s*/Catalog\b")
-_OBJ = re.compile(rb"(\d{1,10})\s+(\d{1,5})\s+obj\b")
+from cchc.pipeline.patterns import compile_pattern
+
+_CATALOG = compile_pattern(rb"/Type\s*/Catalog\b")
+_OBJ = compile_pattern(rb"(\d{1,10})\s+(\d{1,5})\s+obj\b")
 
 
 def with_trailer(path: Path) -> bytes | None:

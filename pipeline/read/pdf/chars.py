@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import ctypes
-import re
 from itertools import groupby
 
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from cchc.pipeline.patterns import compile_pattern
 from cchc.pipeline.read.legacy import (
     TCVN3,
     convert_chars,
@@ -22,6 +22,8 @@ from cchc.pipeline.read.legacy import (
 # pdfium reports a hyphen that it judged to split a word at a line end as
 # code 2, which its text view turns into U+FFFE.
 _PDFIUM_HYPHENS = "\x02\ufffe"
+# The word a hyphen ends, read back from the glyph codes before it.
+_WORD_END = compile_pattern(r"\w*+$")
 # What str.isspace() calls space, besides U+2000-U+200A (tested as a range,
 # with the zero-width space U+200B).
 _SPACE_CODES = np.array(
@@ -171,7 +173,7 @@ def _tcvn3_line_end_u(texts: list[str], ys: np.ndarray) -> None:
         start = j
         while start > 0 and not texts[start - 1].isspace() and abs(ys[start - 1] - ys[j]) < 1.0:
             start -= 1
-        word = re.search(r"\w*$", to_unicode("".join(texts[start:j]), TCVN3)).group()
+        word = _WORD_END.search(to_unicode("".join(texts[start:j]), TCVN3)).group()
         if word and is_syllable(word + "ư"):
             texts[j] = "\xad"
 

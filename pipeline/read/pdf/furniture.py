@@ -3,20 +3,19 @@ and the small print under the body."""
 
 from __future__ import annotations
 
-import re
-
 from cchc.pipeline.model import PAGE_FOOTER, PAGE_HEADER
+from cchc.pipeline.patterns import IGNORECASE, compile_pattern
 from cchc.pipeline.read.layout import TO_SUPERSCRIPT
 from cchc.pipeline.read.pdf.lines import _SPACES
 from cchc.pipeline.read.pdf.settings import LAYOUT
 from cchc.pipeline.read.pdf.shapes import Line, Page, _Metrics
 
-_DIGITS = re.compile(r"\d")
-_PAGE_NUMBER = re.compile(
+_DIGITS = compile_pattern(r"\d")
+_PAGE_NUMBER = compile_pattern(
     r"^(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?$"  # "3", "- 3 -"
     r"|^(?:trang|page|tr\.)\s*\d{1,4}(?:\s*(?:/|của|of|trên)\s*\d{1,4})?$"  # "Trang 3/12"
     r"|^\d{1,4}\s*/\s*\d{1,4}$",  # "3/12"
-    re.IGNORECASE,
+    IGNORECASE,
 )
 
 
@@ -48,7 +47,7 @@ def _furniture(pages: list[Page]) -> dict[int, str]:
 # A note's number in plain digits, under the separator rule: "1 Kế hoạch",
 # "1. Kế hoạch", or set close against its text ("1Kế hoạch", as LibreOffice
 # does with a note style that has no hanging indent).
-_PLAIN_NOTE_NUMBER = re.compile(r"^(\d{1,3})(?:[\s.)]\s*|(?=[^\W\d_]))")
+_PLAIN_NOTE_NUMBER = compile_pattern(r"^(\d{1,3})(?:[\s.)]\s*|(?=\p{L}))")
 
 
 def _footnote_lines(page: Page, body: list[Line], m: _Metrics) -> tuple[list[Line], list[Line]]:

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
 import numpy as np
 
+from cchc.pipeline.patterns import compile_pattern
 from cchc.pipeline.read.layout import SUPERSCRIPT_DIGITS, TO_SUPERSCRIPT
 from cchc.pipeline.read.pdf.chars import _PDFIUM_HYPHENS, _Chars
 from cchc.pipeline.read.pdf.settings import LAYOUT
 from cchc.pipeline.read.pdf.shapes import Line
 
 _SOFT_HYPHEN = "\u00ad"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
-_SPACES = re.compile(r"\s+")
-_SPACE_BEFORE_MARK = re.compile(f"(?<=\\S)\\s+(?=[{SUPERSCRIPT_DIGITS}]+(?:\\s|$|[,.;:]))")
-_GLUED_HYPHEN = re.compile(r"[^\s\-–—]-$")
+_CONTROL = compile_pattern(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_SPACES = compile_pattern(r"\s+")
+_SPACE_BEFORE_MARK = compile_pattern(f"(?<=\\S)\\s+(?=[{SUPERSCRIPT_DIGITS}]+(?:\\s|$|[,.;:]))")
+_GLUED_HYPHEN = compile_pattern(r"[^\s\-–—]-$")
 
 
 def _fragments(chars: _Chars, members: np.ndarray) -> list[np.ndarray]:

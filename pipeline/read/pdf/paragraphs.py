@@ -3,13 +3,13 @@ re-joined across page breaks."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from cchc.pipeline.model import FOOTNOTE, HEADING, LIST_ITEM, PAGE_FOOTER, PAGE_HEADER, PARAGRAPH, TABLE, Block
+from cchc.pipeline.patterns import compile_pattern
 from cchc.pipeline.read.layout import LIST_MARKER, classify_line, ends_sentence, join_broken_paragraphs
 from cchc.pipeline.read.pdf.furniture import _footnote_lines, _furniture
 from cchc.pipeline.read.pdf.lines import _join
@@ -48,7 +48,7 @@ def _metrics(pages: list[Page], furniture: set[int]) -> _Metrics:
 
 
 # "II. ", "6.1. ", "a) ": a numbered heading or item, not a sentence going on.
-_NUMBERED = re.compile(r"^(?:[IVXL]{1,6}|\d{1,2}(?:\.\d{1,2}){0,3})\.\s|^[a-zđ]\)\s")
+_NUMBERED = compile_pattern(r"^(?:[IVXL]{1,6}|\d{1,2}(?:\.\d{1,2}){0,3})\.\s|^[a-zđ]\)\s")
 
 
 def _centred(line: Line, m: _Metrics) -> bool:
