@@ -8,6 +8,10 @@ passed, and the batch goes on.
 - `max_mb`, `max_pages`, `max_chars` are checked in the worker, by
   `pipeline.run.process` and the readers; the text reader cuts at `max_chars`
   before any pattern runs over the text;
+- `max_figures` bounds the figures read from one report: a text of tens of
+  thousands of numbers ("01 văn bản, " over and over) is read linearly but
+  at about a millisecond a figure; the figures past the bound are not read,
+  and the report is `partial` with a note that says so (`figures_cut_note`);
 - `max_sentence_chars` bounds the sentence stored with each fact: a longer
   one (a "sentence" with no full stop for pages) is kept as a window around
   the fact, marked with "…"; the whole text is in `out/text/<report_id>.txt`;
@@ -35,12 +39,13 @@ class Limits:
     max_pages: int = 2000  # PDF pages
     max_chars: int = 1_000_000  # text kept from one file (about 400 pages); the rest is cut
     max_sentence_chars: int = 2_000  # the sentence stored with a fact (a long paragraph is about 1,500)
+    max_figures: int = 5_000  # figures read from one report (the longest gold report has under 200)
     timeout: float = 300.0  # seconds per file, OCR included
     memory_mb: int = 3072  # address space per worker process; 0: no limit
     tool_timeout: float = 120.0  # one call of an external tool (soffice, tesseract on one page)
 
     def __post_init__(self) -> None:
-        for name in ("max_mb", "max_pages", "max_chars", "max_sentence_chars", "timeout", "tool_timeout"):
+        for name in ("max_mb", "max_pages", "max_chars", "max_sentence_chars", "max_figures", "timeout", "tool_timeout"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
         if self.memory_mb < 0:
@@ -50,6 +55,11 @@ class Limits:
 def cut_note(kept: int, total: int) -> str:
     """What a report's `error` says when its text was cut at `max_chars`."""
     return f"the text was cut at {kept:,} characters of {total:,}: more than a report holds (Limits.max_chars)"
+
+
+def figures_cut_note(limit: int) -> str:
+    """What a report's `error` says when its figures were cut at `max_figures`."""
+    return f"the figures were cut at {limit:,}: the rest of the text was not read for figures (Limits.max_figures)"
 
 
 DEFAULT = Limits()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+
+import regex
 
 from cchc.pipeline.checks.base import ERROR, INFO, WARNING, Finding, _context, _fmt, _vn_date, finding_at, has_role
 from cchc.pipeline.extract.counts import Count
@@ -72,7 +73,7 @@ def _part_left_out(text: str, total: Count, children: list[Count], counts: list[
     # The same noun after a number the figures left out altogether.
     taken = {c.char_start for c in [total, *children]}
     noun = compile_pattern(
-        rf"(?<![\w.,])(\d{{1,3}}(?:\.\d{{3}})+|\d+)(,\d+)?\s+{re.escape(total.unit)}(?!\w)", IGNORECASE)
+        rf"(?<![\w.,])(\d{{1,3}}(?:\.\d{{3}})+|\d+)(,\d+)?\s+{regex.escape(total.unit)}(?!\w)", IGNORECASE)
     for m in noun.finditer(text, start, end):
         value = float(m.group(1).replace(".", "") + (m.group(2) or "").replace(",", "."))
         if m.start() not in taken and abs(value - gap) < 1e-9:

@@ -27,13 +27,13 @@ text.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
 from cchc.pipeline.extract.references import Reference
 from cchc.pipeline.model import Document, ReportMeta, Section
+from cchc.pipeline.patterns import IGNORECASE, compile_pattern
 from cchc.pipeline.text.dates import DateMention, PeriodMention, find_dates, find_periods
 from cchc.pipeline.text.locator import Locator
 from cchc.pipeline.text.numbers import CANDIDATE, parse_number
@@ -70,12 +70,12 @@ class DateRow:
 # A noun or "%" right after a number: a count in running text ("02 công
 # chức", "4.131 hồ sơ", "99,71%").  Used only to tell a year that scopes a
 # figure from a year that names something.
-_FIGURE_NOUN_AFTER = re.compile(r"\s*(?:%|[^\W\d_])")
+_FIGURE_NOUN_AFTER = compile_pattern(r"\s*(?:%|\p{L})")
 # Numbers that are labels, not counts (DESIGN: "mức độ 3", "xếp thứ 5/63",
 # "đối tượng 2", "khoản 2 Điều 9").
-_LABEL_BEFORE = re.compile(
+_LABEL_BEFORE = compile_pattern(
     r"(?:mức\s+độ|thứ|đối\s+tượng|khoản|điều|cấp|lần|nhóm|loại|hạng|quý|tháng|năm|ngày|giai\s+đoạn|iso|tcvn|số)\s*$",
-    re.IGNORECASE,
+    IGNORECASE,
 )
 
 

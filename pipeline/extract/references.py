@@ -30,11 +30,12 @@ What a mention is:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
+
+import regex
 
 from cchc.pipeline.text.dates import date_at
 
@@ -44,7 +45,7 @@ from cchc.pipeline.text.sentences import SentenceIndex
 from cchc.pipeline.text.spans import Spans
 from cchc.pipeline.model import PAGE_FOOTER, PAGE_HEADER, PARAGRAPH, Block, Document, PartialDate, ReportMeta, Section
 from cchc.pipeline.text.normalize import normalize_document
-from cchc.pipeline.patterns import entries, example_checker
+from cchc.pipeline.patterns import IGNORECASE, Pattern, compile_pattern, entries, example_checker
 
 
 @dataclass
@@ -88,7 +89,7 @@ class DocType:
 @dataclass
 class _Form:
     name: str
-    regex: re.Pattern
+    regex: Pattern
     needs_type_word: bool
     head_is_type_code: bool
 
@@ -98,20 +99,21 @@ class _Grammar:
     by_code: dict[str, DocType]  # type code and its variants
     word_names: dict[str, str]  # folded type word -> canonical name
     forms: list[_Form]
-    candidates: re.Pattern  # where a number may start
-    before: re.Pattern  # type word and "số", anchored at the number
-    not_a_document: re.Pattern  # "Mẫu số", anchored at the number
-    date_link: re.Pattern
-    issuer: re.Pattern
-    subject: re.Pattern
-    list_connector: re.Pattern
-    subject_end: re.Pattern
-    adverbial_opener: re.Pattern
-    main_clause: re.Pattern
+    candidates: Pattern  # where a number may start
+    before: Pattern  # type word and "số", anchored at the number
+    not_a_document: Pattern  # "Mẫu số", anchored at the number
+    date_link: Pattern
+    issuer: Pattern
+    subject: Pattern
+    list_connector: Pattern
+    subject_end: Pattern
+    adverbial_opener: Pattern
+    main_clause: Pattern
     pieces: dict[str, str]
 
 
-_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+_PLACEHOLDER = compile_pattern(r"\{\{(\w+)\}\}")
+_SPACE = compile_pattern(r"\s+")
 # A number never starts glued to a word, a number or a symbol part ...
 _NUMBER_START = r"(?<![\w/.\-–&])"
 # ... and never stops inside one.
@@ -123,15 +125,15 @@ def _fold(word: str) -> str:
 
 
 def _word_regex(words: list[str]) -> str:
-    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(r"\s+".join(regex.escape(part) for part in w.split()) for w in sorted(set(words), key=len, reverse=True))
 
 
-def _expand(regex: str, pieces: dict[str, str]) -> str:
+def _expand(pattern: str, pieces: dict[str, str]) -> str:
     for _ in range(10):  # pieces may use pieces
-        if "{{" not in regex:
-            return regex
-        regex = _PLACEHOLDER.sub(lambda m: f"(?:{pieces[m.group(1)]})", regex)
-    raise ValueError(f"pattern pieces nest too deep: {regex}")
+        if "{{" not in pattern:
+            return pattern
+        pattern = _PLACEHOLDER.sub(lambda m: f"(?:{pieces[m.group(1)]})", pattern)
+    raise ValueError(f"pattern pieces nest too deep: {pattern}")
 
 
 @cache
@@ -164,7 +166,7 @@ def _grammar() -> _Grammar:
     forms = [
         _Form(
             e["name"],
-            re.compile(_NUMBER_START + "(?:" + _expand(e["regex"], pieces) + ")" + _NUMBER_END),
+            compile_pattern(_NUMBER_START + "(?:" + _expand(e["regex"], pieces) + ")" + _NUMBER_END),
             e.get("needs") == "type_word",
             bool(e.get("head_is_type_code")),
         )
@@ -172,11 +174,11 @@ def _grammar() -> _Grammar:
         if e["kind"] == "form"
     ]
 
-    def context(name: str) -> re.Pattern:
-        return re.compile(_expand(by_name[name]["regex"], pieces))
+    def context(name: str) -> Pattern:
+        return compile_pattern(_expand(by_name[name]["regex"], pieces))
 
-    def piece(name: str) -> re.Pattern:
-        return re.compile(_expand("{{" + name + "}}", pieces))
+    def piece(name: str) -> Pattern:
+        return compile_pattern(_expand("{{" + name + "}}", pieces))
 
     return _Grammar(
         by_code=by_code,
@@ -231,7 +233,7 @@ class _Mention:
 
     @property
     def number(self) -> str:
-        return re.sub(r"\s+", "", self.number_raw)
+        return _SPACE.sub("", self.number_raw)
 
     @property
     def issued_date(self) -> date | None:
@@ -240,19 +242,19 @@ class _Mention:
         return None
 
 
-_DASHES = re.compile(r"\s*[-–]\s*")
-_SENTENCE_BREAK = re.compile(r"(?<!\b[A-ZĐ])\.\s+(?=[A-ZĐÂĂÊÔƠƯ])|\n")
-_CLAUSE_MARKS = re.compile(r"[()\n]")
+_DASHES = compile_pattern(r"\s*[-–]\s*")
+_SENTENCE_BREAK = compile_pattern(r"(?<!\b[A-ZĐ])\.\s+(?=[A-ZĐÂĂÊÔƠƯ])|\n")
+_CLAUSE_MARKS = compile_pattern(r"[()\n]")
 
 
 def _segments(tail: str | None) -> list[str]:
     return [p for p in _DASHES.split(tail.strip()) if p] if tail else []
 
 
-def _find_numbers(text: str) -> list[tuple[_Form, re.Match]]:
+def _find_numbers(text: str) -> list[tuple[_Form, regex.Match]]:
     """Every number, left to right; at one position the earlier form wins."""
     g = _grammar()
-    found: list[tuple[_Form, re.Match]] = []
+    found: list[tuple[_Form, regex.Match]] = []
     end = 0
     # Trying every form at every character costs five scans of the text; a
     # cheap scan for "digits, then a slash or hyphen before a code or a year"
@@ -271,12 +273,12 @@ def _find_numbers(text: str) -> list[tuple[_Form, re.Match]]:
     return found
 
 
-_WORD_START = re.compile(r"(?<!\w)\w")
+_WORD_START = compile_pattern(r"(?<!\w)\w")
 # A type word has at most four syllables, and "số" makes five.
 _MAX_WORDS_BEFORE = 5
 
 
-def _words_before(text: str, end: int) -> re.Match | None:
+def _words_before(text: str, end: int) -> regex.Match | None:
     """The type word and "số" that end at `end`, as `type_word_before` reads them.
 
     That pattern can only match from a word start, so it is tried at the last
@@ -291,7 +293,7 @@ def _words_before(text: str, end: int) -> re.Match | None:
     return None
 
 
-def _read_number(text: str, form: _Form, m: re.Match) -> _Mention | None:
+def _read_number(text: str, form: _Form, m: regex.Match) -> _Mention | None:
     g = _grammar()
     if g.not_a_document.search(text, max(0, m.start() - 24), m.start()):
         return None
@@ -355,7 +357,7 @@ def _read_number(text: str, form: _Form, m: re.Match) -> _Mention | None:
     return mention
 
 
-_NGAY = re.compile(r"(?i:ng[àa]y)\s*")
+_NGAY = compile_pattern(r"(?i:ng[àa]y)\s*")
 
 
 def _date_at(text: str, pos: int) -> tuple[int, str, PartialDate | None] | None:
@@ -473,8 +475,8 @@ def _share_list_words(text: str, mentions: list[_Mention]) -> None:
 
 
 # Between two coordinated numbers that share a date: ", ", " và ", ", số ".
-_COORDINATED_NUMBERS = re.compile(r"\s*(?:[,;]\s*)?(?:(?:và|hoặc)\s+)?", re.IGNORECASE)
-_SAME_DAY = re.compile(r"\bcùng\s+ngày", re.IGNORECASE)
+_COORDINATED_NUMBERS = compile_pattern(r"\s*(?:[,;]\s*)?(?:(?:và|hoặc)\s+)?", IGNORECASE)
+_SAME_DAY = compile_pattern(r"\bcùng\s+ngày", IGNORECASE)
 
 
 def _share_dates(text: str, mentions: list[_Mention]) -> None:
@@ -518,7 +520,7 @@ def _is_own_number(mention: _Mention, meta: ReportMeta, front_end: int, text: st
     """The report's number in its header ("Số: 123/BC-UBND")."""
     if mention.start >= front_end:
         return False
-    if meta.doc_number and mention.number == re.sub(r"\s+", "", meta.doc_number):
+    if meta.doc_number and mention.number == _SPACE.sub("", meta.doc_number):
         return True
     # "Số: …" opening a line of the front matter, with no type word.
     line_start = text.rfind("\n", 0, mention.start) + 1
@@ -610,19 +612,19 @@ def check_form_examples(entry: dict) -> list[str]:
     name, kind = entry["name"], entry["kind"]
     fails: list[str] = []
     if kind == "piece":
-        regex = re.compile(_expand(entry["regex"], g.pieces))
+        pattern = compile_pattern(_expand(entry["regex"], g.pieces))
         for ex in entry["examples"]:
             if isinstance(ex, dict):
-                m = regex.match(ex["text"])
+                m = pattern.match(ex["text"])
                 if (m.group() if m else None) != ex["match"]:
                     fails.append(f"{name}: {ex['text']!r} should match {ex['match']!r} at its start, got {m and m.group()!r}")
-            elif not regex.fullmatch(ex):
+            elif not pattern.fullmatch(ex):
                 fails.append(f"{name}: {ex!r} should match")
         for ex in entry["counter_examples"]:
             if isinstance(ex, dict):
-                if m := regex.match(ex["text"]):
+                if m := pattern.match(ex["text"]):
                     fails.append(f"{name}: {ex['text']!r} should not match at its start, got {m.group()!r}")
-            elif regex.fullmatch(ex):
+            elif pattern.fullmatch(ex):
                 fails.append(f"{name}: {ex!r} should not match")
         return fails
 

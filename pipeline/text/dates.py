@@ -16,13 +16,14 @@ statistical year.
 from __future__ import annotations
 
 import calendar
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
+import regex
+
 from cchc.pipeline.model import PartialDate
-from cchc.pipeline.patterns import entries, example_checker
+from cchc.pipeline.patterns import IGNORECASE, Pattern, compile_pattern, entries, example_checker
 from cchc.pipeline.text.spans import Spans
 
 _ROMAN_QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4}
@@ -65,13 +66,13 @@ class _Rule:
     name: str
     type: str
     kind: str | None
-    regex: re.Pattern
+    regex: Pattern
 
 
 @cache
 def _rules() -> list[_Rule]:
     return [
-        _Rule(e["name"], e["type"], e.get("kind"), re.compile(e["regex"], re.IGNORECASE))
+        _Rule(e["name"], e["type"], e.get("kind"), compile_pattern(e["regex"], IGNORECASE))
         for e in entries("dates")
     ]
 
@@ -87,7 +88,7 @@ def make_date(year: int, month: int | None = None, day: int | None = None) -> Pa
     return PartialDate(year, month, day)
 
 
-def _date_from_groups(m: re.Match) -> PartialDate | None:
+def _date_from_groups(m: regex.Match) -> PartialDate | None:
     g = m.groupdict()
     day = int(g["day"]) if g.get("day") else None
     month = int(g["month"]) if g.get("month") else None
@@ -141,7 +142,7 @@ def _last_day(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _period_bounds(rule: _Rule, m: re.Match) -> tuple[date, date | None] | None:
+def _period_bounds(rule: _Rule, m: regex.Match) -> tuple[date, date | None] | None:
     g = m.groupdict()
     if rule.kind == "range":
         start = _words_date(g["from"]) or _date_in_group(g["from"])
@@ -188,7 +189,7 @@ def _date_in_group(text: str) -> PartialDate | None:
     return d.value if d is not None else parse_date(text)
 
 
-_WORDS_DATE = re.compile(r"(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+_WORDS_DATE = compile_pattern(r"(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 
 
 def _words_date(text: str) -> PartialDate | None:
@@ -196,7 +197,7 @@ def _words_date(text: str) -> PartialDate | None:
     return make_date(int(m.group(3)), int(m.group(2)), int(m.group(1))) if m else None
 
 
-_BLANK_DAY_BEFORE = re.compile(r"ngày[\s._…-]*$", re.IGNORECASE)
+_BLANK_DAY_BEFORE = compile_pattern(r"ngày[\s._…-]*$", IGNORECASE)
 
 
 def find_periods(text: str, dates: list[DateMention] | None = None) -> list[PeriodMention]:
@@ -273,7 +274,7 @@ def check_examples(entry: dict) -> list[str]:
 
 
 # "so với cùng kỳ năm 2022": the report's own span of months, in that year.
-_SAME_TIME_BEFORE = re.compile(r"cùng\s+kỳ\s*(?:của\s+)?$", re.IGNORECASE)
+_SAME_TIME_BEFORE = compile_pattern(r"cùng\s+kỳ\s*(?:của\s+)?$", IGNORECASE)
 # A statistical year runs from 15/12 to 14/12, its halves and quarters from
 # the 15th to the 14th.
 _CUT_DAY = 14

@@ -31,8 +31,9 @@ from cchc.pipeline.extract.counts.metrics import classify
 from cchc.pipeline.extract.counts.nouns import NounUsage
 from cchc.pipeline.extract.counts.tables import table_figures
 from cchc.pipeline.extract.counts.targets import mark_targets
-from cchc.pipeline.extract.counts.text import text_figures
+from cchc.pipeline.extract.counts.text import FigureBudget, text_figures
 from cchc.pipeline.extract.counts.segments import text_segments
+from cchc.pipeline import limits
 from cchc.pipeline.text.locator import Locator
 from cchc.pipeline.text.numbers import parse_number
 from cchc.pipeline.text.spans import Spans
@@ -44,21 +45,25 @@ __all__ = ["Count", "find_counts", "parse_number", "classify"]
 def _read_figures(doc: Document, meta: ReportMeta, excluded: Spans, summaries: Spans) -> list[Figure]:
     g = grammar()
     usage = NounUsage(doc.text, g.head_ends)
+    budget = FigureBudget(limits.current().max_figures)
     figures: list[Figure] = []
     read: list = []
     for seg in text_segments(doc):
-        found = text_figures(seg, g, excluded, meta, summaries, usage)
+        found = text_figures(seg, g, excluded, meta, summaries, usage, budget)
         link_parts(found, seg.text, g)
         read.append((seg, found))
         figures.extend(found)
     link_list_lines(read, g)
     for table in assemble_tables(doc):
         cells, text_cells = table_figures(table, doc, g, excluded, meta)
-        figures.extend(cells)
+        figures.extend(budget.take(cells))
         for seg in text_cells:
-            found = text_figures(seg, g, excluded, meta, usage=usage)
+            found = text_figures(seg, g, excluded, meta, usage=usage, budget=budget)
             link_parts(found, seg.text, g)
             figures.extend(found)
+    if budget.cut:
+        # Told as what of the file was not read, so the report is `partial`.
+        doc.lost.append(limits.figures_cut_note(limits.current().max_figures))
     figures.sort(key=lambda f: (f.start, f.seg_start))
     return figures
 

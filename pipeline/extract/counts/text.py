@@ -17,6 +17,7 @@ the grammar of not_counts.yaml says it is something else.
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 
 import regex
 
@@ -62,6 +63,24 @@ _FIGURE_CANDIDATE = regex.compile(
 )
 
 
+@dataclass
+class FigureBudget:
+    """How many more figures a report may give (`Limits.max_figures`).
+
+    A candidate number is taken from the budget whether or not it turns out
+    to be a figure: the cost of reading is per candidate, and a cut before
+    reading keeps a crafted text of numbers from costing a second a thousand."""
+
+    room: int
+    cut: bool = False
+
+    def take(self, items: list) -> list:
+        if len(items) > self.room:
+            items, self.cut = items[: self.room], True
+        self.room -= len(items)
+        return items
+
+
 def _candidates(seg: Segment, excluded: Spans) -> list[regex.Match]:
     out = []
     for m in _FIGURE_CANDIDATE.finditer(seg.text):
@@ -82,9 +101,12 @@ def text_figures(
     meta: ReportMeta,
     summaries: Spans | None = None,
     usage: NounUsage | None = None,
+    budget: FigureBudget | None = None,
 ) -> list[Figure]:
     text = seg.text
     candidates = _candidates(seg, excluded)
+    if budget is not None:
+        candidates = budget.take(candidates)
     if not candidates:
         return []
     sentences = SentenceIndex.of(text)
