@@ -364,7 +364,6 @@ def run_ingest(
 
     Raises `RunStopped` when the run could not go on (OutputLocked,
     OutputError, PoolCannotStart as its `cause`)."""
-    global _run_started
     started = time.monotonic() if started is None else started
     # On a cluster, `workers` is how many batches (halved) may be in flight.
     in_flight = 2 * (workers or (32 if dask_address else os.cpu_count() or 1))
@@ -382,6 +381,20 @@ def run_ingest(
             raise RunStopped(exc, RunSummary(stopped=exc)) from exc
         if answered is not None:
             return answered
+    summary = _run_flow(paths, out, workers, in_flight, force, batch_size, progress, limits, dask_address,
+                        follow_links, prune, exclude, started)
+    summary.seconds = round(time.monotonic() - started, 2)
+    if summary.stopped is not None:
+        raise RunStopped(summary.stopped, summary) from summary.stopped
+    return summary
+
+
+def _run_flow(paths, out, workers: int, in_flight: int, force: bool, batch_size: int,
+              progress: ProgressCallback | None, limits: Limits | None, dask_address: str | None,
+              follow_links: bool, prune: bool, exclude, started: float) -> RunSummary:
+    """The flow run itself: Prefect's temporary server (when no server is
+    configured), the worker pool warming up meanwhile, then the flow."""
+    global _run_started
     if needs_temporary_server():
         server = shared_server()
     else:
@@ -417,9 +430,6 @@ def run_ingest(
         _run_started = None
         if progress:
             _listeners.remove(progress)
-    summary.seconds = round(time.monotonic() - started, 2)
-    if summary.stopped is not None:
-        raise RunStopped(summary.stopped, summary) from summary.stopped
     return summary
 
 

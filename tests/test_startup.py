@@ -82,8 +82,8 @@ def test_an_unchanged_rerun_is_answered_from_the_manifest_without_prefect(ingest
     done, heavy = _run(["ingest", str(inbox), "--out", str(out)], env={"COLUMNS": "200"})
     assert done.returncode == 0, done.stderr
     assert "prefect" not in heavy and "spacy" not in heavy, heavy
-    assert "answered from the manifest" in done.stderr
-    assert "unchanged" in done.stdout + done.stderr
+    assert "trả lời từ danh mục tệp" in done.stderr
+    assert "không đổi" in done.stdout + done.stderr
     assert time.monotonic() - started < 60  # bounded; the benchmark measures the real figure
     assert (out / "_manifest.json").read_bytes() == manifest  # nothing was recorded as changed
 
@@ -159,7 +159,7 @@ def test_a_run_against_a_running_server_shows_its_flow_run_tasks_and_summary(pre
     done = subprocess.run([str(Path(sys.executable).parent / "cchc"), "ingest", str(inbox), "--out", str(out),
                            "--workers", "1"], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "of which start-up" in done.stdout
+    assert "trong đó khởi động" in done.stdout
 
     api = httpx.Client(base_url=url, timeout=30)
     runs = api.post("/flow_runs/filter", json={}).json()
@@ -177,7 +177,7 @@ def test_a_run_against_a_running_server_shows_its_flow_run_tasks_and_summary(pre
     # The same folder again: answered from the manifest, no second flow run; --record makes one.
     again = subprocess.run([str(Path(sys.executable).parent / "cchc"), "ingest", str(inbox), "--out", str(out)],
                            capture_output=True, text=True, env=env, timeout=300)
-    assert again.returncode == 0 and "answered from the manifest" in again.stderr, again.stderr
+    assert again.returncode == 0 and "trả lời từ danh mục tệp" in again.stderr, again.stderr
     recorded = subprocess.run([str(Path(sys.executable).parent / "cchc"), "ingest", str(inbox), "--out", str(out),
                                "--record", "--workers", "1"], capture_output=True, text=True, env=env, timeout=300)
     assert recorded.returncode == 0, recorded.stderr
