@@ -115,6 +115,10 @@ def test_cli_ingest_exit_status_and_help(prefect_harness, tmp_path):
     bad = runner.invoke(app, ["ingest", str(src), "--out", str(tmp_path / "out"), "--workers", "1"])
     assert bad.exit_code == 1
     assert "junk.pdf" in bad.output
+    # The summary speaks to a person in Vietnamese; the codes stay in the tables.
+    [line] = [ln for ln in bad.output.splitlines() if "junk.pdf" in ln]
+    assert line.startswith("Không đọc được") and "Nội dung nhị phân không nhận ra được" in line
+    assert "số dòng đã ghi" in bad.output and "trong đó không đổi, bỏ qua" in bad.output
 
 
 def _latest_run(flow_name: str):

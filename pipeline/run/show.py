@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cchc.pipeline.output.labels import label, say
+from cchc.pipeline.output.labels import label, say, vn_message
 
 # Up to this many files, the summary lists each one without --verbose.
 FILES_SHOWN = 20
@@ -121,5 +121,6 @@ def file_line(row: dict) -> str:
     if row.get("other_versions"):
         parts.append(f"[yellow]{say('ingest.other_version', path=shown(str(row['other_versions'])))}[/yellow]")
     if row.get("error") and status != "ok":
-        parts.append(shown(first_line(row["error"])))
+        # The Vietnamese sentence for a person, then the reader's own words for a maintainer.
+        parts.append(f"{shown(vn_message(row['error']))} ({shown(first_line(row['error']))})")
     return "  ".join(parts)
