@@ -26,6 +26,7 @@ from cchc.pipeline.output.catalogue import metric_catalogue
 from cchc.pipeline.output.compare import compare_reports, comparison_is_current
 from cchc.pipeline.run.discover import discover, inside, mark_output
 from cchc.pipeline.output.duplicates import mark_duplicates
+from cchc.pipeline.output.labels import say
 from cchc.pipeline.run.log import file_rows, write_run_csv
 from cchc.pipeline.limits import Limits
 from cchc.pipeline.run.remote import is_remote, mirror_of, pull, push
@@ -159,8 +160,8 @@ def ingest(
     create_markdown_artifact(
         key=SUMMARY_ARTIFACT,
         markdown=summary_markdown(summary, out),
-        description=summary.line() + f" ({summary.startup}s of them starting up)"
-        + (f"; stopped: {summary.stopped}" if summary.stopped else ""),
+        description=summary.line() + say("run.startup", seconds=summary.startup)
+        + (say("run.stopped", cause=summary.stopped) if summary.stopped else ""),
     )
     return final_state(summary)
 
