@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import typer
@@ -109,27 +108,55 @@ def ingest(
     import json
     from dataclasses import replace
 
-    from rich.markup import escape
-
-    from cchc.pipeline.run.remote import is_remote
-    from cchc.pipeline.run.rerun import answer_unchanged
-    from cchc.pipeline.run.summary import EXIT_NO_REPORT, EXIT_USAGE, RunStopped, RunSummary, process_started
-    from cchc.pipeline.run.discover import output_conflict
-    from cchc.pipeline.output.store import OutputLocked
+    from cchc.pipeline.run.show import print_failures, print_summary, shown
+    from cchc.pipeline.run.summary import EXIT_NO_REPORT, process_started
 
     started = process_started()
     # A pipe or a log file gets whole lines: never wrapped at 80 columns.
     console.soft_wrap = not console.is_terminal
+    _check_paths(paths, out)
+    limits = replace(DEFAULT_LIMITS, timeout=timeout, max_mb=max_mb, memory_mb=memory_mb)
+    summary = _run_with_progress(paths, quiet, dict(
+        out=out, workers=workers, force=force, record=record, limits=limits, dask=dask, exclude=exclude,
+        follow_links=follow_links, prune=prune, started=started))
+    if as_json:
+        typer.echo(json.dumps(summary.files, ensure_ascii=False, indent=1, default=str))
+    if quiet:
+        print_failures(summary, console)
+    else:
+        print_summary(summary, out, verbose, to=console if as_json else _out(), console=console)
+    if summary.exit_code == EXIT_NO_REPORT and not quiet:
+        console.print(f"[yellow]{_say('ingest.no_report', paths=shown(' '.join(map(str, paths))))}[/yellow]")
+    raise typer.Exit(summary.exit_code)
+
+
+def _say(key: str, **values) -> str:
+    from cchc.pipeline.output.labels import say
+
+    return say(key, **values)
+
+
+def _check_paths(paths: list[Path], out: Path) -> None:
+    """Usage errors before anything starts: a path that is not there, an
+    output folder among the inputs."""
+    from cchc.pipeline.run.discover import output_conflict
+    from cchc.pipeline.run.show import shown
+    from cchc.pipeline.run.summary import EXIT_USAGE
+
     missing = [p for p in paths if not (p.exists() or p.is_symlink())]
     for p in missing:
-        console.print(f"[red]no such file or folder:[/red] {_shown(str(p))}")
+        console.print(f"[red]{_say('ingest.no_such_path')}[/red] {shown(str(p))}")
     if missing:
         raise typer.Exit(EXIT_USAGE)
     if conflict := output_conflict(paths, out):
-        console.print(f"[red]{_shown(conflict)}[/red]")
+        console.print(f"[red]{_say('ingest.output_conflict', out=shown(str(out)), given=shown(str(conflict)))}[/red]")
         raise typer.Exit(EXIT_USAGE)
 
-    limits = replace(DEFAULT_LIMITS, timeout=timeout, max_mb=max_mb, memory_mb=memory_mb)
+
+def _run_with_progress(paths: list[Path], quiet: bool, run: dict):
+    """The run under a progress bar; a run that stopped is told and exits."""
+    from cchc.pipeline.run.summary import RunStopped
+
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -139,154 +166,59 @@ def ingest(
         transient=False,
         disable=quiet,
     ) as progress:
-        bar = progress.add_task("reading reports", total=None)
+        bar = progress.add_task(_say("ingest.reading"), total=None)
 
         def on_progress(event: str, done: int, total: int) -> None:
             progress.update(bar, completed=done, total=total)
 
         try:
-            # Nothing to do: the manifest answers, and Prefect is not even imported.
-            summary = None
-            if not (force or record or is_remote(str(out))):
-                try:
-                    summary = answer_unchanged([str(p) for p in paths], out, exclude, follow_links, prune, started)
-                except (OSError, OutputLocked) as exc:
-                    raise RunStopped(exc, RunSummary(stopped=exc)) from exc
-            if summary is None:
-                from cchc.flows import server
-
-                if server.may_need_temporary_server():
-                    server.shared_server()  # comes up while Prefect and the flow are imported
-                from cchc.flows.ingest import run_ingest
-
-                summary = run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,
-                                     progress=on_progress, limits=limits, dask_address=dask, exclude=exclude,
-                                     follow_links=follow_links, prune=prune, record=True, started=started)
+            return _run(paths, on_progress, **run)
         except RunStopped as exc:
             stopped = exc
-        else:
-            stopped = None
-    if stopped is not None:
-        for warning in stopped.summary.warnings:
-            console.print(f"[yellow]warning[/yellow] {_shown(warning)}", soft_wrap=True)
-        if isinstance(stopped.cause, OutputLocked):
-            console.print(f"[red]{_shown(str(stopped.cause))}[/red]", soft_wrap=True)
-        else:
-            console.print(f"[red]cchc ingest stopped:[/red] {_shown(str(stopped.cause))}", soft_wrap=True)
-        raise typer.Exit(stopped.summary.exit_code)
+    _tell_stopped(stopped)
 
-    if as_json:
-        typer.echo(json.dumps(summary.files, ensure_ascii=False, indent=1, default=str))
-    if not quiet:
-        _print_summary(summary, out, verbose, to=console if as_json else _out())
+
+def _run(paths: list[Path], on_progress, out: Path, workers: int, force: bool, record: bool, limits, dask,
+         exclude, follow_links: bool, prune: bool, started: float):
+    """Answered from the manifest when nothing changed (Prefect is then not
+    even imported), otherwise the ingest flow."""
+    from cchc.pipeline.output.store import OutputLocked
+    from cchc.pipeline.run.remote import is_remote
+    from cchc.pipeline.run.rerun import answer_unchanged
+    from cchc.pipeline.run.summary import RunStopped, RunSummary
+
+    names = [str(p) for p in paths]
+    if not (force or record or is_remote(str(out))):
+        try:
+            summary = answer_unchanged(names, out, exclude, follow_links, prune, started)
+        except (OSError, OutputLocked) as exc:
+            raise RunStopped(exc, RunSummary(stopped=exc)) from exc
+        if summary is not None:
+            return summary
+    from cchc.flows import server
+
+    if server.may_need_temporary_server():
+        server.shared_server()  # comes up while Prefect and the flow are imported
+    from cchc.flows.ingest import run_ingest
+
+    return run_ingest(names, out=str(out), workers=workers or None, force=force, progress=on_progress,
+                      limits=limits, dask_address=dask, exclude=exclude, follow_links=follow_links, prune=prune,
+                      record=True, started=started)
+
+
+def _tell_stopped(stopped) -> None:
+    """Why the run stopped, and its exit status."""
+    from cchc.pipeline.output.store import OutputLocked
+    from cchc.pipeline.run.show import shown
+
+    for warning in stopped.summary.warnings:
+        console.print(f"[yellow]{_say('ingest.warning')}[/yellow] {shown(warning)}", soft_wrap=True)
+    if isinstance(stopped.cause, OutputLocked):
+        # The cause's own words name the folder and the other run.
+        console.print(f"[red]{_say('ingest.locked')}[/red] ({shown(str(stopped.cause))})", soft_wrap=True)
     else:
-        for path, error in summary.failed:
-            console.print(f"[red]failed[/red] {_shown(path)}: {_shown(error)}")
-        for problem in summary.problems:
-            console.print(f"[red]not read[/red] {_shown(problem)}")
-    if summary.exit_code == EXIT_NO_REPORT and not quiet:
-        console.print(f"[yellow]no report found in {_shown(' '.join(map(str, paths)))}[/yellow]")
-    raise typer.Exit(summary.exit_code)
-
-
-# Up to this many files, the summary lists each one without --verbose.
-_FILES_SHOWN = 20
-_STATUS_STYLE = {"ok": "green", "partial": "yellow", "needs_ocr": "yellow", "failed": "red",
-                 "not_a_report": "dim", "skipped": "yellow", "missing": "yellow"}
-
-
-def _print_summary(summary, out: Path, verbose: bool, to: Console) -> None:
-    from rich.markup import escape
-
-    for warning in summary.warnings:
-        console.print(f"[yellow]warning[/yellow] {_shown(warning)}", soft_wrap=True)
-    table = Table(title=f"cchc ingest → {_shown(str(out))}")
-    table.add_column("status")
-    table.add_column("files", justify="right")
-    for status, n in sorted(summary.by_status.items()):
-        table.add_row(status, str(n))
-    table.add_row("[dim]of which unchanged, skipped[/dim]", f"[dim]{summary.unchanged}[/dim]")
-    if summary.duplicates:
-        table.add_row("[dim]of which duplicates of another file[/dim]", f"[dim]{summary.duplicates}[/dim]")
-    table.add_row("rows written", str(summary.rows_written))
-    table.add_row("time", f"{summary.seconds:.1f} s")
-    if not summary.answered_from_manifest:
-        table.add_row("[dim]of which start-up[/dim]", f"[dim]{summary.startup:.1f} s[/dim]")
-    to.print(table)
-    if summary.answered_from_manifest:
-        console.print("[dim]nothing changed: answered from the manifest, without a Prefect flow run "
-                      "(--record records one)[/dim]")
-    for folder in summary.own_output:
-        console.print(f"[dim]not read: {_shown(folder)} (cchc's own output)[/dim]")
-    if summary.excluded:
-        console.print(f"[dim]left out by --exclude: {summary.excluded} files or folders[/dim]")
-    if verbose or len(summary.files) <= _FILES_SHOWN:
-        for row in summary.files:
-            console.print(_file_line(row))
-    else:
-        for path, error in summary.failed:
-            console.print(f"[red]failed[/red] {_shown(path)}: {_shown(_first_line(error))}", soft_wrap=True)
-        for path, status, error in summary.incomplete:
-            console.print(f"[yellow]{status}[/yellow] {_shown(path)}: {_shown(_first_line(error))}", soft_wrap=True)
-        for path, reason in summary.skipped:
-            console.print(f"[yellow]skipped[/yellow] {_shown(path)}: {_shown(reason)}", soft_wrap=True)
-        for problem in summary.problems:
-            console.print(f"[red]not read[/red] {_shown(problem)}", soft_wrap=True)
-        console.print(f"[dim]one line per file: --verbose, or {escape(summary.run_csv or '')}[/dim]")
-    for path in summary.missing:
-        console.print(f"[yellow]missing[/yellow] {_shown(path)}: gone from its folder; its rows are kept "
-                      "(--prune removes them)", soft_wrap=True)
-    if summary.files and summary.run_csv and (verbose or len(summary.files) <= _FILES_SHOWN):
-        console.print(f"[dim]this run's files: {_shown(summary.run_csv)}[/dim]")
-    if summary.pruned:
-        console.print(f"removed the rows of {summary.pruned} file(s) no longer there")
-
-
-def _first_line(text: str | None) -> str:
-    return text.splitlines()[0] if text else ""
-
-
-def _file_line(row: dict) -> str:
-    """`status  path  what it gave`, one line."""
-    from rich.markup import escape
-
-    status = row["status"] or "?"
-    style = _STATUS_STYLE.get(status, "")
-    parts = [f"[{style}]{status:<12}[/{style}]" if style else f"{status:<12}", _shown(row["file"])]
-    if row.get("duplicate_of"):
-        parts.append(f"[dim]duplicate of {row['duplicate_of']}[/dim]")
-    elif status in ("ok", "partial", "needs_ocr"):
-        facts = f"{row['figures']} figures, {row['references']} references, {row['findings']} findings"
-        parts.append(f"[dim]{_shown(' · '.join(x for x in (row['issuer'], row['period'], facts) if x))}[/dim]")
-    if row.get("other_versions"):
-        parts.append(f"[yellow]other version: {row['other_versions']}[/yellow]")
-    if row.get("error") and status != "ok":
-        parts.append(_shown(_first_line(row["error"])))
-    return "  ".join(parts)
-
-
-# Characters that would act on the terminal rather than show: C0 and C1
-# controls (escape sequences start with ESC) and the bidirectional
-# overrides and isolates that reorder what follows them.
-_CONTROLS = {c for c in range(0x20)} | {0x7F} | set(range(0x80, 0xA0)) | {
-    0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
-
-
-def _shown(text: str) -> str:
-    """Text from files and file names as it may be printed: controls escaped
-    (`\\x1b`, `\\u202e`), Rich markup escaped, undecodable bytes shown."""
-    from rich.markup import escape
-
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if code in _CONTROLS and ch != "\n":
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        elif 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is not UTF-8
-            out.append(f"\\x{code - 0xDC00:02x}")
-        else:
-            out.append(ch)
-    return escape("".join(out))
+        console.print(f"[red]{_say('ingest.stopped')}[/red] {shown(str(stopped.cause))}", soft_wrap=True)
+    raise typer.Exit(stopped.summary.exit_code)
 
 
 @app.command()
@@ -312,9 +244,10 @@ def query(
         from rich.markup import escape
 
         console.print(f"[red]{escape(str(exc))}[/red]")
-        if re.search(r'at or near "(check|references)"', str(exc), re.IGNORECASE):
-            console.print('hint: check and references are SQL keywords: write "check" and "references" in double '
-                          "quotes, or use the views findings_v (check_name) and references_v")
+        import regex
+
+        if regex.search(r'at or near "(check|references)"', str(exc), regex.IGNORECASE):
+            console.print(_say("query.keyword_hint"))
         raise typer.Exit(1)
     if result is None:
         return
@@ -452,19 +385,16 @@ def export(
     from cchc.pipeline.output.export import export_xlsx
 
     result = export_xlsx(out, xlsx)
-    table = Table(title=f"cchc export → {xlsx}")
-    table.add_column("sheet")
-    table.add_column("rows", justify="right")
+    table = Table(title=_say("export.title", path=xlsx))
+    table.add_column(_say("export.column_sheet"))
+    table.add_column(_say("export.column_rows"), justify="right")
     for sheet in result.sheets:
-        cut = f" [red](of {sheet.rows_in_table}: cut)[/red]" if sheet.truncated else ""
+        cut = f" [red]{_say('export.cut', rows=sheet.rows_in_table)}[/red]" if sheet.truncated else ""
         table.add_row(sheet.sheet, f"{sheet.rows_written}{cut}")
     _out().print(table)
     if result.truncated:
         names = ", ".join(s.table for s in result.truncated)
-        console.print(
-            f"[red]Excel's row limit cut {names}[/red]: the sheet 'Ghi chú' lists the rows left out; "
-            "the full tables are in the parquet files (`cchc query OUT 'SELECT …' --csv`)."
-        )
+        console.print(_say("export.row_limit", tables=names))
         raise typer.Exit(1)
 
 
@@ -483,7 +413,7 @@ def report(
     from cchc.pipeline.output.report_html import write_html
 
     path = write_html(out, html)
-    console.print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB)")
+    console.print(_say("report.wrote", path=path, size=f"{path.stat().st_size / 1024:.0f}"))
 
 
 @app.command()
@@ -502,7 +432,7 @@ def serve(
 
     from cchc.flows.ingest import inbox_deployment
 
-    console.print(f"serving deployment cchc-inbox/cchc-inbox: {inbox} → {out} every {every} s")
+    console.print(_say("serve.serving", inbox=inbox, out=out, every=every))
     prefect_serve(inbox_deployment(str(inbox), str(out), every, workers))
 
 
@@ -538,14 +468,14 @@ def review(
     try:
         if from_xlsx is not None:
             result = reviews.read_xlsx(out, from_xlsx, by=who)
-            console.print(f"{len(result.recorded)} verdicts recorded, {result.unchanged} rows unchanged, "
-                          f"{len(result.refused)} refused")
+            console.print(_say("review.read_back", recorded=len(result.recorded), unchanged=result.unchanged,
+                               refused=len(result.refused)))
             for row, finding, why in result.refused:
-                console.print(f"[red]row {row}[/red] {escape(finding)}: {escape(why)}")
+                console.print(f"[red]{_say('review.row', row=row)}[/red] {escape(finding)}: {escape(why)}")
             raise typer.Exit(1 if result.refused else 0)
         if show or finding_id is None:
             rows = reviews.listing(out, status)
-            table = Table(title=f"findings in {out}" + (f" ({status})" if status else ""))
+            table = Table(title=_say("review.title", out=escape(str(out))) + (f" ({status})" if status else ""))
             for name in ("finding_id", "status", "severity", "check", "section", "file", "message", "note"):
                 table.add_column(name, overflow="fold")
             for r in rows:
@@ -555,15 +485,15 @@ def review(
             _out().print(table)
             gone = reviews.orphans(out)
             if gone:
-                console.print(f"[dim]{len(gone)} verdicts are on findings no longer in {escape(str(out))} "
-                              "(their report changed or was removed); they stay in the reviews dataset[/dim]")
+                console.print(f"[dim]{_say('review.orphans', count=len(gone), out=escape(str(out)))}[/dim]")
             return
         if confirm == dismiss:
-            console.print("[red]give one verdict: --confirm or --dismiss[/red]")
+            console.print(f"[red]{_say('review.one_verdict')}[/red]")
             raise typer.Exit(2)
         verdict = reviews.CONFIRMED if confirm else reviews.DISMISSED
         reviews.record(out, [(finding_id, verdict, note)], by=who)
     except reviews.ReviewError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1)
-    console.print(f"{finding_id}: {verdict} by {who}")
+    console.print(_say("review.recorded", finding=escape(finding_id), verdict=verdict,
+                       who=escape(who)))

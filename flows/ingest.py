@@ -26,6 +26,7 @@ from cchc.pipeline.output.catalogue import metric_catalogue
 from cchc.pipeline.output.compare import compare_reports, comparison_is_current
 from cchc.pipeline.run.discover import discover, inside, mark_output
 from cchc.pipeline.output.duplicates import mark_duplicates
+from cchc.pipeline.output.labels import say
 from cchc.pipeline.run.log import file_rows, write_run_csv
 from cchc.pipeline.limits import Limits
 from cchc.pipeline.run.remote import is_remote, mirror_of, pull, push
@@ -159,8 +160,8 @@ def ingest(
     create_markdown_artifact(
         key=SUMMARY_ARTIFACT,
         markdown=summary_markdown(summary, out),
-        description=summary.line() + f" ({summary.startup}s of them starting up)"
-        + (f"; stopped: {summary.stopped}" if summary.stopped else ""),
+        description=summary.line() + say("run.startup", seconds=summary.startup)
+        + (say("run.stopped", cause=summary.stopped) if summary.stopped else ""),
     )
     return final_state(summary)
 
@@ -364,7 +365,6 @@ def run_ingest(
 
     Raises `RunStopped` when the run could not go on (OutputLocked,
     OutputError, PoolCannotStart as its `cause`)."""
-    global _run_started
     started = time.monotonic() if started is None else started
     # On a cluster, `workers` is how many batches (halved) may be in flight.
     in_flight = 2 * (workers or (32 if dask_address else os.cpu_count() or 1))
@@ -382,6 +382,20 @@ def run_ingest(
             raise RunStopped(exc, RunSummary(stopped=exc)) from exc
         if answered is not None:
             return answered
+    summary = _run_flow(paths, out, workers, in_flight, force, batch_size, progress, limits, dask_address,
+                        follow_links, prune, exclude, started)
+    summary.seconds = round(time.monotonic() - started, 2)
+    if summary.stopped is not None:
+        raise RunStopped(summary.stopped, summary) from summary.stopped
+    return summary
+
+
+def _run_flow(paths, out, workers: int, in_flight: int, force: bool, batch_size: int,
+              progress: ProgressCallback | None, limits: Limits | None, dask_address: str | None,
+              follow_links: bool, prune: bool, exclude, started: float) -> RunSummary:
+    """The flow run itself: Prefect's temporary server (when no server is
+    configured), the worker pool warming up meanwhile, then the flow."""
+    global _run_started
     if needs_temporary_server():
         server = shared_server()
     else:
@@ -417,9 +431,6 @@ def run_ingest(
         _run_started = None
         if progress:
             _listeners.remove(progress)
-    summary.seconds = round(time.monotonic() - started, 2)
-    if summary.stopped is not None:
-        raise RunStopped(summary.stopped, summary) from summary.stopped
     return summary
 
 

@@ -88,7 +88,7 @@ def test_two_runs_from_inside_the_folder_leave_the_tables_as_after_the_first(two
     assert not reports.source_path.str.startswith("out").any()  # nothing of its own was read
     assert (out / OUTPUT_MARKER).exists()
     for run in (first, second):  # said once a run
-        assert run.stderr.count("not read: out (cchc's own output)") == 1, run.stderr
+        assert run.stderr.count("không đọc: out (kết quả do chính cchc ghi)") == 1, run.stderr
 
 
 def test_json_png_zip_and_hello_world_are_not_reports_and_write_no_facts(two_runs, inspector_folder):
@@ -157,8 +157,10 @@ def test_the_run_csv_lists_every_discovered_file_once(two_runs, inspector_folder
     printed = json.loads(second.stdout)
     assert sorted(str(Path(r["file"]).relative_to(inspector_folder)) for r in printed) == discovered
     # Not a terminal: one file, one line, however long.
-    line = next(l for l in second.stderr.splitlines() if l.startswith("not_a_report") and "hello.txt" in l)
-    assert line.endswith("«hello world»")
+    line = next(l for l in second.stderr.splitlines() if l.startswith("Không phải báo cáo") and "hello.txt" in l)
+    # What a person reads first, then the reader's own words.
+    assert "Văn bản không mang dấu hiệu nào của một báo cáo hành chính" in line
+    assert line.endswith("«hello world»)")
 
 
 def test_outputs_follow_the_umask(two_runs, inspector_folder):
@@ -226,14 +228,14 @@ def test_formats_that_are_not_reports_are_named_by_their_bytes(tmp_path):
 def test_exit_status_for_a_missing_path_an_empty_folder_and_a_locked_output(prefect_harness, tmp_path):
     runner = CliRunner()
     missing = runner.invoke(app, ["ingest", str(tmp_path / "nope"), "--out", str(tmp_path / "out")])
-    assert missing.exit_code == 2 and "no such file or folder" in missing.output
+    assert missing.exit_code == 2 and "không có tệp hoặc thư mục: " in missing.output
     assert not (tmp_path / "out").exists()  # before any work
 
     empty = tmp_path / "empty"
     empty.mkdir()
     nothing = runner.invoke(app, ["ingest", str(empty), "--out", str(tmp_path / "out")])
     assert nothing.exit_code == 4, nothing.output
-    assert "no report found" in nothing.output
+    assert "không tìm thấy báo cáo nào" in nothing.output
 
     only_clutter = tmp_path / "clutter"
     only_clutter.mkdir()
@@ -241,7 +243,7 @@ def test_exit_status_for_a_missing_path_an_empty_folder_and_a_locked_output(pref
     assert runner.invoke(app, ["ingest", str(only_clutter), "--out", str(tmp_path / "out2")]).exit_code == 4
 
     inside = runner.invoke(app, ["ingest", str(tmp_path), "--out", str(tmp_path)])
-    assert inside.exit_code == 2 and "give another --out" in inside.output
+    assert inside.exit_code == 2 and "hãy chọn --out khác" in inside.output
 
     help_text = runner.invoke(app, ["ingest", "--help"]).output
     for code in ("0 ", "1 ", "2 ", "3 ", "4 "):

@@ -176,7 +176,7 @@ def test_a_full_disk_stops_the_run_with_one_line_and_the_next_run_completes(base
             f.write(b"\0" * (os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize - 200_000))
         result = CliRunner().invoke(app, ["ingest", str(inbox), "--out", str(out), "--workers", "1"])
         assert result.exit_code == 3, result.output
-        stopped = [line for line in result.output.splitlines() if "stopped" in line]
+        stopped = [line for line in result.output.splitlines() if "cchc ingest dừng lại:" in line]
         assert len(stopped) == 1 and "No space left on device" in stopped[0], result.output
         assert "Traceback" not in result.output
         # Nothing half-written counts as done.
@@ -238,7 +238,7 @@ def test_a_link_out_of_the_inputs_is_not_read(prefect_harness, tmp_path):
     assert pd.isna(link.source_sha256)
     for text in (out / "text").iterdir():
         assert "Mật khẩu" not in text.read_text(encoding="utf-8")
-    assert "skipped" in result.output and "x.txt" in result.output
+    assert "Không đọc (liên kết ra ngoài thư mục)" in result.output and "x.txt" in result.output
 
     followed = CliRunner().invoke(app, ["ingest", str(inbox), "--out", str(out), "--workers", "1",
                                         "--follow-links"])
@@ -311,7 +311,7 @@ def test_failed_files_count_on_every_run_and_names_are_escaped(prefect_harness, 
         assert result.exit_code == 1, result.output  # the failed file is still failed in the output
         assert "bad\\x1b[31mred\\u202e.pdf" in result.output
         assert "\x1b[31m" not in result.output and "\u202e" not in result.output
-    assert "unchanged" in second.output and "failed" in second.output
+    assert "không đổi" in second.output and "Không đọc được" in second.output
 
 
 def test_usage_errors_are_usage_errors(tmp_path):

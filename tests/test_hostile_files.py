@@ -79,12 +79,12 @@ def test_every_file_gets_one_row_with_its_documented_status(prefect_harness, inb
     # What the user is told, per file.
     for name in ("empty.txt", "encrypted.pdf", "huge.pdf", "old-word.doc"):
         assert name in result.output
-    assert "needs_ocr" in result.output and "scan.pdf" in result.output
+    assert "Cần nhận dạng chữ (OCR)" in result.output and "scan.pdf" in result.output
     assert "pipe.txt" in result.output
 
     # Run again: nothing changed, nothing is read again, the manifest keeps the odd name.
     again = CliRunner().invoke(app, ["ingest", str(inbox), "--out", str(out), "--workers", "2"])
-    assert "of which unchanged, skipped" in again.output
+    assert "trong đó không đổi, bỏ qua" in again.output
     manifest = json.loads((out / "_manifest.json").read_text(encoding="utf-8", errors="surrogateescape"))
     assert os.path.join(str(inbox), bad_name) in manifest["files"]
     assert _by_name(out).keys() == rows.keys()

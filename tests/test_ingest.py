@@ -115,6 +115,10 @@ def test_cli_ingest_exit_status_and_help(prefect_harness, tmp_path):
     bad = runner.invoke(app, ["ingest", str(src), "--out", str(tmp_path / "out"), "--workers", "1"])
     assert bad.exit_code == 1
     assert "junk.pdf" in bad.output
+    # The summary speaks to a person in Vietnamese; the codes stay in the tables.
+    [line] = [ln for ln in bad.output.splitlines() if "junk.pdf" in ln]
+    assert line.startswith("Không đọc được") and "Nội dung nhị phân không nhận ra được" in line
+    assert "số dòng đã ghi" in bad.output and "trong đó không đổi, bỏ qua" in bad.output
 
 
 def _latest_run(flow_name: str):
@@ -144,13 +148,13 @@ def test_a_run_with_failed_files_says_so_in_its_state_artifact_and_serve_line(pr
     assert summary.parsed == 2 and len(summary.failed) == 1
     # The inbox run and the ingest run within it are Completed, under a name that says files failed.
     assert state.is_completed() and state.name == COMPLETED_WITH_FAILURES
-    assert "1 failed" in state.message
+    assert "1 không đọc được" in state.message
     run, artifacts = _latest_run("cchc-ingest")
     assert run.state.is_completed() and run.state.name == COMPLETED_WITH_FAILURES
     # One line for the run, with its counts, on the output of `cchc serve`.
     lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("cchc-inbox ")]
     assert lines == [f"cchc-inbox {inbox} → {tmp_path / 'out'}: {summary.line()}"]
-    assert "2 files: 2 read, 0 unchanged, 1 failed" in lines[0]
+    assert "2 tệp: 2 đã đọc, 0 không đổi, 1 không đọc được" in lines[0]
     # The summary artifact lists the failed file by its absolute path, with its error.
     [artifact] = [a for a in artifacts if a.key == SUMMARY_ARTIFACT and a.flow_run_id == run.id]
     assert f"| {str(inbox / 'broken.pdf').replace('_', chr(92) + '_')} |" in artifact.data

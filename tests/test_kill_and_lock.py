@@ -230,7 +230,8 @@ def test_kill_9_mid_run_leaves_the_output_readable_and_the_next_run_completes(pr
         shutil.copy(SEED_TXT, other / "x.txt")
         refused = CliRunner().invoke(app, ["ingest", str(other), "--out", str(out), "--workers", "1"])
         assert refused.exit_code == 3, refused.output
-        assert "another cchc run is writing to" in refused.output
+        assert "một lần chạy cchc khác đang ghi vào thư mục kết quả" in refused.output
+        assert "another cchc run is writing to" in refused.output  # the folder, in the lock's own words
         assert "Traceback" not in refused.output and len(refused.output.strip().splitlines()) <= 2, refused.output
     finally:
         run.send_signal(signal.SIGKILL)

@@ -3,10 +3,15 @@
 import re
 from datetime import date
 
+import regex
+from typer.testing import CliRunner
+
+from cchc.cli import app
 from cchc.pipeline.model import STATUSES
-from cchc.pipeline.output.labels import label, labels, period_label, vn_date, vn_number
+from cchc.pipeline.output.labels import label, labels, period_label, said_keys, say, vn_date, vn_number
 from cchc.pipeline.patterns import entries
 from cchc.pipeline.output.tables import TABLES
+from conftest import ROOT
 
 
 def test_every_code_the_program_writes_has_its_words():
@@ -50,3 +55,40 @@ def test_dates_and_periods_keep_their_precision():
     assert period_label(date(2021, 1, 1), date(2023, 8, 31)) == "01/2021–08/2023"
     assert period_label(date(2023, 6, 1), date(2023, 6, 30)) == "06/2023"
     assert period_label(date(2022, 12, 15), date(2023, 12, 14)) == "15/12/2022–14/12/2023"
+
+
+# ---------------------------------------------------- what the command says
+
+SAY_CALL = regex.compile(r"""\b_?say\(\s*["']([^"']+)["']""")
+
+
+def test_every_message_key_the_code_uses_is_in_messages_yaml_and_none_is_unused():
+    used = set()
+    for folder in ("cchc", "flows", "pipeline"):
+        for path in (ROOT / folder).rglob("*.py"):
+            used |= set(SAY_CALL.findall(path.read_text(encoding="utf-8")))
+    assert len(used) >= 30, used
+    assert used - said_keys() == set(), "used in code, not in patterns/messages.yaml"
+    assert said_keys() - used == set(), "in patterns/messages.yaml, used nowhere"
+
+
+def test_the_command_speaks_vietnamese_and_keeps_codes_for_programs(tmp_path):
+    runner = CliRunner()
+    missing = runner.invoke(app, ["ingest", str(tmp_path / "khong-co"), "--out", str(tmp_path / "out")])
+    assert missing.exit_code == 2
+    assert missing.output.startswith("không có tệp hoặc thư mục: ") and "khong-co" in missing.output
+
+    out = tmp_path / "out"
+    (out / "bao-cao").mkdir(parents=True)
+    inside = runner.invoke(app, ["ingest", str(out / "bao-cao"), "--out", str(out)])
+    assert inside.exit_code == 2
+    assert "thư mục kết quả" in inside.output and "hãy chọn --out khác" in inside.output
+
+    undecided = runner.invoke(app, ["review", str(out), "abcdef123456"])
+    assert undecided.exit_code == 2
+    assert undecided.output.strip() == "hãy đưa một nhận định: --confirm hoặc --dismiss"
+
+
+def test_a_message_fills_in_its_values():
+    assert say("ingest.pruned", count=3) == "đã xoá các dòng của 3 tệp không còn nữa"
+    assert say("ingest.no_report", paths="/data/hop-thu") == "không tìm thấy báo cáo nào trong /data/hop-thu"

@@ -128,9 +128,9 @@ def test_the_excel_round_trip(out, tmp_path):
 
     read = runner.invoke(app, ["review", str(out), "--from-xlsx", str(target), "--by", "B"])
     assert read.exit_code == 1  # a row was refused, and said so
-    assert "2 verdicts recorded" in read.output
-    assert f"row {ghost}" in read.output and "ffffffffffff" in read.output
-    assert "row 4" in read.output and "a note without a verdict" in read.output
+    assert "đã ghi 2 nhận định" in read.output
+    assert f"dòng {ghost}" in read.output and "ffffffffffff" in read.output
+    assert "dòng 4" in read.output and "a note without a verdict" in read.output
     now = status(out)
     assert now[confirmed] == ("confirmed", "Đã đối chiếu bản giấy")
     assert now[dismissed] == ("dismissed", None)
@@ -209,7 +209,7 @@ def test_verdicts_on_findings_that_are_gone_are_kept_and_counted(tmp_path):
     assert finding not in status(out)
     assert [r.finding_id for r in reviews.orphans(out)] == [finding]
     listed = runner.invoke(app, ["review", str(out), "--list"])
-    assert listed.exit_code == 0 and "1 verdicts are on findings no longer in" in listed.output
+    assert listed.exit_code == 0 and "1 nhận định thuộc các phát hiện không còn trong" in listed.output
 
 
 def test_the_latest_verdict_counts_even_within_one_second(out, tmp_path):

@@ -2,7 +2,7 @@
 
 The tables hold codes (`sum_mismatch`, `error`, `tthc`, `ok`), numbers and
 dates, which programs read.  What a person reads (the Excel workbook, the
-HTML page, `cchc compare`) goes through here:
+HTML page, what the `cchc` command prints) goes through here:
 
 - `label(group, code)`: the Vietnamese words of a code, from
   `patterns/labels.yaml` (reform areas from `patterns/areas.yaml`, metrics
@@ -11,6 +11,8 @@ HTML page, `cchc compare`) goes through here:
   rounded, so that float noise (4.099999999999998) never shows.
 - `vn_date`: a date as precise as the report gave it: 05/09/2023, 09/2023, 2023.
 - `period_label`: 2023, 01/2021–08/2023, or 15/12/2022–14/12/2023.
+- `vn_message(error)`: what went wrong with a file; `say(key, ...)`: what
+  the command says, both from `patterns/messages.yaml`.
 """
 
 from __future__ import annotations
@@ -151,6 +153,17 @@ def vn_message(error: str | None) -> str:
         return ""
     entry = _message_entry(error)
     return entry["say"] if entry else load(MESSAGES)["fallback"]
+
+
+def say(key: str, **values) -> str:
+    """What the `cchc` command says to a person, in Vietnamese: the `cli`
+    text of patterns/messages.yaml under `key`, with `{name}` filled from
+    `values` (already made safe to print by the caller)."""
+    return load(MESSAGES)["cli"][key].format(**values)
+
+
+def said_keys() -> set[str]:
+    return set(load(MESSAGES)["cli"])
 
 
 @example_checker(MESSAGES)

@@ -47,14 +47,14 @@ def mark_output(root: str | Path) -> None:
                           "does not read it.\n", encoding="utf-8")
 
 
-def output_conflict(paths: list[str | Path], out: str | Path) -> str | None:
-    """Why `out` cannot be the output folder for `paths`, or None: an input
-    folder that is the output folder, or inside it, would be left unread."""
+def output_conflict(paths: list[str | Path], out: str | Path) -> str | Path | None:
+    """The input folder that is the output folder `out`, or inside it, and
+    so would be left unread; None when there is none."""
     out_real = os.path.realpath(out)
     for given in paths:
         given_real = os.path.realpath(given)
         if os.path.isdir(given_real) and (given_real == out_real or given_real.startswith(out_real + os.sep)):
-            return f"the output folder {out} holds the input {given}: give another --out"
+            return given
     return None
 
 

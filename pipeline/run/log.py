@@ -15,13 +15,19 @@ import io
 from datetime import datetime, timezone
 from pathlib import Path
 
-from cchc.pipeline.output.query import connect
+import duckdb
+
 from cchc.pipeline.output.store import _printable, atomic_write
 
 RUN_COLUMNS = ["file", "status", "duplicate_of", "other_versions", "format", "issuer", "period", "figures",
                "references", "findings", "error"]
 SKIPPED = "skipped"
 RUNS = "runs"
+
+# The columns of `reports` a run's row shows; a file written by an older cchc
+# may lack one, which then reads as null.
+_REPORT_COLUMNS = ("source_path", "status", "duplicate_of", "other_versions", "format", "issuer", "period_start",
+                   "period_end", "error")
 
 _ROWS = """
 WITH counts AS (
@@ -49,7 +55,7 @@ def file_rows(out: str | Path, files: list[str], problems: list[str]) -> list[di
     tables, then one per problem."""
     by_path: dict[str, dict] = {}
     for path, status, dup, versions, fmt, issuer, start, end, figures, refs, findings, error in (
-        connect(out).execute(_ROWS).fetchall()
+        _connection(Path(out)).execute(_ROWS).fetchall()
     ):
         counted = dup is None
         by_path[path] = {
@@ -66,6 +72,30 @@ def file_rows(out: str | Path, files: list[str], problems: list[str]) -> list[di
         where, _, why = problem.partition(": ")
         rows.append({c: None for c in RUN_COLUMNS} | {"file": _printable(where), "status": SKIPPED, "error": why})
     return rows
+
+
+def _parquet(folder: Path) -> str | None:
+    if not (folder.is_dir() and any(folder.rglob("*.parquet"))):
+        return None
+    pattern = str(folder / "**" / "*.parquet").replace("'", "''")
+    return f"read_parquet('{pattern}', hive_partitioning = true, union_by_name = true)"
+
+
+def _connection(out: Path) -> duckdb.DuckDBPyConnection:
+    """Only the four tables a run's rows count from, read straight from their
+    files: the full `query.connect` (every table, the analysts' views, the
+    labels) costs an unchanged re-run a third of its time, pandas included."""
+    con = duckdb.connect()
+    reports = _parquet(out / "reports")
+    present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reports}").fetchall()} if reports else set()
+    columns = ", ".join(f'"{c}"' if c in present else f'NULL AS "{c}"' for c in _REPORT_COLUMNS)
+    con.execute(f"CREATE VIEW reports AS SELECT {columns}, report_id FROM {reports}" if reports else
+                f"CREATE VIEW reports AS SELECT {columns}, NULL::VARCHAR AS report_id WHERE false")
+    for table in ("metrics", "references", "findings"):
+        source = _parquet(out / table)
+        con.execute(f'CREATE VIEW "{table}" AS SELECT report_id FROM {source}' if source else
+                    f'CREATE VIEW "{table}" AS SELECT NULL::VARCHAR AS report_id WHERE false')
+    return con
 
 
 def to_csv(rows: list[dict]) -> str:

@@ -76,11 +76,13 @@ class RunSummary:
 
     def line(self) -> str:
         """The run in one line: what `cchc serve` logs for each run."""
-        failed = f", {len(self.failed)} failed" if self.failed else ""
-        incomplete = f", {len(self.incomplete)} read in part" if self.incomplete else ""
-        problems = f", {len(self.problems)} not read" if self.problems else ""
-        return (f"{self.discovered} files: {self.parsed} read, {self.unchanged} unchanged{failed}{incomplete}"
-                f"{problems}; {self.rows_written} rows written in {self.seconds} s")
+        from cchc.pipeline.output.labels import say
+
+        failed = say("run.failed", count=len(self.failed)) if self.failed else ""
+        incomplete = say("run.incomplete", count=len(self.incomplete)) if self.incomplete else ""
+        problems = say("run.not_read", count=len(self.problems)) if self.problems else ""
+        return say("run.line", files=self.discovered, read=self.parsed, unchanged=self.unchanged,
+                   more=failed + incomplete + problems, rows=self.rows_written, seconds=self.seconds)
 
 
 class RunStopped(RuntimeError):
