@@ -144,3 +144,16 @@ def test_the_outline_does_not_load_spacy():
     code = "import sys, cchc.pipeline.outline.structure; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+def test_no_standard_re_in_the_code():
+    """Every pattern is a `regex` pattern: Unicode classes, named lists and a
+    time limit on text from reports (patterns/README.md)."""
+    uses_re = []
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            if "re" in names:
+                uses_re.append(module)
+    assert uses_re == []
