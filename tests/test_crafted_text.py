@@ -23,6 +23,7 @@ from cchc.pipeline import limits
 from cchc.pipeline.extract import extract
 from cchc.pipeline.model import Block, Document, ReportMeta
 from cchc.pipeline.text.normalize import normalize_document
+from cchc.pipeline.run.process import process_file
 
 SECONDS_PER_FILE = 10
 MAIN_PROCESS_MB = 1024
@@ -106,3 +107,11 @@ def test_a_report_of_more_figures_than_the_limit_is_cut_there_and_says_so():
     counts = extract(doc, [], ReportMeta()).counts
     assert 0 < len(counts) <= limits.current().max_figures
     assert doc.lost == [limits.figures_cut_note(limits.current().max_figures)]
+
+
+def test_a_report_cut_at_the_figures_limit_is_partial(tmp_path):
+    path = tmp_path / "many-figures.txt"
+    path.write_text("BÁO CÁO\n" + "01 văn bản, " * (limits.current().max_figures + 500), encoding="utf-8")
+    result = process_file(path)
+    assert result.report["status"] == "partial"
+    assert limits.figures_cut_note(limits.current().max_figures) in result.report["error"]

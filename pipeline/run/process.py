@@ -137,24 +137,12 @@ def process_file(path: str | Path, sha256: str | None = None, limits: _limits.Li
         report.update(status=FAILED, error=_error_text("read", exc))
         return ReportResult(report)
 
-    report.update(
-        format=doc.format,
-        encoding=doc.encoding,
-        n_pages=doc.n_pages,
-        page_source=doc.page_source,
-        warnings="\n".join(doc.warnings) or None,
-        status=OK,
-    )
+    report.update(format=doc.format, encoding=doc.encoding, n_pages=doc.n_pages, page_source=doc.page_source,
+                  warnings="\n".join(doc.warnings) or None, status=OK)
     result = ReportResult(report, text=doc.text)
     if doc.scanned_pages:
-        n = len(doc.scanned_pages)
-        which = f"{'page' if n == 1 else 'pages'} {_pages(doc.scanned_pages)}"
-        report.update(status=NEEDS_OCR, error=(
-            f"{n} of {doc.n_pages} pages are scanned images with no usable text ({which}), "
-            f"and OCR is not available: install Tesseract with its Vietnamese model "
-            f"(`{tools.INSTALL[tools.TESSERACT]}`) and run `cchc ingest` again to read them"
-            + ("; the other pages were read" if n < doc.n_pages else "")))
-        result.waits_for = tools.TESSERACT
+        _mark_scanned(report, doc, result)
+    read_lost = len(doc.lost)
     if doc.lost:
         _step_failed(report, "; ".join(doc.lost))
     try:
@@ -175,6 +163,9 @@ def process_file(path: str | Path, sha256: str | None = None, limits: _limits.Li
         result.rows["findings"] = [asdict(f) for f in findings]
     except Exception as exc:
         _step_failed(report, _error_text("extract", exc) + "\n" + traceback.format_exc(limit=3))
+    # Extraction stops at its own bounds (figures per report) and says so in doc.lost.
+    if len(doc.lost) > read_lost:
+        _step_failed(report, "; ".join(doc.lost[read_lost:]))
     _cap_sentences(result.rows, doc.text, bounds.max_sentence_chars)
     if report["status"] == OK and (reason := content_reason(
             doc.text, meta, sections, len(result.rows.get("references", [])),
@@ -187,6 +178,18 @@ def process_file(path: str | Path, sha256: str | None = None, limits: _limits.Li
             row["report_id"] = result.report_id
             row["report_year"] = year
     return result
+
+
+def _mark_scanned(report: dict, doc: Document, result: ReportResult) -> None:
+    """Pages that are images with no text wait for OCR."""
+    n = len(doc.scanned_pages)
+    which = f"{'page' if n == 1 else 'pages'} {_pages(doc.scanned_pages)}"
+    report.update(status=NEEDS_OCR, error=(
+        f"{n} of {doc.n_pages} pages are scanned images with no usable text ({which}), "
+        f"and OCR is not available: install Tesseract with its Vietnamese model "
+        f"(`{tools.INSTALL[tools.TESSERACT]}`) and run `cchc ingest` again to read them"
+        + ("; the other pages were read" if n < doc.n_pages else "")))
+    result.waits_for = tools.TESSERACT
 
 
 def _step_failed(report: dict, error: str) -> None:
