@@ -28,13 +28,15 @@ SEED_PDF = SAMPLES / f"{SEED}.pdf"
 GOLD = ROOT / "tests" / "fixtures" / f"{SEED}.gold.json"
 
 
-def require_tool(found: bool, what: str, install: str) -> None:
+def require_tool(found: bool, what: str, install: str, why: str | None = None) -> None:
     """Skip a test whose system tool is missing, with one line saying what to
     install; in CI (CI=true), where `make test` installs the tools as root,
-    a missing tool fails the test instead."""
+    a missing tool fails the test instead.  `why` replaces the default
+    reason, "<what> is not installed", when the caller knows better."""
     if found:
         return
-    message = f"{what} is not installed: {install} (or run `make test` as root), then run the tests again"
+    reason = f"{what}: {why}" if why else f"{what} is not installed"
+    message = f"{reason}: {install} (or run `make test` as root), then run the tests again"
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"CI=true and {message}", pytrace=False)
     pytest.skip(message)

@@ -39,7 +39,7 @@ LIBREOFFICE_FONTS = {
 PRODUCERS = (*LIBREOFFICE_FONTS, "chromium", "reportlab", "fpdf2")
 # What each producer needs, for the notice when it is missing.
 NEEDS = {
-    **{name: f"LibreOffice and the {font} font (make test installs libreoffice-writer, fonts-liberation2, "
+    **{name: f"LibreOffice and the {font} font (make test installs libreoffice-writer, fonts-liberation, "
        "fonts-dejavu-core, fonts-freefont-ttf)" for name, font in LIBREOFFICE_FONTS.items()},
     "chromium": "Chromium (make test installs Debian's chromium)",
     "reportlab": "reportlab and a TrueType font with Vietnamese glyphs (fonts-dejavu-core)",

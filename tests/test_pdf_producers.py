@@ -46,7 +46,7 @@ def matrix(tmp_path_factory):
 
 def pdf_of(matrix: dict, name: str) -> Path:
     made = matrix[name]
-    require_tool(isinstance(made, Path), f"PDF producer {name} ({made})", f"it needs {NEEDS[name]}")
+    require_tool(isinstance(made, Path), f"PDF producer {name}", f"it needs {NEEDS[name]}", why=None if isinstance(made, Path) else made)
     return made
 
 
