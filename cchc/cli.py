@@ -17,8 +17,16 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")
 
+def _say(key: str, **values) -> str:
+    """What the command says to a person, in Vietnamese (patterns/messages.yaml, `cli`):
+    its messages, and the help of every command and option."""
+    from cchc.pipeline.output.labels import say
+
+    return say(key, **values)
+
+
 app = typer.Typer(
-    help="Read Vietnamese administrative-reform reports (PDF, DOCX, TXT) into comparable parquet tables.",
+    help=_say("help.cchc"),
     no_args_is_help=True,
     add_completion=False,
 )
@@ -43,68 +51,44 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def main(
     version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
-                                 help="Print the version of cchc and exit."),
+                                 help=_say("help.version")),
 ) -> None:
     """cchc turns báo cáo cải cách hành chính into data."""
 
 
-@app.command()
+@app.command(help=_say("help.ingest"))
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Report files or folders to read (folders are walked recursively)."),
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder for the parquet tables."),
-    workers: int = typer.Option(0, "--workers", "-w", min=0, help="Parsing processes; 0 means one per CPU core."),
-    force: bool = typer.Option(False, "--force", help="Re-read every file, even the unchanged ones."),
+    paths: list[Path] = typer.Argument(..., help=_say("help.ingest.paths")),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help=_say("help.out_new")),
+    workers: int = typer.Option(0, "--workers", "-w", min=0, help=_say("help.workers")),
+    force: bool = typer.Option(False, "--force", help=_say("help.ingest.force")),
     exclude: list[str] = typer.Option(
         [], "--exclude", metavar="GLOB",
-        help="Leave out files and folders whose name or path below the given folder matches, e.g. "
-             "'*.json' or 'drafts/*'; may be given several times."),
-    as_json: bool = typer.Option(False, "--json", help="Print the run's per-file rows as JSON on standard output."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary; only what failed."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="One line per file in the summary, however many."),
+        help=_say("help.ingest.exclude")),
+    as_json: bool = typer.Option(False, "--json", help=_say("help.ingest.json")),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=_say("help.ingest.quiet")),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=_say("help.ingest.verbose")),
     timeout: float = typer.Option(
         DEFAULT_LIMITS.timeout, "--timeout", min=1, metavar="SECONDS",
-        help="Time one file may take; past it its worker is killed and the file gets a failed row."),
+        help=_say("help.ingest.timeout")),
     max_mb: float = typer.Option(
-        DEFAULT_LIMITS.max_mb, "--max-mb", min=0.001, help="Files larger than this many MB are not read."),
+        DEFAULT_LIMITS.max_mb, "--max-mb", min=0.001, help=_say("help.ingest.max_mb")),
     memory_mb: int = typer.Option(
         DEFAULT_LIMITS.memory_mb, "--memory-mb", min=0,
-        help="Address space each parsing process may use, in MB; 0 for no limit."),
+        help=_say("help.ingest.memory_mb")),
     dask: str = typer.Option(
         None, "--dask", metavar="ADDRESS",
-        help="Parse on an existing Dask cluster, e.g. tcp://scheduler:8786 (inputs on shared storage); "
-             "--workers then sets how many batches (times two) are in flight, 32 by default."),
+        help=_say("help.ingest.dask")),
     follow_links: bool = typer.Option(
         False, "--follow-links",
-        help="Read what symbolic links point to even outside the given folders (not read by default)."),
+        help=_say("help.ingest.follow_links")),
     prune: bool = typer.Option(
-        False, "--prune", help="Remove the rows of files that are gone from the folders read (kept as missing)."),
+        False, "--prune", help=_say("help.ingest.prune")),
     record: bool = typer.Option(
         False, "--record",
-        help="Record a Prefect flow run even when nothing changed (otherwise such a run is answered from the "
-             "manifest, without Prefect)."),
+        help=_say("help.ingest.record")),
 ) -> None:
-    """Read every report under PATHS and write the tables to OUT.
-
-    Unchanged files (same bytes, same cchc version) are skipped, and so are
-    OUT itself and any other folder cchc writes.  Each run lists its files in
-    OUT/runs/<time>.csv (--json prints the same rows).
-
-    \b
-    Exit status:
-      0  every file was read, or there was nothing to do
-      1  some file of the run is failed in the output, read this time or
-         before, or a folder could not be read (they are listed)
-      2  usage error: a path that does not exist, a bad option
-      3  the run could not start or go on: another cchc run is writing to
-         OUT, the output cannot be written (a full disk, no permission), the
-         worker pool cannot start; nothing of the files it was writing is
-         recorded, and the next run reads them again
-      4  no report found in PATHS (nothing there, or nothing but non-reports)
-
-    Reports read only in part (partial, needs_ocr) are listed with what to do
-    and do not change the exit status; nor do files that are not reports
-    (not_a_report) or duplicates of another file.
-    """
+    """Read every report under PATHS and write the tables to OUT."""
     import json
     from dataclasses import replace
 
@@ -128,12 +112,6 @@ def ingest(
     if summary.exit_code == EXIT_NO_REPORT and not quiet:
         console.print(f"[yellow]{_say('ingest.no_report', paths=shown(' '.join(map(str, paths))))}[/yellow]")
     raise typer.Exit(summary.exit_code)
-
-
-def _say(key: str, **values) -> str:
-    from cchc.pipeline.output.labels import say
-
-    return say(key, **values)
 
 
 def _check_paths(paths: list[Path], out: Path) -> None:
@@ -221,19 +199,14 @@ def _tell_stopped(stopped) -> None:
     raise typer.Exit(stopped.summary.exit_code)
 
 
-@app.command()
+@app.command(help=_say("help.query"))
 def query(
-    out: Path = typer.Argument(..., help="Output folder written by `cchc ingest`."),
-    sql: str = typer.Argument(..., help="DuckDB SQL; every table is a view by its name (reports, sections, ...), "
-                                        "and metrics_v, findings_v, references_v carry each fact's report and labels."),
-    csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table."),
-    max_rows: int = typer.Option(40, "--max-rows", min=1, help="Rows shown in the table (all of them with --csv)."),
+    out: Path = typer.Argument(..., help=_say("help.out_written")),
+    sql: str = typer.Argument(..., help=_say("help.query.sql")),
+    csv: bool = typer.Option(False, "--csv", help=_say("help.query.csv")),
+    max_rows: int = typer.Option(40, "--max-rows", min=1, help=_say("help.query.max_rows")),
 ) -> None:
-    """Run SQL over the output tables with DuckDB.
-
-    The table is drawn by DuckDB itself, so every type shows, NULLs included;
-    a long result shows its first and last rows (--max-rows), and --csv
-    prints all of it."""
+    """Run SQL over the output tables with DuckDB."""
     import duckdb
 
     from cchc.pipeline.output.query import connect
@@ -244,9 +217,9 @@ def query(
         from rich.markup import escape
 
         console.print(f"[red]{escape(str(exc))}[/red]")
-        import regex
+        from cchc.pipeline.patterns import IGNORECASE, compile_pattern
 
-        if regex.search(r'at or near "(check|references)"', str(exc), regex.IGNORECASE):
+        if compile_pattern(r'at or near "(check|references)"', IGNORECASE).search(str(exc)):
             console.print(_say("query.keyword_hint"))
         raise typer.Exit(1)
     if result is None:
@@ -283,11 +256,11 @@ def _printable(frame):
     return frame
 
 
-@app.command()
+@app.command(help=_say("help.compare"))
 def compare(
-    out: Path = typer.Argument(..., help="Output folder written by `cchc ingest`."),
-    issuer: str = typer.Option(None, "--issuer", help="Issuer code (e.g. SNgV) or words of its name."),
-    metric: str = typer.Option(None, "--metric", help="Canonical metric key (see `cchc metrics`)."),
+    out: Path = typer.Argument(..., help=_say("help.out_written")),
+    issuer: str = typer.Option(None, "--issuer", help=_say("help.compare.issuer")),
+    metric: str = typer.Option(None, "--metric", help=_say("help.compare.metric")),
 ) -> None:
     """One row per issuer and metric, one column per period: how each metric
     moved across reports, with the metric's Vietnamese name and unit and the
@@ -341,11 +314,10 @@ def _not_comparable(flag) -> bool:
     return not pd.isna(flag) and not flag
 
 
-@app.command()
+@app.command(help=_say("help.metrics"))
 def metrics(
-    out: Path = typer.Argument(None, help="Output folder written by `cchc ingest`; without it, the catalogue "
-                                          "of patterns/metrics.yaml with no counts."),
-    area: str = typer.Option(None, "--area", help="Only the metrics of one reform area (e.g. tthc)."),
+    out: Path = typer.Argument(None, help=_say("help.metrics.out")),
+    area: str = typer.Option(None, "--area", help=_say("help.metrics.area")),
 ) -> None:
     """List the canonical metrics: key, Vietnamese name, unit, area, and, for
     an output folder, how many figures, targets and reports state each (the
@@ -370,18 +342,12 @@ def metrics(
     _out().print(table)
 
 
-@app.command()
+@app.command(help=_say("help.export"))
 def export(
-    out: Path = typer.Argument(..., exists=True, file_okay=False, help="Output folder written by `cchc ingest`."),
-    xlsx: Path = typer.Option(..., "--xlsx", help="Excel workbook to write (.xlsx)."),
+    out: Path = typer.Argument(..., exists=True, file_okay=False, help=_say("help.out_written")),
+    xlsx: Path = typer.Option(..., "--xlsx", help=_say("help.export.xlsx")),
 ) -> None:
-    """Write every table to one Excel workbook, with Vietnamese headers.
-
-    A sheet per table, named as the table, header only when it has no rows;
-    the header row is frozen and filtered, dates are dates.  Excel holds
-    1,048,576 rows a sheet: a larger table is cut there, a last sheet
-    'Ghi chú' says so, and the exit status is 1.
-    """
+    """Write every table to one Excel workbook, with Vietnamese headers."""
     from cchc.pipeline.output.export import export_xlsx
 
     result = export_xlsx(out, xlsx)
@@ -398,36 +364,27 @@ def export(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=_say("help.report"))
 def report(
-    out: Path = typer.Argument(..., exists=True, file_okay=False, help="Output folder written by `cchc ingest`."),
-    html: Path = typer.Option(..., "--html", help="HTML page to write."),
+    out: Path = typer.Argument(..., exists=True, file_okay=False, help=_say("help.out_written")),
+    html: Path = typer.Option(..., "--html", help=_say("help.report.html")),
 ) -> None:
-    """Write one self-contained HTML page in Vietnamese: the run, the findings, the charts.
-
-    The page works offline and fetches nothing.  It shows the files by status
-    and the failed ones with their error, each report's findings quoting
-    their sentences, and a chart of every metric stated for two or more
-    periods.
-    """
+    """Write one self-contained HTML page in Vietnamese: the run, the findings, the charts."""
     from cchc.pipeline.output.report_html import write_html
 
     path = write_html(out, html)
     console.print(_say("report.wrote", path=path, size=f"{path.stat().st_size / 1024:.0f}"))
 
 
-@app.command()
+@app.command(help=_say("help.serve"))
 def serve(
-    inbox: Path = typer.Option(..., "--inbox", exists=True, file_okay=False, help="Folder where new reports arrive."),
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder for the parquet tables."),
-    every: int = typer.Option(300, "--every", min=10, metavar="SECONDS", help="How often to look for new files."),
-    workers: int = typer.Option(0, "--workers", "-w", help="Parsing processes; 0 means one per CPU core."),
+    inbox: Path = typer.Option(..., "--inbox", exists=True, file_okay=False, help=_say("help.serve.inbox")),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help=_say("help.out_new")),
+    every: int = typer.Option(300, "--every", min=10, metavar="SECONDS", help=_say("help.serve.every")),
+    workers: int = typer.Option(0, "--workers", "-w", help=_say("help.workers")),
 ) -> None:
     """Register the ingest flow as a Prefect deployment that reads new files
-    in INBOX on an interval schedule, and serve it until stopped (Ctrl-C).
-
-    Runs and their summaries show in the Prefect UI of the server that
-    PREFECT_API_URL names (start one with `prefect server start`)."""
+    in INBOX on an interval schedule, and serve it until stopped (Ctrl-C)."""
     from prefect import serve as prefect_serve
 
     from cchc.flows.ingest import inbox_deployment
@@ -436,28 +393,22 @@ def serve(
     prefect_serve(inbox_deployment(str(inbox), str(out), every, workers))
 
 
-@app.command()
+@app.command(help=_say("help.review"))
 def review(
-    out: Path = typer.Argument(..., exists=True, file_okay=False, help="Output folder written by `cchc ingest`."),
-    finding_id: str = typer.Argument(None, help="The finding to give a verdict on (its `finding_id`)."),
-    confirm: bool = typer.Option(False, "--confirm", help="The finding is a real fault."),
-    dismiss: bool = typer.Option(False, "--dismiss", help="The finding is not a fault."),
-    note: str = typer.Option(None, "--note", help="Why: kept with the verdict."),
-    by: str = typer.Option(None, "--by", help="Who gives the verdict (default: the login name)."),
-    show: bool = typer.Option(False, "--list", help="List the findings with their review status."),
-    status: str = typer.Option(None, "--status", help="With --list: only open, confirmed or dismissed findings."),
+    out: Path = typer.Argument(..., exists=True, file_okay=False, help=_say("help.out_written")),
+    finding_id: str = typer.Argument(None, help=_say("help.review.finding_id")),
+    confirm: bool = typer.Option(False, "--confirm", help=_say("help.review.confirm")),
+    dismiss: bool = typer.Option(False, "--dismiss", help=_say("help.review.dismiss")),
+    note: str = typer.Option(None, "--note", help=_say("help.review.note")),
+    by: str = typer.Option(None, "--by", help=_say("help.review.by")),
+    show: bool = typer.Option(False, "--list", help=_say("help.review.list")),
+    status: str = typer.Option(None, "--status", help=_say("help.review.status")),
     from_xlsx: Path = typer.Option(
         None, "--from-xlsx", exists=True, dir_okay=False,
-        help="Read the verdicts written in the 'Trạng thái xem xét' column of a workbook from `cchc export`."),
+        help=_say("help.review.from_xlsx")),
 ) -> None:
     """Record an auditor's verdict on a finding, list findings by review
-    status, or read the verdicts back from an exported workbook.
-
-    Verdicts are kept in OUT/reviews/ and never touched by `cchc ingest`: a
-    finding keeps its id across re-runs, so a dismissed finding stays
-    dismissed; a finding whose evidence changed is new.  Exit status 1 when
-    a verdict (or a workbook row) is refused.
-    """
+    status, or read the verdicts back from an exported workbook."""
     import getpass
 
     from rich.markup import escape

@@ -72,6 +72,24 @@ def test_every_message_key_the_code_uses_is_in_messages_yaml_and_none_is_unused(
     assert said_keys() - used == set(), "in patterns/messages.yaml, used nowhere"
 
 
+def test_every_command_and_option_is_explained_in_vietnamese():
+    """The help a person reads is the Vietnamese of patterns/messages.yaml:
+    each command's own text and every option's, none left in English."""
+    import typer.main
+
+    cli = typer.main.get_command(app)
+    vietnamese = {say(key) for key in said_keys() if key.startswith("help.")}
+    assert cli.help == say("help.cchc")
+    runner = CliRunner()
+    for name, command in cli.commands.items():
+        assert command.help.strip() == say(f"help.{name}").strip(), name
+        for param in command.params:
+            if param.name != "help":
+                assert getattr(param, "help", None) in vietnamese, (name, param.name)
+        shown = runner.invoke(app, [name, "--help"], env={"COLUMNS": "200"}).output
+        assert say(f"help.{name}").splitlines()[0] in shown, name
+
+
 def test_the_command_speaks_vietnamese_and_keeps_codes_for_programs(tmp_path):
     runner = CliRunner()
     missing = runner.invoke(app, ["ingest", str(tmp_path / "khong-co"), "--out", str(tmp_path / "out")])
