@@ -26,7 +26,7 @@ from cchc.pipeline.output.catalogue import metric_catalogue
 from cchc.pipeline.output.compare import compare_reports, comparison_is_current
 from cchc.pipeline.run.discover import discover, inside, mark_output
 from cchc.pipeline.output.duplicates import mark_duplicates
-from cchc.pipeline.output.labels import say
+from cchc.pipeline.output.labels import explained, label, say
 from cchc.pipeline.run.log import file_rows, write_run_csv
 from cchc.pipeline.limits import Limits
 from cchc.pipeline.run.remote import is_remote, mirror_of, pull, push
@@ -306,22 +306,25 @@ def _md(text: str) -> str:
 
 
 def summary_markdown(summary: RunSummary, out: str) -> str:
-    """The run in markdown: files by status, then each file that failed or
-    was read in part with its error, by absolute path."""
-    lines = [f"Output: `{_md(os.path.abspath(out))}`", "", "| status | files |", "|---|---:|"]
-    lines += [f"| {_md(status)} | {n} |" for status, n in sorted(summary.by_status.items())]
-    lines += [f"| unchanged (skipped) | {summary.unchanged} |", "",
-              f"{summary.rows_written} rows written in {summary.seconds} s.", ""]
+    """The run in markdown, in Vietnamese: files by status, then each file
+    that failed or was read in part with its error, by absolute path."""
+    lines = [say("artifact.output", out=_md(os.path.abspath(out))), "",
+             f"| {say('ingest.column_status')} | {say('ingest.column_files')} |", "|---|---:|"]
+    lines += [f"| {label('status', status)} ({_md(status)}) | {n} |" for status, n in sorted(summary.by_status.items())]
+    lines += [f"| {say('ingest.unchanged')} | {summary.unchanged} |", "",
+              say("artifact.rows", rows=summary.rows_written, seconds=summary.seconds), ""]
+    file, error, status = say("artifact.column_file"), say("artifact.column_error"), say("ingest.column_status")
     if summary.failed:
-        lines += ["## Failed files", "", "| file | error |", "|---|---|"]
-        lines += [f"| {_md(os.path.abspath(p))} | {_md(e)} |" for p, e in summary.failed]
+        lines += [f"## {say('artifact.failed')}", "", f"| {file} | {error} |", "|---|---|"]
+        lines += [f"| {_md(os.path.abspath(p))} | {_md(explained(e))} |" for p, e in summary.failed]
         lines.append("")
     if summary.incomplete:
-        lines += ["## Read in part", "", "| file | status | error |", "|---|---|---|"]
-        lines += [f"| {_md(os.path.abspath(p))} | {_md(st)} | {_md(e)} |" for p, st, e in summary.incomplete]
+        lines += [f"## {say('artifact.incomplete')}", "", f"| {file} | {status} | {error} |", "|---|---|---|"]
+        lines += [f"| {_md(os.path.abspath(p))} | {label('status', st)} ({_md(st)}) | {_md(explained(e))} |"
+                  for p, st, e in summary.incomplete]
         lines.append("")
     if summary.problems:
-        lines += ["## Not read", ""] + [f"- {_md(p)}" for p in summary.problems]
+        lines += [f"## {say('artifact.not_read')}", ""] + [f"- {_md(explained(p))}" for p in summary.problems]
     return "\n".join(lines)
 
 

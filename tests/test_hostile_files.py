@@ -80,7 +80,7 @@ def test_every_file_gets_one_row_with_its_documented_status(prefect_harness, inb
     for name in ("empty.txt", "encrypted.pdf", "huge.pdf", "old-word.doc"):
         assert name in result.output
     assert "Cần nhận dạng chữ (OCR)" in result.output and "scan.pdf" in result.output
-    assert "pipe.txt" in result.output
+    assert "Không phải tệp thường (pipe, socket hay thiết bị)" in result.output and "pipe.txt" in result.output
 
     # Run again: nothing changed, nothing is read again, the manifest keeps the odd name.
     again = CliRunner().invoke(app, ["ingest", str(inbox), "--out", str(out), "--workers", "2"])

@@ -158,7 +158,7 @@ def test_a_run_with_failed_files_says_so_in_its_state_artifact_and_serve_line(pr
     # The summary artifact lists the failed file by its absolute path, with its error.
     [artifact] = [a for a in artifacts if a.key == SUMMARY_ARTIFACT and a.flow_run_id == run.id]
     assert f"| {str(inbox / 'broken.pdf').replace('_', chr(92) + '_')} |" in artifact.data
-    assert "## Failed files" in artifact.data and "| ok | 1 |" in artifact.data
+    assert "## Tệp không đọc được" in artifact.data and "| Đọc được (ok) | 1 |" in artifact.data
 
     # Nothing failed the next time: a plain Completed.
     (inbox / "broken.pdf").unlink()

@@ -155,6 +155,14 @@ def vn_message(error: str | None) -> str:
     return entry["say"] if entry else load(MESSAGES)["fallback"]
 
 
+def explained(error: str | None) -> str:
+    """An error as a person is shown it: the Vietnamese sentence, then the
+    first line of the reader's own words for a maintainer; "" for none."""
+    if not error:
+        return ""
+    return f"{vn_message(error)} ({error.splitlines()[0]})"
+
+
 def say(key: str, **values) -> str:
     """What the `cchc` command says to a person, in Vietnamese: the `cli`
     text of patterns/messages.yaml under `key`, with `{name}` filled from

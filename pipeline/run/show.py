@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cchc.pipeline.output.labels import label, say, vn_message
+from cchc.pipeline.output.labels import explained, label, say
 
 # Up to this many files, the summary lists each one without --verbose.
 FILES_SHOWN = 20
@@ -35,10 +35,6 @@ def shown(text: str) -> str:
         else:
             out.append(ch)
     return escape("".join(out))
-
-
-def first_line(text: str | None) -> str:
-    return text.splitlines()[0] if text else ""
 
 
 def print_summary(summary, out, verbose: bool, to: Console, console: Console) -> None:
@@ -70,9 +66,9 @@ def print_summary(summary, out, verbose: bool, to: Console, console: Console) ->
 def print_failures(summary, console: Console) -> None:
     """What --quiet leaves: only what failed."""
     for path, error in summary.failed:
-        console.print(f"[red]{label('status', 'failed')}[/red] {shown(path)}: {shown(error)}")
+        console.print(f"[red]{label('status', 'failed')}[/red] {shown(path)}: {shown(explained(error))}")
     for problem in summary.problems:
-        console.print(f"[red]{say('ingest.not_read')}[/red] {shown(problem)}")
+        console.print(f"[red]{shown(explained(problem))}[/red]")
 
 
 def _counts(summary, out) -> Table:
@@ -94,16 +90,16 @@ def _counts(summary, out) -> Table:
 def _print_problems(summary, console: Console) -> None:
     """Only the files that need a person, when there are too many to list."""
     for path, error in summary.failed:
-        console.print(f"[red]{label('status', 'failed')}[/red] {shown(path)}: {shown(first_line(error))}",
+        console.print(f"[red]{label('status', 'failed')}[/red] {shown(path)}: {shown(explained(error))}",
                       soft_wrap=True)
     for path, status, error in summary.incomplete:
-        console.print(f"[yellow]{label('status', status)}[/yellow] {shown(path)}: {shown(first_line(error))}",
+        console.print(f"[yellow]{label('status', status)}[/yellow] {shown(path)}: {shown(explained(error))}",
                       soft_wrap=True)
     for path, reason in summary.skipped:
-        console.print(f"[yellow]{label('status', 'skipped')}[/yellow] {shown(path)}: {shown(reason)}",
+        console.print(f"[yellow]{label('status', 'skipped')}[/yellow] {shown(path)}: {shown(explained(reason))}",
                       soft_wrap=True)
     for problem in summary.problems:
-        console.print(f"[red]{say('ingest.not_read')}[/red] {shown(problem)}", soft_wrap=True)
+        console.print(f"[red]{shown(explained(problem))}[/red]", soft_wrap=True)
     console.print(f"[dim]{say('ingest.one_line_per_file', csv=escape(summary.run_csv or ''))}[/dim]")
 
 
@@ -122,5 +118,5 @@ def file_line(row: dict) -> str:
         parts.append(f"[yellow]{say('ingest.other_version', path=shown(str(row['other_versions'])))}[/yellow]")
     if row.get("error") and status != "ok":
         # The Vietnamese sentence for a person, then the reader's own words for a maintainer.
-        parts.append(f"{shown(vn_message(row['error']))} ({shown(first_line(row['error']))})")
+        parts.append(shown(explained(row["error"])))
     return "  ".join(parts)
