@@ -98,7 +98,7 @@ def out(tmp_path_factory) -> Path:
 
 def test_a_verdict_needs_a_finding_that_exists_and_one_verdict(out):
     bad = runner.invoke(app, ["review", str(out), "000000000000", "--confirm"])
-    assert bad.exit_code == 1 and "no finding '000000000000'" in bad.output
+    assert bad.exit_code == 1 and "không có phát hiện '000000000000'" in bad.output
     finding = connect(out).execute("SELECT min(finding_id) FROM findings").fetchone()[0]
     both = runner.invoke(app, ["review", str(out), finding, "--confirm", "--dismiss"])
     assert both.exit_code == 2
@@ -130,7 +130,7 @@ def test_the_excel_round_trip(out, tmp_path):
     assert read.exit_code == 1  # a row was refused, and said so
     assert "đã ghi 2 nhận định" in read.output
     assert f"dòng {ghost}" in read.output and "ffffffffffff" in read.output
-    assert "dòng 4" in read.output and "a note without a verdict" in read.output
+    assert "dòng 4" in read.output and "có ghi chú mà không có nhận định" in read.output
     now = status(out)
     assert now[confirmed] == ("confirmed", "Đã đối chiếu bản giấy")
     assert now[dismissed] == ("dismissed", None)

@@ -28,7 +28,7 @@ from typing import Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cchc.pipeline.output.labels import sheet_name
+from cchc.pipeline.output.labels import say, sheet_name
 from cchc.pipeline.output.query import REVIEWS_FILE, connect
 from cchc.pipeline.output.store import atomic_write
 from cchc.pipeline.output.tables import REVIEW_VIEW_COLUMNS, REVIEWS, TABLES
@@ -123,9 +123,9 @@ def record(out: str | Path, verdicts: list[tuple[str, str, str | None]], by: str
     known = finding_ids(out)
     for finding, verdict, _ in verdicts:
         if verdict not in VERDICTS:
-            raise ReviewError(f"verdict {verdict!r}: it must be {' or '.join(VERDICTS)}")
+            raise ReviewError(say("review.bad_verdict", verdict=repr(verdict), verdicts=", ".join(VERDICTS)))
         if finding not in known:
-            raise ReviewError(f"no finding {finding!r} in {out}: list them with `cchc review {out} --list`")
+            raise ReviewError(say("review.no_finding", finding=repr(finding), out=out))
     at = at or datetime.now(timezone.utc).replace(microsecond=0)
     added = [Review(finding, verdict, note or None, by, at) for finding, verdict, note in verdicts]
     if added:
@@ -138,7 +138,7 @@ def listing(out: str | Path, status: str | None = None) -> list[dict]:
     """The findings with their review status, optionally of one status:
     reports' findings in their order, errors first within a report."""
     if status is not None and status not in STATUSES:
-        raise ReviewError(f"status {status!r}: it must be one of {', '.join(STATUSES)}")
+        raise ReviewError(say("review.bad_status", status=repr(status), statuses=", ".join(STATUSES)))
     con = connect(out)
     where = "WHERE f.review_status = ?" if status else ""
     rows = con.execute(
@@ -185,12 +185,12 @@ def read_xlsx(out: str | Path, workbook: str | Path, by: str | None = None) -> X
     wb = load_workbook(workbook, read_only=True, data_only=True)
     name = sheet_name("findings")
     if name not in wb.sheetnames:
-        raise ReviewError(f"{workbook}: no sheet {name!r}; write the workbook with `cchc export`")
+        raise ReviewError(say("review.no_sheet", workbook=workbook, sheet=repr(name)))
     rows = wb[name].iter_rows(values_only=True)
     header = [str(h or "").strip() for h in next(rows, ())]
     for label in (ID_LABEL, STATUS_LABEL):
         if label not in header:
-            raise ReviewError(f"{workbook}: the sheet {name!r} has no column {label!r}")
+            raise ReviewError(say("review.no_column", workbook=workbook, sheet=repr(name), column=repr(label)))
     at_id, at_status = header.index(ID_LABEL), header.index(STATUS_LABEL)
     at_note = header.index(NOTE_LABEL) if NOTE_LABEL in header else None
 
@@ -208,22 +208,21 @@ def read_xlsx(out: str | Path, workbook: str | Path, by: str | None = None) -> X
             continue
         if status is None:
             words = ", ".join(STATUS_LABELS.values())
-            result.refused.append((number, finding, f"status {written!r} is not one of: {words}"))
+            result.refused.append((number, finding, say("review.row_bad_status", written=repr(written), words=words)))
             continue
         if finding not in known:
-            result.refused.append((number, finding, "no such finding in the output any more (the report changed "
-                                                    "or was removed): not recorded"))
+            result.refused.append((number, finding, say("review.row_gone")))
             continue
         before = now.get(finding)
         if before is None and status == OPEN and note:
-            result.refused.append((number, finding, "a note without a verdict: choose Xác nhận or Bác bỏ"))
+            result.refused.append((number, finding, say("review.row_note_only")))
             continue
         same = before.verdict == status and before.note == note if before else status == OPEN
         if same:
             result.unchanged += 1
             continue
         if status == OPEN:
-            result.refused.append((number, finding, "a verdict cannot be taken back to open; dismiss or confirm it"))
+            result.refused.append((number, finding, say("review.row_reopen")))
             continue
         verdicts.append((finding, status, note))
     result.recorded = record(out, verdicts, by=by)
