@@ -186,6 +186,7 @@ def _run(paths: list[Path], on_progress, out: Path, workers: int, force: bool, r
 
 def _tell_stopped(stopped) -> None:
     """Why the run stopped, and its exit status."""
+    from cchc.pipeline.output.labels import explained
     from cchc.pipeline.output.store import OutputLocked
     from cchc.pipeline.run.show import shown
 
@@ -195,7 +196,7 @@ def _tell_stopped(stopped) -> None:
         # The cause's own words name the folder and the other run.
         console.print(f"[red]{_say('ingest.locked')}[/red] ({shown(str(stopped.cause))})", soft_wrap=True)
     else:
-        console.print(f"[red]{_say('ingest.stopped')}[/red] {shown(str(stopped.cause))}", soft_wrap=True)
+        console.print(f"[red]{_say('ingest.stopped')}[/red] {shown(explained(str(stopped.cause)))}", soft_wrap=True)
     raise typer.Exit(stopped.summary.exit_code)
 
 

@@ -287,7 +287,7 @@ def test_a_corrupted_manifest_is_moved_aside_and_rebuilt(baseline, tmp_path):
     (out / MANIFEST).write_text('{"files": {"/x": [1, 2', encoding="utf-8")
     summary = run_ingest([str(inbox)], out=str(out), workers=1)
     assert summary.exit_code == 0 and summary.parsed == 0 and summary.unchanged == len(INPUTS)
-    assert any("moved aside" in w and "rebuilt from the reports table" in w for w in summary.warnings)
+    assert any("đã chuyển nó sang" in w and "dựng lại từ bảng reports" in w for w in summary.warnings)
     assert list(out.glob(f"{MANIFEST}.unreadable-*"))
     assert len(json.loads((out / MANIFEST).read_text())["files"]) == len(INPUTS)
     assert_same_tables(out, expected)
@@ -295,7 +295,7 @@ def test_a_corrupted_manifest_is_moved_aside_and_rebuilt(baseline, tmp_path):
     (out / MANIFEST).write_text('["not", "a", "manifest"]', encoding="utf-8")  # a foreign one, on the command line
     result = CliRunner().invoke(app, ["ingest", str(inbox), "--out", str(out), "--workers", "1"])
     assert result.exit_code == 0 and "Traceback" not in result.output
-    assert "moved aside" in result.output
+    assert "đã chuyển nó sang" in result.output
     assert_same_tables(out, expected)
 
 

@@ -55,6 +55,7 @@ from typing import Iterator
 import pyarrow.parquet as pq
 
 from cchc.pipeline import __version__, tools
+from cchc.pipeline.output.labels import say
 from cchc.pipeline.patterns import compile_pattern
 from cchc.pipeline.model import FAILED, MISSING, ReportResult
 from cchc.pipeline.read.detect import file_sha256
@@ -241,9 +242,8 @@ class OutputStore:
         files are still skipped (after hashing them once)."""
         aside = path.with_name(f"{MANIFEST}.unreadable-{time.strftime('%Y%m%dT%H%M%S')}")
         os.replace(path, aside)
-        self.warnings.append(
-            f"the manifest {path} could not be read ({type(exc).__name__}: {str(exc)[:200]}); "
-            f"it was moved aside to {aside.name} and rebuilt from the reports table")
+        self.warnings.append(say("store.manifest_rebuilt", path=path, aside=aside.name,
+                                 error=f"{type(exc).__name__}: {str(exc)[:200]}"))
         generation = 0
         facts: dict[str, dict[str, tuple[int, str]]] = {}  # report_id -> table -> newest (generation, file)
         for table in self._report_tables():
@@ -324,8 +324,7 @@ class OutputStore:
             if incomplete or left_over or rebuilt:
                 self.save_manifest()
             if incomplete:
-                self.warnings.append(f"{len(incomplete)} report(s) whose files were incomplete after an "
-                                     "interrupted run are read again")
+                self.warnings.append(say("store.read_again", count=len(incomplete)))
             return list(self.warnings)
 
     def _report_tables(self) -> list[str]:
