@@ -27,7 +27,9 @@ What a reader of the printed page sees is what comes out:
 
 The package is untrusted input: the zip is bounded before python-docx loads
 any part, and XML is parsed without DTD loading, entity resolution or
-network access.
+network access.  Within the zip's bound a text node may be of any size; its
+text is kept up to `Limits.max_chars` and the rest only counted
+(`Document.chars_not_read`), so the report is `partial`, not `failed`.
 """
 
 from __future__ import annotations
@@ -120,4 +122,5 @@ def read_docx(path: Path) -> Document:
         n_pages=n_pages,
         page_source=page_source,
         warnings=[conversion_note(*used) for used in sorted(ctx.legacy_fonts)],
+        chars_not_read=ctx.budget.not_read,
     )
