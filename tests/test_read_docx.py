@@ -537,6 +537,15 @@ def test_a_broken_part_is_named_in_the_error(tmp_path):
         read_docx(body)
 
 
+def test_elements_nested_past_what_the_reader_follows_are_broken_xml(tmp_path):
+    def nested(depth: int) -> str:
+        return "<w:sdt><w:sdtContent>" * depth + p(r("giữa")) + "</w:sdtContent></w:sdt>" * depth
+
+    assert texts(read_docx(make_docx(tmp_path / "deep.docx", nested(300)))) == ["giữa"]
+    with pytest.raises(ValueError, match=r"^broken XML in deeper\.docx: elements nested too deep"):
+        read_docx(make_docx(tmp_path / "deeper.docx", nested(1000)))
+
+
 def test_a_relationship_to_a_missing_part_is_a_damaged_package(tmp_path):
     whole = make_docx(tmp_path / "whole.docx", p(r("x")), styles="")
     damaged = tmp_path / "damaged.docx"

@@ -101,9 +101,14 @@ def read_docx(path: Path) -> Document:
         parse_numbering(_optional_xml(document_part, RT.NUMBERING)),
         _footnotes(document_part),
     )
-    # A DOCX converted from a PDF keeps its page-break cuts; re-join them.
-    blocks = join_broken_paragraphs(body_blocks(body, ctx))
-    headers, footers = page_furniture(body, document_part, ctx)
+    try:
+        # A DOCX converted from a PDF keeps its page-break cuts; re-join them.
+        blocks = join_broken_paragraphs(body_blocks(body, ctx))
+        headers, footers = page_furniture(body, document_part, ctx)
+    except RecursionError:
+        # The parser takes elements nested up to 2048 deep (huge_tree); the
+        # walk through content controls and tables is recursive and stops sooner.
+        raise ValueError(f"broken XML in {path.name}: elements nested too deep to be read") from None
     n_pages = ctx.page
     blocks = (
         [Block(kind=PAGE_HEADER, text=t, page=1) for t in headers]
