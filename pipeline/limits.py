@@ -22,7 +22,8 @@ passed, and the batch goes on.
   than on the machine;
 - zip bombs are refused by the DOCX reader (`MAX_ZIP_ENTRIES`,
   `MAX_UNCOMPRESSED_BYTES` in `pipeline/read/docx/__init__.py`), and its XML is parsed
-  without DTDs, entities or network access.
+  without DTDs, entities or network access; within that bound a text node of
+  any size is read, its text counted past `max_chars` but not kept.
 
 `cchc ingest --timeout/--max-mb/--memory-mb` set the common ones; the rest
 can be passed to `run_ingest(..., limits=Limits(...))`.

@@ -83,6 +83,10 @@ class Document:
     # lost, text cut at a limit): the report is `partial`.
     scanned_pages: list[int] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
+    # Characters of the file's text past `Limits.max_chars` that a reader
+    # counted without keeping them (a Word text node of 50 MB); the cut and
+    # its note are made once, by `pipeline.run.process`.
+    chars_not_read: int = 0
     # Where the blocks' page numbers come from (see `Block.page_source`).
     page_source: str | None = None
     # Filled by normalisation.

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import importlib.util
 import zipfile
+from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 import docx
 import pytest
 
+from cchc.pipeline import limits
 from cchc.pipeline.model import BODY_KINDS, FOOTNOTE, HEADING, LIST_ITEM, PAGE_FOOTER, PAGE_HEADER, TABLE
 from cchc.pipeline.text.normalize import normalize_document
 from cchc.pipeline.read import read_document
 from cchc.pipeline.read import docx as docx_reader
 from cchc.pipeline.read.docx import read_docx
 from cchc.pipeline.read.txt import read_txt
+from cchc.pipeline.run.process import process_file
 
 ROOT = Path(__file__).resolve().parents[1]
 TXT_SAMPLE = ROOT / "samples" / "so-ngoai-vu-ha-tinh-2021-2023.txt"
@@ -123,14 +127,15 @@ _CT = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 
 def make_docx(
     path: Path,
-    body: str,
+    body: str | Iterable[str],
     *,
     styles: str | None = None,
     numbering: str | None = None,
     footnotes: str | None = None,
     doctype: str = "",
 ) -> Path:
-    """A minimal Word package around raw body XML."""
+    """A minimal Word package around raw body XML, given whole or as pieces
+    that are written one after the other (a body too large to hold)."""
     parts = {}
     if styles is not None:
         parts["styles"] = f"<w:styles {NS}>{styles}</w:styles>"
@@ -142,7 +147,7 @@ def make_docx(
         f'<Relationship Id="rId{i}" Type="{_REL}{kind}" Target="{kind}.xml"/>' for i, kind in enumerate(parts, 1)
     )
     overrides = "".join(f'<Override PartName="/word/{kind}.xml" ContentType="{_CT}{kind}+xml"/>' for kind in parts)
-    with zipfile.ZipFile(path, "w") as zf:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(
             "[Content_Types].xml",
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -159,11 +164,12 @@ def make_docx(
             "word/_rels/document.xml.rels",
             f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>',
         )
-        zf.writestr(
-            "word/document.xml",
-            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{doctype}'
-            f"<w:document {NS}><w:body>{body}</w:body></w:document>",
-        )
+        with zf.open("word/document.xml", "w", force_zip64=True) as document:
+            document.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{doctype}'
+                           f"<w:document {NS}><w:body>".encode("utf-8"))
+            for piece in [body] if isinstance(body, str) else body:
+                document.write(piece.encode("utf-8"))
+            document.write(b"</w:body></w:document>")
         for kind, xml in parts.items():
             zf.writestr(f"word/{kind}.xml", xml)
     return path
@@ -531,6 +537,15 @@ def test_a_broken_part_is_named_in_the_error(tmp_path):
         read_docx(body)
 
 
+def test_elements_nested_past_what_the_reader_follows_are_broken_xml(tmp_path):
+    def nested(depth: int) -> str:
+        return "<w:sdt><w:sdtContent>" * depth + p(r("giữa")) + "</w:sdtContent></w:sdt>" * depth
+
+    assert texts(read_docx(make_docx(tmp_path / "deep.docx", nested(300)))) == ["giữa"]
+    with pytest.raises(ValueError, match=r"^broken XML in deeper\.docx: elements nested too deep"):
+        read_docx(make_docx(tmp_path / "deeper.docx", nested(1000)))
+
+
 def test_a_relationship_to_a_missing_part_is_a_damaged_package(tmp_path):
     whole = make_docx(tmp_path / "whole.docx", p(r("x")), styles="")
     damaged = tmp_path / "damaged.docx"
@@ -540,3 +555,66 @@ def test_a_relationship_to_a_missing_part_is_a_damaged_package(tmp_path):
                 dst.writestr(item, src.read(item.filename))
     with pytest.raises(ValueError, match=r"damaged\.docx: damaged Word package: .*word/styles\.xml"):
         read_docx(damaged)
+
+
+# --- a text node larger than any report -------------------------------------
+
+REPORT_HEAD = ["SỞ NỘI VỤ", "Số: 12/BC-SNV", "BÁO CÁO", "Kết quả công tác cải cách hành chính năm 2023"]
+SENTENCE = "Sở tiếp tục đẩy mạnh cải cách hành chính, nâng cao chất lượng phục vụ người dân và doanh nghiệp. "
+NODE_BYTES = 50 * 2**20
+MEMORY_MB = 300  # the part's 50 MB of bytes, its tree, and the node as an 80 MB Python string
+
+
+@pytest.fixture(scope="module")
+def huge_node_docx(tmp_path_factory):
+    """A report's head, then one paragraph whose single <w:t> holds 50 MB:
+    five times what libxml2 takes in one text node unless told otherwise.
+    The document part is written a piece at a time; the zip is a few
+    hundred KB.  Returns the path and the characters of the node."""
+    piece = SENTENCE * 1000
+    pieces = NODE_BYTES // len(piece.encode("utf-8")) + 1
+
+    def body():
+        yield "".join(p(r(line)) for line in REPORT_HEAD)
+        yield '<w:p><w:r><w:t xml:space="preserve">'
+        for _ in range(pieces):
+            yield piece
+        yield "</w:t></w:r></w:p>"
+
+    path = make_docx(tmp_path_factory.mktemp("huge-node") / "huge-node.docx", body())
+    return path, pieces * len(piece)
+
+
+def _status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise LookupError(field)
+
+
+@contextmanager
+def peak_memory():
+    """The most resident memory the block needed beyond what the process held
+    before it, in MB: Linux's high-water mark, reset where the block starts."""
+    Path("/proc/self/clear_refs").write_text("5")
+    before = _status_kb("VmRSS")
+    measured = {}
+    yield measured
+    measured["mb"] = (_status_kb("VmHWM") - before) / 1024
+
+
+def test_a_50_mb_text_node_is_read_up_to_the_character_cap(huge_node_docx):
+    path, node_chars = huge_node_docx
+    max_chars = limits.current().max_chars
+    head_chars = sum(map(len, REPORT_HEAD))
+    room = max_chars - head_chars  # what is left of the cap for the node
+    assert not SENTENCE[(room - 1) % len(SENTENCE)].isspace()  # the cut falls inside a word
+    with peak_memory() as memory:
+        result = process_file(path)
+    assert result.status == "partial", result.report["error"]
+    assert result.report["error"] == limits.cut_note(max_chars, head_chars + node_chars)
+    paragraphs = result.text.split("\n\n")
+    assert paragraphs[: len(REPORT_HEAD)] == REPORT_HEAD
+    assert paragraphs[len(REPORT_HEAD):] == [(SENTENCE * (room // len(SENTENCE) + 1))[:room]]
+    assert result.report["title"] and "cải cách hành chính" in result.report["title"]
+    assert memory["mb"] < MEMORY_MB, memory

@@ -68,8 +68,9 @@ def _pages(numbers: list[int]) -> str:
 
 
 def _cut(doc: Document, max_chars: int) -> None:
-    """Keep the first `max_chars` characters of a document's blocks."""
-    total = sum(len(b.text) for b in doc.blocks)
+    """Keep the first `max_chars` characters of a document's blocks, and say
+    so, with the text a reader left unread counted in the total."""
+    total = sum(len(b.text) for b in doc.blocks) + doc.chars_not_read
     if total <= max_chars:
         return
     kept, room = [], max_chars

@@ -27,7 +27,9 @@ What a reader of the printed page sees is what comes out:
 
 The package is untrusted input: the zip is bounded before python-docx loads
 any part, and XML is parsed without DTD loading, entity resolution or
-network access.
+network access.  Within the zip's bound a text node may be of any size; its
+text is kept up to `Limits.max_chars` and the rest only counted
+(`Document.chars_not_read`), so the report is `partial`, not `failed`.
 """
 
 from __future__ import annotations
@@ -99,9 +101,14 @@ def read_docx(path: Path) -> Document:
         parse_numbering(_optional_xml(document_part, RT.NUMBERING)),
         _footnotes(document_part),
     )
-    # A DOCX converted from a PDF keeps its page-break cuts; re-join them.
-    blocks = join_broken_paragraphs(body_blocks(body, ctx))
-    headers, footers = page_furniture(body, document_part, ctx)
+    try:
+        # A DOCX converted from a PDF keeps its page-break cuts; re-join them.
+        blocks = join_broken_paragraphs(body_blocks(body, ctx))
+        headers, footers = page_furniture(body, document_part, ctx)
+    except RecursionError:
+        # The parser takes elements nested up to 2048 deep (huge_tree); the
+        # walk through content controls and tables is recursive and stops sooner.
+        raise ValueError(f"broken XML in {path.name}: elements nested too deep to be read") from None
     n_pages = ctx.page
     blocks = (
         [Block(kind=PAGE_HEADER, text=t, page=1) for t in headers]
@@ -120,4 +127,5 @@ def read_docx(path: Path) -> Document:
         n_pages=n_pages,
         page_source=page_source,
         warnings=[conversion_note(*used) for used in sorted(ctx.legacy_fonts)],
+        chars_not_read=ctx.budget.not_read,
     )

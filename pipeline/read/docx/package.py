@@ -5,9 +5,13 @@ relationship; this module asks it for the parts the reader needs (the main
 document, styles, numbering, footnotes, each section's headers and footers)
 and hands their XML to the rest of the reader, which walks it with lxml.
 
-python-docx parses the parts it knows (document, styles, numbering, headers,
-footers) with its own lxml parser, which resolves no entities and loads no
-DTD; a part it keeps as bytes (footnotes) is parsed here the same way.
+python-docx keeps every part as bytes, and a part's XML is parsed here when
+the reader asks for it, with a parser that resolves no entities, loads no
+DTD and uses no network.  That parser takes text nodes of any size
+(`huge_tree`): a paragraph pasted whole into one <w:t> of 50 MB is read, up
+to the run's character cap (`text.TextBudget`), where libxml2's default
+limit of 10 MB a node would fail the file.  What bounds the parse is the
+zip's size unpacked, checked before any part is loaded (`_check_zip`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx.opc.package import Unmarshaller
-from docx.opc.part import Part, PartFactory, XmlPart
+from docx.opc.part import Part
 from docx.opc.pkgreader import PackageReader
 from docx.package import Package
 from lxml import etree
@@ -57,12 +61,10 @@ def _part_name(partname: str) -> str:
     return str(partname).lstrip("/")
 
 
-def _load_part(partname, content_type, reltype, blob, package) -> Part:
-    """python-docx's part factory, with the broken part named in the error."""
-    try:
-        return PartFactory(partname, content_type, reltype, blob, package)
-    except etree.XMLSyntaxError as e:
-        raise ValueError(f"broken XML in {_part_name(partname)}: {e}") from e
+def _bytes_part(partname, content_type, reltype, blob, package) -> Part:
+    """Every part as its bytes: python-docx's parser would refuse a large text
+    node, and a part the reader never asks for is never parsed."""
+    return Part.load(partname, content_type, blob, package)
 
 
 def open_package(path: Path) -> Package:
@@ -70,7 +72,7 @@ def open_package(path: Path) -> Package:
     try:
         reader = PackageReader.from_file(str(path))
         package = Package()
-        Unmarshaller.unmarshal(reader, package, _load_part)
+        Unmarshaller.unmarshal(reader, package, _bytes_part)
     except etree.XMLSyntaxError as e:
         raise ValueError(f"broken XML in the package's content types or relationships: {e}") from e
     except KeyError as e:
@@ -92,12 +94,9 @@ def related_part(source: Package | Part, reltype: str) -> Part | None:
 
 
 def part_xml(part: Part) -> etree._Element:
-    """The root element of a part: the tree python-docx parsed, or the part's
-    bytes parsed here when python-docx keeps it as bytes."""
-    if isinstance(part, XmlPart):
-        return part.element
+    """The root element of a part's XML."""
     # One parser per call: lxml parsers must not be shared between threads.
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
     try:
         return etree.fromstring(part.blob, parser)
     except etree.XMLSyntaxError as e:

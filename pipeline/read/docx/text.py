@@ -1,6 +1,8 @@
 """The text of a paragraph: its runs in reading order, its automatic number,
 its footnote marks, its legacy-font text made Unicode, and the pages it
-crosses."""
+crosses.  The text nodes are taken up to the run's character cap
+(`Limits.max_chars`) and only counted past it, so that nothing after the
+reader (layout rules, patterns) sees more of a document than the cap."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from itertools import groupby
 
 from lxml import etree
 
+from cchc.pipeline import limits
 from cchc.pipeline.model import HEADING, PAGE_EXPLICIT as EXPLICIT, PAGE_RENDERED as RENDERED
 from cchc.pipeline.read.docx.numbering import Numbering, next_label, numbering_ref
 from cchc.pipeline.read.docx.package import PPR, PSTYLE, R, RPR, SDT, SDT_CONTENT, SDT_PR, T, _w, val
@@ -22,6 +25,24 @@ _INLINE_CONTAINERS = {
     _w(tag)
     for tag in ("ins", "moveTo", "hyperlink", "smartTag", "customXml", "fldSimple", "bdo", "dir")
 }
+
+
+@dataclass
+class TextBudget:
+    """The characters of text a document may still give before the run's cap,
+    and those of the text past the cap, counted to say how much was not read."""
+
+    room: int
+    not_read: int = 0
+
+    def take(self, text: str) -> str:
+        if len(text) <= self.room:
+            self.room -= len(text)
+            return text
+        kept = text[: self.room]
+        self.not_read += len(text) - self.room
+        self.room = 0
+        return kept
 
 
 @dataclass
@@ -42,11 +63,14 @@ class Context:
     paragraph_style: str | None = None  # of the paragraph being read
     # (encoding, font name) of the legacy-font text converted so far.
     legacy_fonts: set[tuple[str, str]] = field(default_factory=set)
+    # One for the whole document: headers, footers and footnotes draw on it too.
+    budget: TextBudget = field(default_factory=lambda: TextBudget(limits.current().max_chars))
 
     def scratch(self) -> Context:
         """A context for headers, footers and footnote bodies: same styles and
         lists, but its own pages and counters, so they do not disturb the body."""
-        return Context(self.styles, self.numbering.fresh(), footnotes={}, legacy_fonts=self.legacy_fonts)
+        return Context(self.styles, self.numbering.fresh(), footnotes={}, legacy_fonts=self.legacy_fonts,
+                       budget=self.budget)
 
     @property
     def page_source(self) -> str | None:
@@ -158,7 +182,7 @@ def _run_text(run: etree._Element, ctx: Context, out: list[str]) -> None:
     for child in run:
         tag = child.tag
         if tag == T:
-            text = _in_font(_text_of(child), run, ctx)
+            text = _in_font(ctx.budget.take(_text_of(child)), run, ctx)
             out.append(text)
             if text.strip():
                 ctx.after_hard_break = False
