@@ -20,7 +20,7 @@ import os
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import regex
 import yaml
@@ -268,6 +268,15 @@ def compile_pattern(
     only for text that does not come from a report).
     """
     return Pattern(_compiled(pattern, flags, tuple((k, tuple(v)) for k, v in sorted(word_lists.items()))), timeout)
+
+
+def any_of(words: Iterable[str]) -> str:
+    """The regular expression of a word list: any of the words, longest first,
+    each escaped, with any run of spaces between the words of a phrase (a
+    report may write "Nơi  nhận").  Where spacing is already even, prefer
+    `\\L<name>`."""
+    phrases = sorted({" ".join(w.split()) for w in words}, key=len, reverse=True)
+    return "(?:" + "|".join(r"\s+".join(regex.escape(part) for part in p.split()) for p in phrases) + ")"
 
 
 @cache

@@ -42,8 +42,7 @@ from cchc.pipeline.checks.citations import (conflicting_citations, dates_after_r
 from cchc.pipeline.checks.figures import (_PERCENT, PeriodFigure, additive_metrics, percent_window, percents_over_100, periods_outside_report,
                                      subperiod_contradictions, subperiod_message, subperiod_mismatches,
                                      sum_mismatches, within)
-from cchc.pipeline.checks.lists import (_ISSUED_BY, _LIST_OPENS, _clause_heads, _listed_region, claims_against_lists,
-                                   out_of_period)
+from cchc.pipeline.checks.lists import _clause_heads, _listed_region, claims_against_lists, list_openings, out_of_period
 from cchc.pipeline.extract.counts import Count
 from cchc.pipeline.extract.dates import DateRow
 from cchc.pipeline.extract.references import Reference
@@ -113,9 +112,9 @@ def check_report(
 ) -> list[Finding]:
     """Every within-report check, findings in text order."""
     listed: set[int] = set()
-    for m in _LIST_OPENS.finditer(doc.text):
+    for m in list_openings(doc.text):
         region = _listed_region(doc, m.end())
-        if region and _ISSUED_BY.search(doc.text[max(0, m.start() - 300) : m.start()]):
+        if region and has_role("issued", doc.text[max(0, m.start() - 300) : m.start()]):
             listed |= {r.mention_idx for r in _clause_heads(doc.text, region, references)}
     findings = (
         sum_mismatches(counts, doc)

@@ -10,6 +10,7 @@ from cchc.pipeline.checks.base import INFO, WARNING, Finding, _vn_date, finding_
 from cchc.pipeline.extract.dates import DateRow
 from cchc.pipeline.extract.references import Reference, doc_type_of_code
 from cchc.pipeline.model import Document, ReportMeta
+from cchc.pipeline.outline.structure import tier_words
 from cchc.pipeline.patterns import IGNORECASE, compile_pattern, entries
 
 
@@ -164,12 +165,8 @@ def _same_document(a: Reference, b: Reference) -> bool:
         same_summary = bool(a.subject) and _words(a.subject) == _words(b.subject or "")
         if (da.month, da.day) != (db.month, db.day) and not same_summary:
             return False
-    levels = [set(_words(r.issuer_text or "")) & _LEVELS for r in (a, b)]
+    levels = [set(_words(r.issuer_text or "")) & tier_words() for r in (a, b)]
     return not (levels[0] and levels[1] and levels[0] != levels[1])
-
-
-# A province's, a district's and a commune's "UBND" are three bodies.
-_LEVELS = {"tỉnh", "huyện", "xã", "phường", "quận", "thị", "trấn"}
 
 
 def conflicting_citations(refs: list[Reference]) -> list[Finding]:

@@ -4,19 +4,32 @@ the body's own documents listed as the period's output but dated outside it."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from functools import cache
 
-from cchc.pipeline.checks.base import ERROR, WARNING, Finding, _vn_date, finding_at, has_role
-from cchc.pipeline.checks.citations import _LEVELS, _citation_finding, _known_codes, _slip_of, _words
+from cchc.pipeline.checks.base import ERROR, WARNING, Finding, _context, _vn_date, finding_at, has_role
+from cchc.pipeline.checks.citations import _citation_finding, _known_codes, _slip_of, _words
 from cchc.pipeline.checks.figures import _CUTOFF_SLACK
 from cchc.pipeline.extract.counts import Count
 from cchc.pipeline.extract.references import Reference
 from cchc.pipeline.model import BODY_KINDS, LIST_ITEM, PARAGRAPH, Document, ReportMeta
-from cchc.pipeline.patterns import IGNORECASE, compile_pattern
+from cchc.pipeline.outline.structure import tier_words
+from cchc.pipeline.patterns import IGNORECASE, compile_pattern, entries
 
-
-_LIST_OPENS = compile_pattern(r"(?:cụ\s+thể(?:\s+như\s+sau)?|như\s+sau|gồm(?:\s+các\s+văn\s+bản)?)\s*:[ \t]*", IGNORECASE)
 _SENTENCE_BREAK = compile_pattern(r"[.;!?]\s|\n")
-_DOCUMENT_UNITS = ("văn bản", "kế hoạch", "quyết định", "công văn", "chỉ thị", "nghị quyết", "báo cáo", "hướng dẫn")
+
+
+@cache
+def _document_units() -> frozenset[str]:
+    """The nouns a claimed list of documents is counted in: the forms of the
+    units of the `document` kind in patterns/units.yaml ("văn bản", "kế
+    hoạch", "công văn" ...)."""
+    return frozenset(f.lower() for e in entries("units") if e["kind"] == "document" for f in e["forms"])
+
+
+def list_openings(text: str):
+    """Where a text announces a list ("cụ thể như sau:"): the `list_opens`
+    words of patterns/finding_context.yaml, each match ending after its colon."""
+    return _context()["list_opens"].finditer(text)
 
 
 # What a list item opens with when the reader gives it as a paragraph.
@@ -80,10 +93,10 @@ def _clause_heads(text: str, region: tuple[int, int], refs: list[Reference]) -> 
 
 def claims_against_lists(doc: Document, counts: list[Count], refs: list[Reference]) -> list[Finding]:
     findings = []
-    documents = sorted((c for c in counts if not c.is_percent and c.unit.lower() in _DOCUMENT_UNITS),
+    documents = sorted((c for c in counts if not c.is_percent and c.unit.lower() in _document_units()),
                        key=lambda c: c.char_end)
     ends = [c.char_end for c in documents]
-    for m in _LIST_OPENS.finditer(doc.text):
+    for m in list_openings(doc.text):
         # The claim is the last document count before the colon, in the same
         # sentence (found by bisection: a long report has many lists).
         k = bisect_right(ends, m.start()) - 1
@@ -107,9 +120,6 @@ def claims_against_lists(doc: Document, counts: list[Count], refs: list[Referenc
     return findings
 
 
-_ISSUED_BY = compile_pattern(r"\bban\s+hành\b", IGNORECASE)
-
-
 def out_of_period(doc: Document, meta: ReportMeta, refs: list[Reference], listed: set[int]) -> list[Finding]:
     """The body's own documents, listed as the period's output, dated outside it.
 
@@ -121,7 +131,7 @@ def out_of_period(doc: Document, meta: ReportMeta, refs: list[Reference], listed
         return []
     own = {meta.issuer_code}
     known = _known_codes()
-    own_level = set(_words(meta.issuer or "")) & _LEVELS
+    own_level = set(_words(meta.issuer or "")) & tier_words()
     findings = []
     for r in refs:
         if r.issued_date is None or meta.period_start <= r.issued_date <= meta.period_end:
@@ -131,10 +141,10 @@ def out_of_period(doc: Document, meta: ReportMeta, refs: list[Reference], listed
         # another body's real code (STC is not a slip for STP).
         is_own = bool(codes & own) or any(c not in known and _slip_of(c, known, {}, meta.issuer_code) for c in codes)
         # "của UBND tỉnh" in a district's report: the province's UBND, not the body.
-        level = set(_words(r.issuer_text or "")) & _LEVELS
+        level = set(_words(r.issuer_text or "")) & tier_words()
         if level and own_level and level != own_level:
             is_own = False
-        in_output = r.mention_idx in listed or (is_own and _ISSUED_BY.search(r.sentence[: max(0, r.sentence.find(r.number_raw))]))
+        in_output = r.mention_idx in listed or (is_own and has_role("issued", r.sentence[: max(0, r.sentence.find(r.number_raw))]))
         if not (is_own and in_output):
             continue
         # The year's plan issued in the last weeks before the year begins

@@ -28,34 +28,90 @@ from cchc.pipeline.model import (
     Section,
     section_at,
 )
-from cchc.pipeline.patterns import IGNORECASE, compile_pattern, entries, example_checker
+from cchc.pipeline.patterns import IGNORECASE, Pattern, any_of, compile_pattern, entries, example_checker
 from cchc.pipeline.read.layout import heading_number
 
 # ---------------------------------------------------------------- header ---
 
 _DOC_NUMBER = compile_pattern(r"\bSố\s*:?\s*(?P<number>[\w.]*\s*/\s*[\w\-–&./]+)")
 _PLACE_DATE = compile_pattern(r"^\s*(?P<place>[^\W\d_][^,\n]{1,40}?)\s*,\s*ngày\b", IGNORECASE)
-_REPORT_TITLE = compile_pattern(r"^\s*BÁO\s+CÁO\s*$")
-_AGENCY_LINE = compile_pattern(
-    r"^(?:SỞ|UBND|ỦY BAN|UỶ BAN|BAN|PHÒNG|VĂN PHÒNG|THANH TRA|CỤC|CHI CỤC|TRUNG TÂM|BỘ|TỔNG CỤC|ĐẢNG ỦY|ĐẢNG UỶ|"
-    r"BỆNH VIỆN|TRƯỜNG|HUYỆN|THÀNH PHỐ|THỊ XÃ|XÃ|PHƯỜNG|KHO BẠC|BẢO HIỂM)\b"
-)
-_NOT_AGENCY = compile_pattern(r"CỘNG HÒA|CỘNG HOÀ|ĐỘC LẬP|BÁO CÁO")
-_PROVINCE_HEADER = compile_pattern(r"\b(?:TỈNH|THÀNH PHỐ)\s+(?P<name>[^\W\d_][\w ]{1,30})")
-# "tỉnh Hà Tĩnh" in running text: "tỉnh" and one to three capitalised words.
-_PROVINCE_MENTION = compile_pattern(r"\btỉnh\s+(?P<name>\p{Lu}\p{L}*+(?:\s\p{Lu}\p{L}*+){0,2})")
-_LOCAL_LEVELS = ("huyện", "quận", "thị xã", "thành phố", "xã", "phường", "thị trấn")
-# Kept as written when an agency name is put in normal case.
-_ABBREVIATIONS = {"UBND", "HĐND", "MTTQ", "BHXH", "KBNN", "TTHC", "CNTT"}
-_LEVEL_WORDS = ("tỉnh", "huyện", "quận", "thị xã", "thành phố", "xã", "phường", "thị trấn")
-_INTRO_ISSUER = compile_pattern(
-    r"(?P<name>(?:Sở|Ủy ban nhân dân|UBND|Phòng|Ban|Văn phòng|Thanh tra|Cục|Chi cục|Trung tâm)\s+[^,.;:()]{2,60}?)\s+báo\s+cáo\b"
-)
-# "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH": the lines above a signature.
-_ROLE_LINE = compile_pattern(
-    r"^(?:KT|TM|TL|TUQ|Q)\.\s|\b(?:GIÁM ĐỐC|CHỦ TỊCH|TRƯỞNG|CHÁNH|THỦ TRƯỞNG|BÍ THƯ|VIỆN TRƯỞNG|HIỆU TRƯỞNG|TỔNG)\b"
-)
-_RECIPIENTS = compile_pattern(r"^\s*Nơi\s+nhận\s*:?", IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Level:
+    """A level of local government (patterns/admin_levels.yaml)."""
+
+    name: str
+    tiers: tuple[str, ...]
+
+    @property
+    def local(self) -> bool:
+        return self.tiers != ("province",)
+
+
+@cache
+def admin_levels() -> tuple[_Level, ...]:
+    return tuple(_Level(e["name"], tuple(e["tiers"])) for e in entries("admin_levels"))
+
+
+@cache
+def tier_words() -> frozenset[str]:
+    """The words of the levels that name one tier only: a province's, a
+    district's and a commune's "UBND" are told apart by them."""
+    return frozenset(w for lv in admin_levels() if len(lv.tiers) == 1 for w in lv.name.split())
+
+
+@dataclass(frozen=True)
+class _HeaderGrammar:
+    """The patterns of a report's header and closing block, built once from
+    patterns/report_parts.yaml and patterns/admin_levels.yaml."""
+
+    agency_line: Pattern
+    not_agency: Pattern
+    title: Pattern
+    intro_issuer: Pattern
+    province_header: Pattern
+    province_mention: Pattern
+    level: Pattern
+    local_level: Pattern
+    role_line: Pattern
+    recipients: Pattern
+    abbreviations: frozenset[str]
+
+
+@cache
+def _report_words(name: str) -> list[str]:
+    return next(e["words"] for e in entries("report_parts") if e["name"] == name)
+
+
+@cache
+def _header() -> _HeaderGrammar:
+    levels = admin_levels()
+    local = any_of(lv.name for lv in levels if lv.local)
+    bodies = any_of(_report_words("bodies"))
+    title = _report_words("title")
+    return _HeaderGrammar(
+        # Agency lines are in capitals, which the caller checks.
+        agency_line=compile_pattern(rf"^(?:{bodies}|{local})\b", IGNORECASE),
+        not_agency=compile_pattern(any_of(_report_words("national_motto") + title), IGNORECASE),
+        title=compile_pattern(rf"^\s*{any_of(w.upper() for w in title)}\s*$"),
+        # In running text the body is written with a capital, the verb in small letters.
+        intro_issuer=compile_pattern(
+            rf"(?P<name>{bodies}\s+[^,.;:()]{{2,60}}?)\s+{any_of(w.lower() for w in title)}\b"),
+        province_header=compile_pattern(
+            rf"\b{any_of(lv.name.upper() for lv in levels if 'province' in lv.tiers)}\s+(?P<name>[^\W\d_][\w ]{{1,30}})"),
+        # "tỉnh Hà Tĩnh" in running text: a level that can only be a province
+        # ("thành phố" may be a district) and one to three capitalised words.
+        province_mention=compile_pattern(
+            rf"\b{any_of(lv.name for lv in levels if lv.tiers == ('province',))}"
+            r"\s+(?P<name>\p{Lu}\p{L}*+(?:\s\p{Lu}\p{L}*+){0,2})"),
+        level=compile_pattern(rf"(?<!\w){any_of(lv.name for lv in levels)}(?!\w)"),
+        local_level=compile_pattern(rf"(?<!\w){local}(?!\w)"),
+        # "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH": the lines above a signature.
+        role_line=compile_pattern(rf"^{any_of(_report_words('signing_for'))}\.\s|\b{any_of(_report_words('roles'))}\b", IGNORECASE),
+        recipients=compile_pattern(rf"^\s*{any_of(_report_words('recipients'))}\s*:?", IGNORECASE),
+        abbreviations=frozenset(_report_words("abbreviations")),
+    )
 
 
 def _closing_lines(doc: Document, max_blocks: int = 15) -> list[str]:
@@ -88,7 +144,7 @@ def _trailing_name(line: str) -> str | None:
 
 
 def _signer(lines: list[str]) -> tuple[str | None, str | None]:
-    role_at = [i for i, ln in enumerate(lines) if ln.isupper() and _ROLE_LINE.search(ln)]
+    role_at = [i for i, ln in enumerate(lines) if ln.isupper() and _header().role_line.search(ln)]
     if not role_at:
         return None, None
     first = role_at[0]
@@ -105,12 +161,13 @@ def _signer(lines: list[str]) -> tuple[str | None, str | None]:
 
 
 def _recipients(lines: list[str]) -> list[str]:
+    heading = _header().recipients
     out: list[str] = []
     started = False
     for ln in lines:
-        if _RECIPIENTS.match(ln):
+        if heading.match(ln):
             started = True
-            rest = _RECIPIENTS.sub("", ln).strip()
+            rest = heading.sub("", ln).strip()
             if rest:
                 out.append(rest.lstrip("-–+• ").rstrip(";,. "))
             continue
@@ -133,26 +190,33 @@ def _agency_title(line: str) -> str:
 
     A name the issuer list knows is taken from it.  Otherwise Vietnamese
     capitalises the kind of body and the first word of its name, and every
-    word of a place name after an administrative level.
+    word of a place name after an administrative level: "UBND xã Thạch Hạ
+    huyện Thạch Hà".
     """
     for name in _issuer_names().values():
         if name.upper() == line.upper():
             return name
-    text = " ".join(w if w in _ABBREVIATIONS else w.lower() for w in line.split())
-    for level in _LEVEL_WORDS:
-        m = compile_pattern(rf"(?<!\w){level}\s+(.+)$").search(text)
-        if m:
-            head = text[: m.start()].strip()
-            place = " ".join(w.capitalize() for w in m.group(1).split())
-            return " ".join(x for x in (_capitalise_first(head), level, place) if x)
+    grammar = _header()
+    text = " ".join(w if w in grammar.abbreviations else w.lower() for w in line.split())
+    levels = [m for m in grammar.level.finditer(text) if text[m.end() :].strip()]
+    if levels:
+        out, at = [_capitalise_first(text[: levels[0].start()].strip())], levels[0].start()
+        for m in grammar.level.finditer(text, at):
+            out += [_place(text[at : m.start()]), m.group()]
+            at = m.end()
+        return " ".join(x for x in out + [_place(text[at:])] if x)
     words = text.split()
     for i in range(min(2, len(words))):
-        words[i] = words[i] if words[i] in _ABBREVIATIONS else words[i].capitalize()
+        words[i] = words[i] if words[i] in grammar.abbreviations else words[i].capitalize()
     return " ".join(words)
 
 
+def _place(text: str) -> str:
+    return " ".join(w.capitalize() for w in text.split())
+
+
 def _capitalise_first(text: str) -> str:
-    return text if not text or text.split()[0] in _ABBREVIATIONS else text[0].upper() + text[1:]
+    return text if not text or text.split()[0] in _header().abbreviations else text[0].upper() + text[1:]
 
 
 def _province(agencies: list[str], text: str, issuer: str | None, place: str | None) -> str | None:
@@ -160,14 +224,14 @@ def _province(agencies: list[str], text: str, issuer: str | None, place: str | N
     most often, else the place line of a provincial body (a Sở writes from
     its province's capital name)."""
     for line in agencies:
-        if m := _PROVINCE_HEADER.search(line):
+        if m := _header().province_header.search(line):
             return " ".join(w.capitalize() for w in m.group("name").split())
     names: dict[str, int] = {}
-    for m in _PROVINCE_MENTION.finditer(text):
+    for m in _header().province_mention.finditer(text):
         names[m.group("name")] = names.get(m.group("name"), 0) + 1
     if names:
         return max(names, key=names.get)
-    local = issuer is not None and any(compile_pattern(rf"(?<!\w){lv}(?!\w)").search(issuer.lower()) for lv in _LOCAL_LEVELS)
+    local = issuer is not None and _header().local_level.search(issuer.lower()) is not None
     return None if local else place
 
 
@@ -190,7 +254,9 @@ def parse_header(doc: Document) -> ReportMeta:
                 meta.place = m.group("place").strip()
                 meta.report_date = dates[0].value
 
-    agencies = [ln for ln in front_lines if ln.isupper() and _AGENCY_LINE.match(ln) and not _NOT_AGENCY.search(ln)]
+    grammar = _header()
+    agencies = [ln for ln in front_lines
+                if ln.isupper() and grammar.agency_line.match(ln) and not grammar.not_agency.search(ln)]
     code = _issuer_code(meta.doc_number)
     names = _issuer_names()
     if agencies:
@@ -199,14 +265,14 @@ def parse_header(doc: Document) -> ReportMeta:
         meta.issuer = names[code]
     else:
         intro = " ".join(b.text for b in front)
-        if m := _INTRO_ISSUER.search(intro):
+        if m := grammar.intro_issuer.search(intro):
             meta.issuer = m.group("name").strip()
     meta.issuer_code = code
     meta.province = _province(agencies, doc.text, meta.issuer, meta.place)
 
     # Title: the lines after "BÁO CÁO", up to the first sentence of the body.
     for i, ln in enumerate(front_lines):
-        if _REPORT_TITLE.match(ln) and i + 1 < len(front_lines):
+        if grammar.title.match(ln) and i + 1 < len(front_lines):
             meta.title = front_lines[i + 1]
             break
 
@@ -249,14 +315,19 @@ def _set_period(doc: Document, meta: ReportMeta, front_lines: list[str]) -> None
 
 
 @dataclass
-class _Phrases:
-    key: str
-    phrases: list[str]
+class _Phrase:
+    key: str  # the area or kind the phrase says
+    text: str
+    pattern: Pattern  # the phrase as whole words
 
 
 @cache
-def _phrase_table(name: str, key: str) -> list[_Phrases]:
-    return [_Phrases(e[key], [_comparable(p) for p in e["phrases"]]) for e in entries(name)]
+def _phrase_table(name: str, key: str) -> list[_Phrase]:
+    return [
+        _Phrase(e[key], text, compile_pattern(rf"(?<!\w){escape(text)}(?!\w)"))
+        for e in entries(name)
+        for text in (_comparable(p) for p in e["phrases"])
+    ]
 
 
 def _comparable(text: str) -> str:
@@ -267,10 +338,9 @@ def area_of_heading(title: str) -> str | None:
     """The reform area a heading names by its own words, or None."""
     text = _comparable(title)
     best, best_len = None, 0
-    for entry in _phrase_table("areas", "area"):
-        for phrase in entry.phrases:
-            if len(phrase) > best_len and compile_pattern(rf"(?<!\w){escape(phrase)}(?!\w)").search(text):
-                best, best_len = entry.key, len(phrase)
+    for phrase in _phrase_table("areas", "area"):
+        if len(phrase.text) > best_len and phrase.pattern.search(text):
+            best, best_len = phrase.key, len(phrase.text)
     return best
 
 
@@ -278,11 +348,10 @@ def kind_of_heading(title: str) -> str | None:
     """result / limitation / plan / recommendation: the phrase that comes first wins."""
     text = _comparable(title)
     best, best_pos = None, len(text) + 1
-    for entry in _phrase_table("section_kinds", "kind"):
-        for phrase in entry.phrases:
-            m = compile_pattern(rf"(?<!\w){escape(phrase)}(?!\w)").search(text)
-            if m and m.start() < best_pos:
-                best, best_pos = entry.key, m.start()
+    for phrase in _phrase_table("section_kinds", "kind"):
+        m = phrase.pattern.search(text)
+        if m and m.start() < best_pos:
+            best, best_pos = phrase.key, m.start()
     return best
 
 
@@ -297,16 +366,36 @@ def _heading_parts(text: str) -> tuple[str, str, str] | None:
 # An appendix and the statistics forms in it: "PHỤ LỤC", "Phụ lục I", "Phụ
 # lục số 02: ...", "Biểu số 01. Quy mô trường ...", "BIỂU MẪU SỐ 3".  A line
 # that goes on in lower case ("Phụ lục kèm theo ...") is running text.
-_APPENDIX_LINE = compile_pattern(
-    r"^\s*(?:(?P<appendix>PHỤ\s+LỤC|Phụ\s+lục)(?:\s+(?:số\s+|SỐ\s+)?(?P<appendix_no>[IVXL]{1,5}|\d{1,3}|[A-Z])(?!\w))?"
-    r"|(?P<form>BIỂU|Biểu)(?:\s+(?:mẫu|MẪU))?\s+(?:số\s+|SỐ\s+)?(?P<form_no>\d{1,3}[a-zA-Z]?)(?!\w))"
-    r"(?P<rest>.*)$"
-)
 _APPENDIX_REST = compile_pattern(r"^(?:\s*[.:–-].*|\s*\(.*|\s+\p{Lu}.*|)$")
 _MAX_APPENDIX_LINE = 200
 _APPENDIX_NUMBER = "PL"  # Section.number of an appendix, whatever its own number
-# "(Kèm theo Báo cáo số ...)": the line that ties an appendix to its report.
-_ATTACHED_TO = compile_pattern(r"^\s*\(?\s*kèm\s+theo\b", IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _AppendixGrammar:
+    line: Pattern
+    form_name: str  # a form's section is named "<form_name> số <number>"
+    attached_to: Pattern  # "(Kèm theo Báo cáo số ...)": ties an appendix to its report
+
+
+def _as_heading(words: list[str]) -> str:
+    """A heading's words in capitals or with a capital, not in small letters."""
+    return any_of([w.upper() for w in words] + [w[0].upper() + w[1:] for w in words])
+
+
+@cache
+def _appendix() -> _AppendixGrammar:
+    forms = _report_words("form")
+    return _AppendixGrammar(
+        line=compile_pattern(
+            rf"^\s*(?:(?P<appendix>{_as_heading(_report_words('appendix'))})"
+            r"(?:\s+(?:số\s+|SỐ\s+)?(?P<appendix_no>[IVXL]{1,5}|\d{1,3}|[A-Z])(?!\w))?"
+            rf"|(?P<form>{_as_heading(forms)})\s+(?:số\s+|SỐ\s+)?(?P<form_no>\d{{1,3}}[a-zA-Z]?)(?!\w))"
+            r"(?P<rest>.*)$"
+        ),
+        form_name=forms[0],
+        attached_to=compile_pattern(rf"^\s*\(?\s*{any_of(_report_words('attached_to'))}\b", IGNORECASE),
+    )
 
 
 def _appendix_parts(block) -> tuple[str, str | None, str] | None:
@@ -315,7 +404,7 @@ def _appendix_parts(block) -> tuple[str, str | None, str] | None:
     text = block.text.strip()
     if block.kind not in (HEADING, PARAGRAPH) or len(text) > _MAX_APPENDIX_LINE or "\n" in text:
         return None
-    m = _APPENDIX_LINE.match(text)
+    m = _appendix().line.match(text)
     if not m or not _APPENDIX_REST.match(m.group("rest")) or text.endswith((";", ",")):
         return None
     if m.group("appendix"):
@@ -330,7 +419,7 @@ def _appendix_title(rest: str, following) -> str:
     if title or following is None:
         return title
     text = following.text.strip()
-    if following.kind in (HEADING, PARAGRAPH) and len(text) <= _MAX_APPENDIX_LINE and not _ATTACHED_TO.match(text):
+    if following.kind in (HEADING, PARAGRAPH) and len(text) <= _MAX_APPENDIX_LINE and not _appendix().attached_to.match(text):
         if _appendix_parts(following) is None:
             return text
     return ""
@@ -345,12 +434,13 @@ def _appendix_section(block, following, parts, stack: list[Section], doc: Docume
     title = _appendix_title(rest, following)
     parent = None
     if style == "appendix":
-        word = " ".join(block.text.split()[:2])
+        m = _appendix().line.match(block.text.strip())
+        word = " ".join(m.group("appendix").split())
         path = f"{word} {number}" if number else word
         level = 0
     else:
         parent = next((s for s in reversed(stack) if s.level == 0 and s.number == _APPENDIX_NUMBER), None)
-        path = (parent.section_path + "." if parent else "") + f"Biểu số {number}"
+        path = (parent.section_path + "." if parent else "") + f"{_appendix().form_name} số {number}"
         level = 1 if parent else 0
     area = area_of_heading(title) or (parent.area if parent else None)
     kind = kind_of_heading(title) or (parent.kind if parent else "result")
@@ -462,3 +552,43 @@ def _check_kind(entry: dict) -> list[str]:
     fails = [f"{t!r} should be {entry['kind']}, got {kind_of_heading(t)}" for t in entry["examples"] if kind_of_heading(t) != entry["kind"]]
     fails += [f"{t!r} should not be {entry['kind']}" for t in entry["counter_examples"] if kind_of_heading(t) == entry["kind"]]
     return fails
+
+
+@example_checker("admin_levels")
+def _check_level(entry: dict) -> list[str]:
+    def level_of(name: str) -> str | None:
+        m = _header().level.search(" ".join(name.lower().split()))
+        return m.group() if m else None
+
+    fails = [f"{t!r} should name the level {entry['name']}, got {level_of(t)}"
+             for t in entry["examples"] if level_of(t) != entry["name"]]
+    fails += [f"{t!r} should not name the level {entry['name']}"
+              for t in entry["counter_examples"] if level_of(t) == entry["name"]]
+    return fails
+
+
+def _read_lines(name: str, text: str):
+    """What the lines `text` give, read as a report: the value an entry of
+    patterns/report_parts.yaml feeds."""
+    from cchc.pipeline.model import Block
+    from cchc.pipeline.text.normalize import normalize_document
+
+    doc = normalize_document(Document("example.txt", "txt", [Block(PARAGRAPH, ln) for ln in text.split("\n")]))
+    if name in ("appendix", "form", "attached_to"):
+        sections = build_sections(doc)
+        if name == "attached_to":
+            return sections[0].title if sections else None
+        return [s.section_path for s in sections]
+    meta = parse_header(doc)
+    field = {"title": "title", "signing_for": "signer_role", "roles": "signer_role", "recipients": "recipients"}
+    return getattr(meta, field.get(name, "issuer"))
+
+
+@example_checker("report_parts")
+def _check_report_part(entry: dict) -> list[str]:
+    return [
+        f"{kind}: {example['text']!r} should give {example['value']!r}, got {got!r}"
+        for kind in ("examples", "counter_examples")
+        for example in entry[kind]
+        if (got := _read_lines(entry["name"], example["text"])) != example["value"]
+    ]

@@ -3,20 +3,38 @@ and the small print under the body."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from cchc.pipeline.model import PAGE_FOOTER, PAGE_HEADER
-from cchc.pipeline.patterns import IGNORECASE, compile_pattern
+from cchc.pipeline.patterns import IGNORECASE, Pattern, any_of, compile_pattern, entries, example_checker
 from cchc.pipeline.read.layout import TO_SUPERSCRIPT
 from cchc.pipeline.read.pdf.lines import _SPACES
 from cchc.pipeline.read.pdf.settings import LAYOUT
 from cchc.pipeline.read.pdf.shapes import Line, Page, _Metrics
 
 _DIGITS = compile_pattern(r"\d")
-_PAGE_NUMBER = compile_pattern(
-    r"^(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?$"  # "3", "- 3 -"
-    r"|^(?:trang|page|tr\.)\s*\d{1,4}(?:\s*(?:/|của|of|trên)\s*\d{1,4})?$"  # "Trang 3/12"
-    r"|^\d{1,4}\s*/\s*\d{1,4}$",  # "3/12"
-    IGNORECASE,
-)
+
+
+def _page_words(name: str) -> list[str]:
+    return next(e["words"] for e in entries("page_furniture") if e["name"] == name)
+
+
+@cache
+def _page_number() -> Pattern:
+    """A line that is a page number alone (patterns/page_furniture.yaml)."""
+    return compile_pattern(
+        r"^(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?$"  # "3", "- 3 -"
+        rf"|^{any_of(_page_words('page'))}\s*\d{{1,4}}(?:\s*{any_of(_page_words('of'))}\s*\d{{1,4}})?$"  # "Trang 3/12"
+        r"|^\d{1,4}\s*/\s*\d{1,4}$",  # "3/12"
+        IGNORECASE,
+    )
+
+
+@example_checker("page_furniture")
+def _check_page_number(entry: dict) -> list[str]:
+    fails = [f"{t!r} should be a page number" for t in entry["examples"] if not _page_number().match(t)]
+    fails += [f"{t!r} should not be a page number" for t in entry["counter_examples"] if _page_number().match(t)]
+    return fails
 
 
 def _furniture(pages: list[Page]) -> dict[int, str]:
@@ -39,7 +57,7 @@ def _furniture(pages: list[Page]) -> dict[int, str]:
     out = {}
     for _, zone, ln in candidates:
         repeated = len(pages) >= 2 and len(pages_with[key[id(ln)]]) >= need
-        if repeated or _PAGE_NUMBER.match(ln.text):
+        if repeated or _page_number().match(ln.text):
             out[id(ln)] = zone
     return out
 
