@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-import regex
 
 from cchc.pipeline.checks.base import INFO, WARNING, Finding, _vn_date, finding_at
 from cchc.pipeline.extract.dates import DateRow
 from cchc.pipeline.extract.references import Reference, doc_type_of_code
 from cchc.pipeline.model import Document, ReportMeta
 from cchc.pipeline.outline.structure import tier_words
-from cchc.pipeline.patterns import IGNORECASE, compile_pattern, entries
+from cchc.pipeline.patterns import IGNORECASE, any_of, compile_pattern, entries
 
 
 def _known_codes() -> set[str]:
@@ -129,7 +128,7 @@ def type_code_mismatches(doc: Document, refs: list[Reference]) -> list[Finding]:
         # 12/KH-STP"), not name another document ("Quyết định ban hành Kế
         # hoạch số 12/KH-STP").
         at = doc.text.find(r.number_raw, r.char_start, r.char_end + 1)
-        written = compile_pattern(rf"{regex.escape(r.doc_type)}\s*(?:số\s*)?:?\s*", IGNORECASE)
+        written = compile_pattern(rf"{any_of([r.doc_type])}\s*(?:số\s*)?:?\s*", IGNORECASE)
         if at < 0 or not written.fullmatch(doc.text[r.char_start : at]):
             return None
         return r.number, by_code.name

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-import regex
 
 from cchc.pipeline.checks.base import ERROR, INFO, WARNING, Finding, _context, _fmt, _vn_date, finding_at, has_role
 from cchc.pipeline.extract.counts import Count
 from cchc.pipeline.model import BODY_KINDS, TABLE, Document, ReportMeta
-from cchc.pipeline.patterns import IGNORECASE, compile_pattern, entries
+from cchc.pipeline.patterns import IGNORECASE, any_of, compile_pattern, entries
+from cchc.pipeline.text.numbers import NUMBER, parse_number
 
 
 def _cut_by_page(body: list, starts: list[int], count: Count) -> bool:
@@ -72,11 +72,10 @@ def _part_left_out(text: str, total: Count, children: list[Count], counts: list[
         return True
     # The same noun after a number the figures left out altogether.
     taken = {c.char_start for c in [total, *children]}
-    noun = compile_pattern(
-        rf"(?<![\w.,])(\d{{1,3}}(?:\.\d{{3}})+|\d+)(,\d+)?\s+{regex.escape(total.unit)}(?!\w)", IGNORECASE)
+    noun = compile_pattern(rf"(?<![\w.,])(?P<num>{NUMBER})\s+{any_of([total.unit])}(?!\w)", IGNORECASE)
     for m in noun.finditer(text, start, end):
-        value = float(m.group(1).replace(".", "") + (m.group(2) or "").replace(",", "."))
-        if m.start() not in taken and abs(value - gap) < 1e-9:
+        value = parse_number(m.group("num"))
+        if m.start() not in taken and value is not None and abs(value - gap) < 1e-9:
             return True
     return False
 
