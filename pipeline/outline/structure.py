@@ -77,6 +77,8 @@ class _HeaderGrammar:
     role_line: Pattern
     recipients: Pattern
     abbreviations: frozenset[str]
+    place_line: Pattern
+    long_forms: tuple[tuple[Pattern, str], ...]
 
 
 @cache
@@ -111,6 +113,10 @@ def _header() -> _HeaderGrammar:
         role_line=compile_pattern(rf"^{any_of(_report_words('signing_for'))}\.\s|\b{any_of(_report_words('roles'))}\b", IGNORECASE),
         recipients=compile_pattern(rf"^\s*{any_of(_report_words('recipients'))}\s*:?", IGNORECASE),
         abbreviations=frozenset(_report_words("abbreviations")),
+        # "HUYỆN ĐAKRÔNG", "TỈNH QUẢNG TRỊ": the level and the place of a body named on the line above.
+        place_line=compile_pattern(rf"^{any_of(lv.name for lv in levels)}\s", IGNORECASE),
+        long_forms=tuple((compile_pattern(rf"^{any_of(e['words'])}(?!\w)", IGNORECASE), e["short"])
+                         for e in entries("report_parts") if e["name"] == "long_form"),
     )
 
 
@@ -211,6 +217,28 @@ def _agency_title(line: str) -> str:
     return " ".join(words)
 
 
+def _issuer_line(lines: list[str], last_agency: str) -> str:
+    """The issuer's line: the last agency line, with the body and its place
+    joined where the header writes them on two lines ("ỦY BAN NHÂN DÂN" over
+    "HUYỆN ĐAKRÔNG", or over "TỈNH QUẢNG TRỊ", which is no agency line by
+    itself), and a body's long form written short ("UBND"), so that one body
+    has one name across its reports."""
+    grammar = _header()
+    i = lines.index(last_agency)
+
+    def placeless(line: str) -> bool:
+        return grammar.agency_line.match(line) is not None and grammar.level.search(line.lower()) is None
+
+    line = last_agency
+    if grammar.place_line.match(line) and i > 0 and placeless(lines[i - 1]):
+        line = f"{lines[i - 1]} {line}"
+    elif placeless(line) and i + 1 < len(lines) and grammar.place_line.match(lines[i + 1]):
+        line = f"{line} {lines[i + 1]}"
+    for long_form, short in grammar.long_forms:
+        line = long_form.sub(short, line, count=1)
+    return line
+
+
 def _place(text: str) -> str:
     return " ".join(w.capitalize() for w in text.split())
 
@@ -255,12 +283,13 @@ def parse_header(doc: Document) -> ReportMeta:
                 meta.report_date = dates[0].value
 
     grammar = _header()
-    agencies = [ln for ln in front_lines
-                if ln.isupper() and grammar.agency_line.match(ln) and not grammar.not_agency.search(ln)]
+    header_lines = [ln for ln in front_lines if ln.isupper() and not grammar.not_agency.search(ln)
+                    and (grammar.agency_line.match(ln) or grammar.place_line.match(ln))]
+    agencies = [ln for ln in header_lines if grammar.agency_line.match(ln)]
     code = _issuer_code(meta.doc_number)
     names = _issuer_names()
     if agencies:
-        meta.issuer = _agency_title(agencies[-1])
+        meta.issuer = _agency_title(_issuer_line(header_lines, agencies[-1]))
     elif code in names:
         meta.issuer = names[code]
     else:
@@ -268,7 +297,7 @@ def parse_header(doc: Document) -> ReportMeta:
         if m := grammar.intro_issuer.search(intro):
             meta.issuer = m.group("name").strip()
     meta.issuer_code = code
-    meta.province = _province(agencies, doc.text, meta.issuer, meta.place)
+    meta.province = _province(header_lines, doc.text, meta.issuer, meta.place)
 
     # Title: the lines after "BÁO CÁO", up to the first sentence of the body.
     for i, ln in enumerate(front_lines):
