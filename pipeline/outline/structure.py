@@ -43,6 +43,7 @@ class _Level:
 
     name: str
     tiers: tuple[str, ...]
+    compounds: tuple[str, ...] = ()
 
     @property
     def local(self) -> bool:
@@ -51,7 +52,23 @@ class _Level:
 
 @cache
 def admin_levels() -> tuple[_Level, ...]:
-    return tuple(_Level(e["name"], tuple(e["tiers"])) for e in entries("admin_levels"))
+    return tuple(_Level(e["name"], tuple(e["tiers"]), tuple(e.get("compounds", ()))) for e in entries("admin_levels"))
+
+
+def _levels(levels, upper: bool = False) -> str:
+    """Any of `levels`, longest first, none where its word is the head of a
+    compound noun that names no place ("xã hội" in "Bảo hiểm xã hội", "tỉnh
+    ủy"): the compound is that noun when it stands alone, before
+    punctuation or before another level ("Bảo hiểm xã hội tỉnh Quảng
+    Bình"), and a place otherwise ("thành phố Hội An")."""
+    every = any_of(lv.name for lv in admin_levels())
+    after = rf"(?:\s+(?i:{every})(?!\w)|\s*+(?:$|[^\w\s]))"
+    parts = []
+    for lv in sorted(levels, key=lambda lv: len(lv.name), reverse=True):
+        word = any_of([lv.name.upper() if upper else lv.name])
+        tails = [c[len(lv.name):].strip() for c in lv.compounds]
+        parts.append(word + (rf"(?!\s+(?i:{any_of(tails)}){after})" if tails else ""))
+    return "(?:" + "|".join(parts) + ")"
 
 
 @cache
@@ -89,7 +106,7 @@ def _report_words(name: str) -> list[str]:
 @cache
 def _header() -> _HeaderGrammar:
     levels = admin_levels()
-    local = any_of(lv.name for lv in levels if lv.local)
+    local = _levels(lv for lv in levels if lv.local)
     bodies = any_of(_report_words("bodies"))
     title = _report_words("title")
     return _HeaderGrammar(
@@ -101,20 +118,20 @@ def _header() -> _HeaderGrammar:
         intro_issuer=compile_pattern(
             rf"(?P<name>{bodies}\s+[^,.;:()]{{2,60}}?)\s+{any_of(w.lower() for w in title)}\b"),
         province_header=compile_pattern(
-            rf"\b{any_of(lv.name.upper() for lv in levels if 'province' in lv.tiers)}\s+(?P<name>[^\W\d_][\w ]{{1,30}})"),
+            rf"\b{_levels((lv for lv in levels if 'province' in lv.tiers), upper=True)}\s+(?P<name>[^\W\d_][\w ]{{1,30}})"),
         # "tỉnh Hà Tĩnh" in running text: a level that can only be a province
         # ("thành phố" may be a district) and one to three capitalised words.
         province_mention=compile_pattern(
-            rf"\b{any_of(lv.name for lv in levels if lv.tiers == ('province',))}"
+            rf"\b{_levels(lv for lv in levels if lv.tiers == ('province',))}"
             r"\s+(?P<name>\p{Lu}\p{L}*+(?:\s\p{Lu}\p{L}*+){0,2})"),
-        level=compile_pattern(rf"(?<!\w){any_of(lv.name for lv in levels)}(?!\w)"),
+        level=compile_pattern(rf"(?<!\w){_levels(levels)}(?!\w)"),
         local_level=compile_pattern(rf"(?<!\w){local}(?!\w)"),
         # "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH": the lines above a signature.
         role_line=compile_pattern(rf"^{any_of(_report_words('signing_for'))}\.\s|\b{any_of(_report_words('roles'))}\b", IGNORECASE),
         recipients=compile_pattern(rf"^\s*{any_of(_report_words('recipients'))}\s*:?", IGNORECASE),
         abbreviations=frozenset(_report_words("abbreviations")),
         # "HUYỆN ĐAKRÔNG", "TỈNH QUẢNG TRỊ": the level and the place of a body named on the line above.
-        place_line=compile_pattern(rf"^{any_of(lv.name for lv in levels)}\s", IGNORECASE),
+        place_line=compile_pattern(rf"^{_levels(levels)}\s", IGNORECASE),
         long_forms=tuple((compile_pattern(rf"^{any_of(e['words'])}(?!\w)", IGNORECASE), e["short"])
                          for e in entries("report_parts") if e["name"] == "long_form"),
     )
