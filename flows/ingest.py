@@ -11,7 +11,7 @@ import threading
 import time
 from datetime import timedelta
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from prefect import flow, get_run_logger, task

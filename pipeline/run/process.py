@@ -32,14 +32,14 @@ from __future__ import annotations
 
 import os
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 from cchc.pipeline import __version__, limits as _limits, tools
 from cchc.pipeline.checks import check_report
 from cchc.pipeline.extract import extract
 from cchc.pipeline.model import (
-    FAILED, MISSING, NEEDS_OCR, NOT_A_REPORT, OK, PARTIAL, SKIPPED, Document, ReportMeta, ReportResult, Section,
+    FAILED, NEEDS_OCR, NOT_A_REPORT, OK, PARTIAL, SKIPPED, Document, ReportMeta, ReportResult, Section,
 )  # fmt: skip
 from cchc.pipeline.text.normalize import normalize_document
 from cchc.pipeline.read import UnsupportedFormat, read_document
