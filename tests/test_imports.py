@@ -157,3 +157,41 @@ def test_no_standard_re_in_the_code():
             if "re" in names:
                 uses_re.append(module)
     assert uses_re == []
+
+
+# A module or a function longer than this is read in pieces by whoever
+# changes it: past these sizes it holds more than one idea, and is cut where
+# its ideas meet.
+MAX_MODULE_LINES = 600
+MAX_FUNCTION_LINES = 80
+
+
+def _long_functions(tree: ast.AST) -> list[tuple[str, int]]:
+    """(name, lines) of each function or method over MAX_FUNCTION_LINES,
+    counted from its `def` to its last line."""
+    return [(node.name, node.end_lineno - node.lineno + 1) for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES]
+
+
+def test_pipeline_modules_are_short():
+    long = [f"{path.relative_to(ROOT)}: {lines} lines" for module, path in MODULES.items()
+            if module.startswith("cchc.pipeline.")
+            and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES]
+    assert long == [], f"modules over {MAX_MODULE_LINES} lines"
+
+
+def test_functions_are_short():
+    long = [f"{path.relative_to(ROOT)}: {name}, {lines} lines" for path in MODULES.values()
+            for name, lines in _long_functions(ast.parse(path.read_text(encoding="utf-8")))]
+    assert long == [], f"functions over {MAX_FUNCTION_LINES} lines"
+
+
+def test_the_length_check_sees_methods_and_nested_functions():
+    def body(lines: int, indent: str) -> str:
+        return "".join(f"{indent}x{i} = {i}\n" for i in range(lines))
+
+    # def + 79 lines: exactly the limit.
+    assert _long_functions(ast.parse("def f():\n" + body(MAX_FUNCTION_LINES - 1, "    "))) == []
+    nested = "class A:\n    def long(self):\n" + body(3, " " * 8) + "        def inner():\n" + body(MAX_FUNCTION_LINES, " " * 12)
+    assert _long_functions(ast.parse(nested)) == [("long", MAX_FUNCTION_LINES + 5), ("inner", MAX_FUNCTION_LINES + 1)]

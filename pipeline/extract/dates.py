@@ -104,27 +104,52 @@ def date_rows(
     locator: Locator | None = None,
 ) -> list[DateRow]:
     """The `dates` table of one report (see the module docstring for roles)."""
-    text = doc.text
     loc = locator or Locator(doc, sections)
     front_end = loc.front_end(meta)
-    dates = find_dates(text)
-    periods = find_periods(text, dates)
+    dates = find_dates(doc.text)
+    periods = find_periods(doc.text, dates)
+    rows = _rows_of_dates(loc, meta, front_end, references, dates, periods)
+    rows += _rows_of_periods(loc, meta, front_end, references, dates, periods)
+    rows.sort(key=lambda r: r.char_start)
+    return rows
 
-    # The date of each cited document ends where its mention ends.
-    issued_ends = {r.char_end: r.char_start for r in references if r.issued_date_text}
 
-    report_date_at = None
-    if meta.report_date is not None:
-        for d in dates:
-            if d.start >= front_end:
-                break
-            if d.value == meta.report_date:
-                report_date_at = d.start
-                break
+def _row(loc: Locator, role: str, mention: DateMention | PeriodMention, **values) -> DateRow:
+    """A row for `mention`; `values` are its date, precision, validity and period."""
+    return DateRow(
+        role=role,
+        text=mention.text,
+        section_path=loc.section_path(mention.start),
+        page=loc.page_at(mention.start),
+        char_start=mention.start,
+        char_end=mention.end,
+        sentence=loc.sentence_at(mention.start),
+        **values,
+    )
 
-    # Ranges lend their roles to the dates they are made of.
-    range_role: dict[int, tuple[str, PeriodMention]] = {}
-    month_period: dict[tuple[int, int], PeriodMention] = {}
+
+def _report_date_start(dates: list[DateMention], meta: ReportMeta, front_end: int) -> int | None:
+    """Where the report's own date is written in its front matter."""
+    if meta.report_date is None:
+        return None
+    for d in dates:
+        if d.start >= front_end:
+            break
+        if d.value == meta.report_date:
+            return d.start
+    return None
+
+
+@dataclass
+class _PeriodRoles:
+    """The roles that periods lend to the dates they are made of."""
+
+    in_range: dict[int, tuple[str, PeriodMention]]  # date start -> its role in a range, the range
+    month: dict[tuple[int, int], PeriodMention]  # a month's span -> the one-month period
+
+
+def _period_roles(dates: list[DateMention], periods: list[PeriodMention]) -> _PeriodRoles:
+    roles = _PeriodRoles({}, {})
     date_starts = [d.start for d in dates]
     for p in periods:
         if p.kind == "range":
@@ -134,58 +159,68 @@ def date_rows(
                 inside.append(dates[i])
                 i += 1
             for d, role in zip(inside, (PERIOD_START, PERIOD_END)):
-                range_role[d.start] = (role, p)
+                roles.in_range[d.start] = (role, p)
         elif p.kind == "month":
-            month_period[(p.start, p.end)] = p
+            roles.month[(p.start, p.end)] = p
+    return roles
 
-    rows: list[DateRow] = []
 
-    def add(value: date | None, precision, role, span, mention_text, valid, p_start, p_end) -> None:
-        rows.append(
-            DateRow(
-                date=value,
-                precision=precision,
-                role=role,
-                text=mention_text,
-                is_valid=valid,
-                period_start=p_start,
-                period_end=p_end,
-                section_path=loc.section_path(span[0]),
-                page=loc.page_at(span[0]),
-                char_start=span[0],
-                char_end=span[1],
-                sentence=loc.sentence_at(span[0]),
-            )
-        )
-
+def _rows_of_dates(
+    loc: Locator,
+    meta: ReportMeta,
+    front_end: int,
+    references: list[Reference],
+    dates: list[DateMention],
+    periods: list[PeriodMention],
+) -> list[DateRow]:
+    # The date of each cited document ends where its mention ends.
+    issued_ends = {r.char_end: r.char_start for r in references if r.issued_date_text}
+    report_date_at = _report_date_start(dates, meta, front_end)
+    roles = _period_roles(dates, periods)
+    rows = []
     for d in dates:
-        value = d.value.first_day() if d.value else None
         p_start = p_end = None
         if d.end in issued_ends and issued_ends[d.end] <= d.start:
             role = ISSUED
         elif d.start == report_date_at:
             role = REPORT_DATE
-        elif d.start in range_role:
-            role, p = range_role[d.start]
+        elif d.start in roles.in_range:
+            role, p = roles.in_range[d.start]
             p_start, p_end = p.start_date, p.end_date
-        elif (d.start, d.end) in month_period:
+        elif (d.start, d.end) in roles.month:
             # "tháng 9/2023" is a date of month precision and a one-month period.
-            p = month_period[(d.start, d.end)]
+            p = roles.month[(d.start, d.end)]
             role, p_start, p_end = PERIOD_START, p.start_date, p.end_date
         else:
             role = OTHER
-        add(value, d.precision, role, (d.start, d.end), d.text, d.value is not None, p_start, p_end)
+        value = d.value.first_day() if d.value else None
+        valid = d.value is not None
+        rows.append(
+            _row(loc, role, d, date=value, precision=d.precision, is_valid=valid, period_start=p_start, period_end=p_end)
+        )
+    return rows
 
+
+def _rows_of_periods(
+    loc: Locator,
+    meta: ReportMeta,
+    front_end: int,
+    references: list[Reference],
+    dates: list[DateMention],
+    periods: list[PeriodMention],
+) -> list[DateRow]:
+    """One row for each period not made of dates; a year only where it scopes
+    a figure, or is the report's own period."""
     taken = Spans([(d.start, d.end) for d in dates])
     excluded = Spans()
-    for span in sorted(
-        [(d.start, d.end) for d in dates] + [(p.start, p.end) for p in periods] + [(r.char_start, r.char_end) for r in references]
-    ):
+    spans = [(d.start, d.end) for d in dates] + [(p.start, p.end) for p in periods]
+    for span in sorted(spans + [(r.char_start, r.char_end) for r in references]):
         if not excluded.overlaps(*span):
             excluded.add(*span)
     # A year after a cited document with a summary, in its clause, is most
     # likely part of that summary ("… về việc giao dự toán … năm 2023").
     summarised = sorted(r.char_start for r in references if r.subject)
+    rows = []
     for p in periods:
         if p.kind in ("range", "month") or taken.overlaps(p.start, p.end):
             continue
@@ -194,9 +229,9 @@ def date_rows(
             clause = loc.sentences.span_at(p.start)
             i = bisect_left(summarised, clause[0])
             in_summary = i < len(summarised) and summarised[i] < p.start
-            if not own and (in_summary or not _has_figure(text, clause[0], clause[1], excluded)):
+            if not own and (in_summary or not _has_figure(loc.doc.text, clause[0], clause[1], excluded)):
                 continue
-        add(p.start_date, _PERIOD_PRECISION[p.kind], PERIOD_START, (p.start, p.end), p.text, True, p.start_date, p.end_date)
-
-    rows.sort(key=lambda r: r.char_start)
+        precision = _PERIOD_PRECISION[p.kind]
+        rows.append(_row(loc, PERIOD_START, p, date=p.start_date, precision=precision, is_valid=True,
+                         period_start=p.start_date, period_end=p.end_date))
     return rows
