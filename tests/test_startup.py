@@ -175,7 +175,7 @@ def test_a_run_against_a_running_server_shows_its_flow_run_tasks_and_summary(pre
     assert all(t["state_type"] == "COMPLETED" for t in tasks)
     artifacts = api.post("/artifacts/filter", json={"artifacts": {"key": {"any_": ["cchc-ingest-summary"]}}}).json()
     assert len(artifacts) == 1 and artifacts[0]["flow_run_id"] == ours[0]["id"]
-    assert artifacts[0]["type"] == "markdown" and "| ok | 1 |" in artifacts[0]["data"], artifacts[0]
+    assert artifacts[0]["type"] == "markdown" and "| Đọc được (ok) | 1 |" in artifacts[0]["data"], artifacts[0]
 
     # The same folder again: answered from the manifest, no second flow run; --record makes one.
     again = subprocess.run([str(Path(sys.executable).parent / "cchc"), "ingest", str(inbox), "--out", str(out)],
