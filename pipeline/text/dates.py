@@ -20,10 +20,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-import regex
-
 from cchc.pipeline.model import PartialDate
-from cchc.pipeline.patterns import IGNORECASE, Pattern, compile_pattern, entries, example_checker
+from cchc.pipeline.patterns import IGNORECASE, Match, Pattern, compile_pattern, entries, example_checker
 from cchc.pipeline.text.spans import Spans
 
 _ROMAN_QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4}
@@ -88,7 +86,7 @@ def make_date(year: int, month: int | None = None, day: int | None = None) -> Pa
     return PartialDate(year, month, day)
 
 
-def _date_from_groups(m: regex.Match) -> PartialDate | None:
+def _date_from_groups(m: Match) -> PartialDate | None:
     g = m.groupdict()
     day = int(g["day"]) if g.get("day") else None
     month = int(g["month"]) if g.get("month") else None
@@ -142,7 +140,7 @@ def _last_day(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _period_bounds(rule: _Rule, m: regex.Match) -> tuple[date, date | None] | None:
+def _period_bounds(rule: _Rule, m: Match) -> tuple[date, date | None] | None:
     g = m.groupdict()
     if rule.kind == "range":
         start = _words_date(g["from"]) or _date_in_group(g["from"])

@@ -13,16 +13,16 @@ digits and slashes is read in one pass, never retried from every offset.
 
 from __future__ import annotations
 
-import regex
+from cchc.pipeline.patterns import compile_pattern
 
 NUMBER = r"\d++(?:[.,]\d++)*+"
 # A number (or an x/y ratio) that is not glued to a word, a code or a date.
-CANDIDATE = regex.compile(
+CANDIDATE = compile_pattern(
     rf"(?<![\w.,/:\-–])(?P<num>{NUMBER})(?:[ \t]*+/[ \t]*+(?P<base>{NUMBER}))?+(?![\w]|[.,:]\d|\s*+[/\-–]\s*+\w)"
 )
-_GROUPED = regex.compile(r"\d{1,3}(?:\.\d{3})++(?:,\d++)?+")
-_COMMA_DECIMAL = regex.compile(r"\d++,\d++")
-_DOT_DECIMAL = regex.compile(r"\d++\.\d{1,2}")
+_GROUPED = compile_pattern(r"\d{1,3}(?:\.\d{3})++(?:,\d++)?+")
+_COMMA_DECIMAL = compile_pattern(r"\d++,\d++")
+_DOT_DECIMAL = compile_pattern(r"\d++\.\d{1,2}")
 # Kinds whose figures are not whole things: "4,131 hồ sơ" groups thousands,
 # "1,5 tỷ đồng" is a decimal.
 NOT_WHOLE = frozenset({"percent", "money", "score", "duration", "measure"})

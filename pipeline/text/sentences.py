@@ -12,24 +12,24 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-import regex
+from cchc.pipeline.patterns import compile_pattern
 
 # The pattern opens with its punctuation so that `re` can jump from one
 # candidate to the next; abbreviations are ruled out afterwards.
 # The white space after the punctuation is checked in code, not by a
 # look-ahead: a look-ahead that fails after a long run of dots would send
 # the scan back into the run once per dot.
-_END = regex.compile(r"[.!?;…]++['\"”’)]*+|\n++")
+_END = compile_pattern(r"[.!?;…]++['\"”’)]*+|\n++")
 # "KT.", "TM.", "TP.", "Th.": one or two letters, a capital first, before the dot.
-_ABBREVIATION = regex.compile(r"(?:^|[^\w])[A-ZĐ][A-Za-zĐđ]?$")
+_ABBREVIATION = compile_pattern(r"(?:^|[^\w])[A-ZĐ][A-Za-zĐđ]?$")
 
 
 # Within a sentence, where one clause ends and the next begins: a comma,
 # semicolon or colon before white space, or a parenthesis.  Every extractor
 # that needs "the clause around a word" cuts with this one pattern.
-CLAUSE_BREAK = regex.compile(r"[,;:](?=\s)|[()]")
+CLAUSE_BREAK = compile_pattern(r"[,;:](?=\s)|[()]")
 # The end of a sentence in the narrow sense: not the ";" between list clauses.
-FULL_STOP = regex.compile(r"[.!?…]['\"”’)]*+\s|\n")
+FULL_STOP = compile_pattern(r"[.!?…]['\"”’)]*+\s|\n")
 
 
 def clause_start(text: str, start: int, at: int) -> int:

@@ -18,16 +18,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
-
 from cchc.pipeline.text.numbers import NUMBER
 from cchc.pipeline.model import BODY_KINDS, TABLE, Block, Document
+from cchc.pipeline.patterns import IGNORECASE, compile_pattern
 
-CELL_NUMBER = regex.compile(rf"\s*+(?P<num>{NUMBER})\s*+(?P<pct>%)?+\s*+")
-COLUMN_NUMBER = regex.compile(r"^\s*+\(\s*+\d++\s*+\)(?:\s*+=.*+)?+\s*+$")
+CELL_NUMBER = compile_pattern(rf"\s*+(?P<num>{NUMBER})\s*+(?P<pct>%)?+\s*+")
+COLUMN_NUMBER = compile_pattern(r"^\s*+\(\s*+\d++\s*+\)(?:\s*+=.*+)?+\s*+$")
 _MAX_HEADER_ROWS = 4
 # "(tiếp theo)", "Biểu 01 (tiếp)": a note that the table goes on.
-_CONTINUED = regex.compile(r"^[^\n]{0,40}?\(?tiếp(?:\s++theo)?+\)?+[.:]?+\s*+$", regex.IGNORECASE)
+_CONTINUED = compile_pattern(r"^[^\n]{0,40}?\(?tiếp(?:\s++theo)?+\)?+[.:]?+\s*+$", IGNORECASE)
 
 
 def is_numeric(cell: str) -> bool:

@@ -22,32 +22,31 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-import regex
-
 from cchc.pipeline.extract.counts.figure import Figure
 from cchc.pipeline.extract.counts.grammar import Grammar, comparable
 from cchc.pipeline.extract.counts.segments import Segment
 from cchc.pipeline.model import LIST_ITEM, PARAGRAPH
+from cchc.pipeline.patterns import IGNORECASE, compile_pattern
 
 # Between two coordinated figures: words that qualify the first one (its
 # phrase may have stopped early) and a comma, "và" or "hoặc"; no clause or
 # sentence break.
-_COORDINATED = regex.compile(r"[^.;:()\d]*?(?:,|\bvà\b|\bhoặc\b)[^.;:()\d]*+|\s*+", regex.IGNORECASE)
+_COORDINATED = compile_pattern(r"[^.;:()\d]*?(?:,|\bvà\b|\bhoặc\b)[^.;:()\d]*+|\s*+", IGNORECASE)
 # Inside a parenthesis, ";" separates parts too: "(trực tuyến 3.615 hồ sơ;
 # trực tiếp 1.193 hồ sơ)".
-_COORDINATED_IN_PARENS = regex.compile(r"[^.:()\d]*?(?:[,;]|\bvà\b|\bhoặc\b)[^.:()\d]*+", regex.IGNORECASE)
+_COORDINATED_IN_PARENS = compile_pattern(r"[^.:()\d]*?(?:[,;]|\bvà\b|\bhoặc\b)[^.:()\d]*+", IGNORECASE)
 # Nothing but a separator: how the later parts of a breakdown whose nouns the
 # lexicon does not know follow each other ("3.412 cán bộ quản lý, 48.012
 # giáo viên và 3.746 nhân viên"); ", với 862.450 học sinh" is not a part.
-_SEPARATOR = regex.compile(r"\s*+(?:[,;]\s*+)?(?:(?:và|hoặc)\s++)?", regex.IGNORECASE)
+_SEPARATOR = compile_pattern(r"\s*+(?:[,;]\s*+)?(?:(?:và|hoặc)\s++)?", IGNORECASE)
 _MAX_GAP = 400  # characters between two figures of one breakdown, at most
 _MAX_CONTEXT = 6  # words of coordinated figures a figure keeps as evidence
-_SHARE = regex.compile(r"\s*+[,(]?+\s*+(?:đạt|chiếm|bằng|tương\s+ứng|là)?+\s*+", regex.IGNORECASE)
+_SHARE = compile_pattern(r"\s*+[,(]?+\s*+(?:đạt|chiếm|bằng|tương\s+ứng|là)?+\s*+", IGNORECASE)
 # A list line: "- 04 Quyết định;", "+ 02 Kế hoạch", "a) 05 Công văn", "-
 # Viên chức sự nghiệp: 1.358 người;".
-_LIST_LINE = regex.compile(r"\s*+(?:[-–—+•*▪●○◦]|[a-zđ]\)|\d{1,2}[.)])?+\s*+(?:[^:\d\n]{1,80}+:\s*+)?+")
+_LIST_LINE = compile_pattern(r"\s*+(?:[-–—+•*▪●○◦]|[a-zđ]\)|\d{1,2}[.)])?+\s*+(?:[^:\d\n]{1,80}+:\s*+)?+")
 # What ends a sentence that announces a list: a colon, maybe after "như sau".
-_ANNOUNCES = regex.compile(r"[^.;\d]{0,60}?:\s*+$")
+_ANNOUNCES = compile_pattern(r"[^.;\d]{0,60}?:\s*+$")
 
 
 def fits(total: Figure, part: Figure, grammar: Grammar, announced: bool = False) -> bool:

@@ -16,10 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import regex
-
 from cchc.pipeline.text.normalize import normalize_text
-from cchc.pipeline.patterns import load
+from cchc.pipeline.patterns import IGNORECASE, Pattern, compile_pattern, escape, load
 
 
 @dataclass(frozen=True)
@@ -39,16 +37,16 @@ def phrases(words: list[str] | None, spaced: bool = False) -> str | None:
     `spaced`: any white space may stand between the words."""
     if not words:
         return None
-    alternatives = sorted({regex.escape(comparable(w)) for w in words}, key=len, reverse=True)
+    alternatives = sorted({escape(comparable(w)) for w in words}, key=len, reverse=True)
     if spaced:
         alternatives = [a.replace(r"\ ", r"\s++") for a in alternatives]
     return "(?:" + "|".join(alternatives) + ")"
 
 
-def whole_words(words: list[str] | None) -> regex.Pattern | None:
+def whole_words(words: list[str] | None) -> Pattern | None:
     """A pattern for a list of phrases, matched as whole words."""
     alternation = phrases(words)
-    return regex.compile(rf"(?<!\w){alternation}(?!\w)") if alternation else None
+    return compile_pattern(rf"(?<!\w){alternation}(?!\w)") if alternation else None
 
 
 @dataclass
@@ -58,10 +56,10 @@ class Grammar:
     trailing: frozenset[str]  # connectors dropped from the end of a phrase
     head_ends: frozenset[str]  # words that end a head noun after its first syllable
     measures: dict[str, str]  # measure as written (lower case) -> kind
-    opens_parts: regex.Pattern  # the gap between a total and its first part
-    total_lead: regex.Pattern  # "Trong tổng số 71 đơn vị ..., có 04 ...": a total by its lead
-    comparison: regex.Pattern  # words that make a figure a difference, not a part
-    total_label: regex.Pattern  # a table's total row
+    opens_parts: Pattern  # the gap between a total and its first part
+    total_lead: Pattern  # "Trong tổng số 71 đơn vị ..., có 04 ...": a total by its lead
+    comparison: Pattern  # words that make a figure a difference, not a part
+    total_label: Pattern  # a table's total row
     nlp: spacy.language.Language
     unit_matcher: PhraseMatcher  # match id -> canonical unit in unit_ids
     phrase_matcher: Matcher
@@ -120,13 +118,13 @@ def grammar() -> Grammar:
         # hạn 12.050 hồ sơ"), but no clause or sentence break.  The total's
         # own words may run on to a comma first ("55.180 người làm việc
         # trong các cơ sở công lập, gồm ...").
-        opens_parts=regex.compile(
+        opens_parts=compile_pattern(
             r"(?:[^.;:()\d]{0,80}?,)?\s*+[.,:;]?+\s*+(?:\(|" + phrases(_breakdown_words("opens_parts"), spaced=True) + r"(?!\w)\s*+:?+)[^.;:()\d]*+",
-            regex.IGNORECASE,
+            IGNORECASE,
         ),
         comparison=whole_words(_breakdown_words("comparison")),
-        total_label=regex.compile(r"^\s*+" + totals + r"(?!\w)", regex.IGNORECASE),
-        total_lead=regex.compile(r"(?<!\w)" + totals + r"\s*+(?:là|:)?+\s*+$", regex.IGNORECASE),
+        total_label=compile_pattern(r"^\s*+" + totals + r"(?!\w)", IGNORECASE),
+        total_lead=compile_pattern(r"(?<!\w)" + totals + r"\s*+(?:là|:)?+\s*+$", IGNORECASE),
         nlp=nlp,
         unit_matcher=unit_matcher,
         phrase_matcher=phrase_matcher,

@@ -17,11 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import regex
-
 from cchc.pipeline.extract.counts.figure import Figure
 from cchc.pipeline.extract.counts.grammar import comparable, whole_words
-from cchc.pipeline.patterns import entries
+from cchc.pipeline.patterns import Pattern, entries
 
 _FAR = 1000  # a word found only in the context: weaker than any own word
 
@@ -32,11 +30,11 @@ class Metric:
     label: str
     area: str | None
     units: frozenset[str]  # canonical unit names or unit kinds
-    any: regex.Pattern | None
-    and_any: regex.Pattern | None
-    none: regex.Pattern | None
-    sentence_any: regex.Pattern | None
-    sentence_none: regex.Pattern | None
+    any: Pattern | None
+    and_any: Pattern | None
+    none: Pattern | None
+    sentence_any: Pattern | None
+    sentence_none: Pattern | None
 
 
 @cache
@@ -57,7 +55,7 @@ def metrics() -> list[Metric]:
     ]
 
 
-def _nearest(pattern: regex.Pattern, text: str, at: int) -> int | None:
+def _nearest(pattern: Pattern, text: str, at: int) -> int | None:
     best = None
     for m in pattern.finditer(text):
         d = at - m.end() if m.end() <= at else m.start() - at

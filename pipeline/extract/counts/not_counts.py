@@ -11,10 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import regex
-
 from cchc.pipeline.extract.counts.grammar import phrases
-from cchc.pipeline.patterns import entries
+from cchc.pipeline.patterns import IGNORECASE, REVERSE, Pattern, compile_pattern, entries
 
 _BEFORE = 48  # characters looked at before a number
 _AFTER = 24  # and after it
@@ -25,14 +23,14 @@ _LISTED = r"(?:[1-9]\d?+[ \t]*+(?:,|và|hoặc|/)[ \t]*+){0,4}+"
 @dataclass(frozen=True)
 class Rule:
     name: str
-    before: regex.Pattern | None  # ends where the number starts
-    after: regex.Pattern | None  # starts where the number ends
-    number: regex.Pattern | None  # the number itself, whole
+    before: Pattern | None  # ends where the number starts
+    after: Pattern | None  # starts where the number ends
+    number: Pattern | None  # the number itself, whole
     unless_unit: bool
     both: bool  # `before` and `after` must both hold
 
 
-def _before(entry: dict) -> regex.Pattern | None:
+def _before(entry: dict) -> Pattern | None:
     pieces = []
     if words := phrases(entry.get("before"), spaced=True):
         # "Đề án số 06", "Covid-19", "Điện thoại: 0239 ...".
@@ -45,26 +43,26 @@ def _before(entry: dict) -> regex.Pattern | None:
     return _ending("(?:" + "|".join(pieces) + ")")
 
 
-def _ending(pattern: str) -> regex.Pattern:
+def _ending(pattern: str) -> Pattern:
     """A pattern that must end where the number starts, searched from the
     right (`regex`'s reverse mode), so that a window costs one attempt, not
     one a character.  Possessive quantifiers would grab from the wrong end
     there, so they are made plain; the window bounds the backtracking."""
-    return regex.compile(_POSSESSIVE.sub("", pattern) + r"\Z", regex.REVERSE)
+    return compile_pattern(_POSSESSIVE.sub("", pattern) + r"\Z", REVERSE)
 
 
 # The "+" that makes a quantifier possessive: after "*", "?", "{m,n}" or a
 # "+" that is itself a quantifier ("\p{L}++", not the "+" of "\p{L}+").
-_POSSESSIVE = regex.compile(r"(?<=[*?]|(?<![\\+])\+|\{\d*+,?+\d*+\})\+")
+_POSSESSIVE = compile_pattern(r"(?<=[*?]|(?<![\\+])\+|\{\d*+,?+\d*+\})\+")
 
 
-def _after(entry: dict) -> regex.Pattern | None:
+def _after(entry: dict) -> Pattern | None:
     pieces = []
     if words := phrases(entry.get("after"), spaced=True):
         pieces.append(rf"[ \t]*+{words}(?!\w)")
     if entry.get("after_regex"):
         pieces.append(entry["after_regex"])
-    return regex.compile("(?:" + "|".join(pieces) + ")", regex.IGNORECASE) if pieces else None
+    return compile_pattern("(?:" + "|".join(pieces) + ")", IGNORECASE) if pieces else None
 
 
 @dataclass(frozen=True)
@@ -72,8 +70,8 @@ class _Screen:
     """Every rule's `before` and every rule's `after` as one pattern each: a
     number that neither touches is a count, after two searches, not one a rule."""
 
-    before: regex.Pattern
-    after: regex.Pattern
+    before: Pattern
+    after: Pattern
 
 
 @cache
@@ -81,14 +79,14 @@ def _screen() -> _Screen:
     # A rule that needs both is screened by its `after` alone.
     befores = [r.before.pattern.removesuffix(r"\Z") for r in rules() if r.before is not None and not r.both]
     afters = [r.after.pattern for r in rules() if r.after is not None]
-    return _Screen(_ending("(?:" + "|".join(befores) + ")"), regex.compile("(?:" + "|".join(afters) + ")", regex.IGNORECASE))
+    return _Screen(_ending("(?:" + "|".join(befores) + ")"), compile_pattern("(?:" + "|".join(afters) + ")", IGNORECASE))
 
 
 @cache
 def rules() -> list[Rule]:
     out = []
     for e in entries("not_counts"):
-        number = regex.compile(e["number"]) if e.get("number") else None
+        number = compile_pattern(e["number"]) if e.get("number") else None
         out.append(Rule(e["name"], _before(e), _after(e), number, bool(e.get("unless_unit")), bool(e.get("both"))))
     return out
 

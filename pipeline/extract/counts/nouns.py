@@ -28,19 +28,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-import regex
-
 from cchc.pipeline.extract.counts.grammar import Grammar
+from cchc.pipeline.patterns import IGNORECASE, compile_pattern
 
 MAX_PHRASE = 12  # words after the unit; reports run on, a subject should not
 _MAX_LABEL = 24  # tokens a label may run back from its number
 _MAX_HEAD = 3  # syllables of a head noun the lexicon does not know
-_LABEL_JOIN = regex.compile(r"(?:[:=]|\blà\b|\bđạt\b)\s*+$", regex.IGNORECASE)
+_LABEL_JOIN = compile_pattern(r"(?:[:=]|\blà\b|\bđạt\b)\s*+$", IGNORECASE)
 
 # A run of this many characters with no space holds no figure and its noun;
 # spaCy's tokenizer spends quadratic time splitting one, so it is blanked
 # (same length, so offsets stay) before the text is tokenised.
-_LONG_TOKEN = regex.compile(r"\S{100,}+")
+_LONG_TOKEN = compile_pattern(r"\S{100,}+")
 
 
 def _blank_long_tokens(text: str) -> str:
@@ -49,7 +48,7 @@ def _blank_long_tokens(text: str) -> str:
 
 # The words after a number, for `NounUsage`: letters only, one space apart,
 # at most six (a tab separates table cells).
-_AFTER_NUMBER = regex.compile(r"(?<=\d) ++(\p{L}++(?: \p{L}++){0,5}+)")
+_AFTER_NUMBER = compile_pattern(r"(?<=\d) ++(\p{L}++(?: \p{L}++){0,5}+)")
 
 
 class NounUsage:

@@ -17,12 +17,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from datetime import date
 
-import regex
-
 from cchc.pipeline.extract.counts.figure import Figure
 from cchc.pipeline.text.dates import PeriodMention, find_periods, period_in_report_terms
 from cchc.pipeline.text.sentences import SentenceIndex, clause_end
 from cchc.pipeline.model import ReportMeta
+from cchc.pipeline.patterns import IGNORECASE, compile_pattern
 
 
 def sentence_period(
@@ -64,7 +63,7 @@ def sentence_period(
 
 
 # A difference from another period has none of its own: "tăng 2,11 điểm".
-_DIFFERENCE_BEFORE = regex.compile(r"(?<!\w)(?:tăng|giảm|vượt|hơn)(?:\s+thêm)?\s*+$", regex.IGNORECASE)
+_DIFFERENCE_BEFORE = compile_pattern(r"(?<!\w)(?:tăng|giảm|vượt|hơn)(?:\s+thêm)?\s*+$", IGNORECASE)
 _CLAUSE_AHEAD = 300  # characters a figure's clause is looked at after it
 _FRONT_WORDS = 3  # "Trong 6 tháng đầu năm 2023, ...": a few words may come first
 
@@ -93,10 +92,10 @@ def _aside(text: str, period: PeriodMention, at: int) -> bool:
 
 
 # "công bố vào tháng 4/2023": when something happened, not what a figure covers.
-_EVENT_BEFORE = regex.compile(r"(?:công\s+bố|ban\s+hành|tổ\s+chức|phê\s+duyệt)\s+(?:vào\s+)?(?:tháng|quý)?\s*$", regex.IGNORECASE)
+_EVENT_BEFORE = compile_pattern(r"(?:công\s+bố|ban\s+hành|tổ\s+chức|phê\s+duyệt)\s+(?:vào\s+)?(?:tháng|quý)?\s*$", IGNORECASE)
 # "so với (cùng kỳ) năm 2022 (21.036 hồ sơ)": the base of a comparison.
-_COMPARED_BEFORE = regex.compile(r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:của\s+)?$", regex.IGNORECASE)
-_RIGHT_AFTER = regex.compile(r"\s*+[(:]?+\s*+")
+_COMPARED_BEFORE = compile_pattern(r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:của\s+)?$", IGNORECASE)
+_RIGHT_AFTER = compile_pattern(r"\s*+[(:]?+\s*+")
 
 
 def _event(text: str, period: PeriodMention) -> bool:

@@ -19,8 +19,6 @@ years ("Năm ban hành") are not figures; text cells are read as text.
 
 from __future__ import annotations
 
-import regex
-
 from cchc.pipeline.extract.counts.assembly import CELL_NUMBER, COLUMN_NUMBER, Table, is_numeric
 from cchc.pipeline.extract.counts.figure import TABLE_SOURCE, Figure
 from cchc.pipeline.extract.counts.grammar import Grammar
@@ -31,13 +29,14 @@ from cchc.pipeline.text.dates import find_periods
 from cchc.pipeline.text.numbers import parse_number
 from cchc.pipeline.text.spans import Spans
 from cchc.pipeline.model import Document, ReportMeta
+from cchc.pipeline.patterns import IGNORECASE, compile_pattern
 
-_INDEX_HEADER = regex.compile(r"^\s*+(?:s\.?\s*tt|tt|số\s+tt|số\s+thứ\s+tự)\s*+$", regex.IGNORECASE)
-_PERCENT_HEADER = regex.compile(r"%|tỷ\s+lệ|tỉ\s+lệ", regex.IGNORECASE)
-_YEAR_HEADER = regex.compile(r"\b(?:năm|ngày|thời\s+gian)\b", regex.IGNORECASE)
-_YEAR = regex.compile(r"(?:19|20)\d{2}")
+_INDEX_HEADER = compile_pattern(r"^\s*+(?:s\.?\s*tt|tt|số\s+tt|số\s+thứ\s+tự)\s*+$", IGNORECASE)
+_PERCENT_HEADER = compile_pattern(r"%|tỷ\s+lệ|tỉ\s+lệ", IGNORECASE)
+_YEAR_HEADER = compile_pattern(r"\b(?:năm|ngày|thời\s+gian)\b", IGNORECASE)
+_YEAR = compile_pattern(r"(?:19|20)\d{2}")
 # "Số trường", "Tổng số giáo viên", "Số lượng hộ": the noun a header counts.
-_COUNTED = regex.compile(r"(?<!\w)(?:số\s+lượng|số)\s++(?=\w)", regex.IGNORECASE)
+_COUNTED = compile_pattern(r"(?<!\w)(?:số\s+lượng|số)\s++(?=\w)", IGNORECASE)
 
 Unit = tuple[str, str | None, str | None]  # as written, lexicon key, kind
 

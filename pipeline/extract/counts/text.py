@@ -19,8 +19,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-import regex
-
 from cchc.pipeline.extract.counts.figure import Figure
 from cchc.pipeline.extract.counts.grammar import Grammar
 from cchc.pipeline.extract.counts.not_counts import not_a_count
@@ -41,8 +39,9 @@ from cchc.pipeline.text.numbers import CANDIDATE, NUMBER, parse_number
 from cchc.pipeline.text.sentences import CLAUSE_BREAK, FULL_STOP, SentenceIndex
 from cchc.pipeline.text.spans import Spans
 from cchc.pipeline.model import ReportMeta
+from cchc.pipeline.patterns import Match, compile_pattern
 
-_SPACE = regex.compile(r"\s++")
+_SPACE = compile_pattern(r"\s++")
 # A figure's sentence is quoted whole up to this many characters either side
 # of its number: a run-on "sentence" of an odd file must not be copied into
 # every one of its figures.
@@ -58,7 +57,7 @@ def clean(text: str, start: int, end: int) -> str:
 # may stand between), or after a label ("… tiếp nhận: 1.625").  A crafted run
 # of bare numbers never leaves the regex engine, and the look-behind in front
 # keeps the look-ahead from rescanning a long number from each of its digits.
-_FIGURE_CANDIDATE = regex.compile(
+_FIGURE_CANDIDATE = compile_pattern(
     rf"(?<![\w.,/:\-–])(?:(?<=(?i:[:=]|là|đạt)\s{{0,8}})|(?={NUMBER}(?:[ \t]*+/[ \t]*+{NUMBER})?+\s*+[\p{{L}}%]))" + CANDIDATE.pattern
 )
 
@@ -81,7 +80,7 @@ class FigureBudget:
         return items
 
 
-def _candidates(seg: Segment, excluded: Spans) -> list[regex.Match]:
+def _candidates(seg: Segment, excluded: Spans) -> list[Match]:
     out = []
     for m in _FIGURE_CANDIDATE.finditer(seg.text):
         if parse_number(m.group("num")) is None and parse_number(m.group("num"), "percent") is None:
@@ -179,7 +178,7 @@ def _marker(window: Window):
 
 
 def _read_figure(
-    m: regex.Match,
+    m: Match,
     after: int,
     window: Window,
     seg: Segment,
@@ -251,7 +250,7 @@ def _read_figure(
     return _ratio(fig, m, seg, noun)
 
 
-def _ratio(fig: Figure, m: regex.Match, seg: Segment, noun: Noun) -> list[Figure]:
+def _ratio(fig: Figure, m: Match, seg: Segment, noun: Noun) -> list[Figure]:
     """"1.456/1.625 hồ sơ": the part and its base."""
     base_value = parse_number(m.group("base"), noun.kind)
     if base_value is None or fig.is_percent:

@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import regex
-
-from cchc.pipeline.patterns import Pattern, compile_pattern, entries
+from cchc.pipeline.patterns import Pattern, compile_pattern, entries, escape
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,7 @@ def fold(word: str) -> str:
 
 
 def _word_regex(words: list[str]) -> str:
-    return "|".join(r"\s+".join(regex.escape(part) for part in w.split()) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(r"\s+".join(escape(part) for part in w.split()) for w in sorted(set(words), key=len, reverse=True))
 
 
 def expand(pattern: str, pieces: dict[str, str]) -> str:

@@ -19,12 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import regex
-
 from cchc.pipeline.extract.references.codes import doc_type_name, read_codes
 from cchc.pipeline.extract.references.grammar import Form, doc_type_of_code, fold, grammar
 from cchc.pipeline.model import PartialDate
-from cchc.pipeline.patterns import compile_pattern
+from cchc.pipeline.patterns import Match, compile_pattern
 from cchc.pipeline.text.dates import date_at
 from cchc.pipeline.text.numbers import parse_serial
 
@@ -73,10 +71,10 @@ class Mention:
         return None
 
 
-def find_numbers(text: str) -> list[tuple[Form, regex.Match]]:
+def find_numbers(text: str) -> list[tuple[Form, Match]]:
     """Every number, left to right; at one position the earlier form wins."""
     g = grammar()
-    found: list[tuple[Form, regex.Match]] = []
+    found: list[tuple[Form, Match]] = []
     end = 0
     # Trying every form at every character costs five scans of the text; a
     # cheap scan for "digits, then a slash or hyphen before a code or a year"
@@ -100,7 +98,7 @@ _WORD_START = compile_pattern(r"(?<!\w)\w")
 _MAX_WORDS_BEFORE = 5
 
 
-def _words_before(text: str, end: int) -> regex.Match | None:
+def _words_before(text: str, end: int) -> Match | None:
     """The type word and "số" that end at `end`, as `type_word_before` reads them.
 
     That pattern can only match from a word start, so it is tried at the last
@@ -117,7 +115,7 @@ def _words_before(text: str, end: int) -> regex.Match | None:
 
 
 
-def read_number(text: str, form: Form, m: regex.Match) -> Mention | None:
+def read_number(text: str, form: Form, m: Match) -> Mention | None:
     g = grammar()
     if g.not_a_document.search(text, max(0, m.start() - 24), m.start()):
         return None
