@@ -11,7 +11,8 @@ Every regular expression of the project is compiled here (`compile_pattern`),
 in the dialect of the `regex` module that patterns/README.md describes:
 Unicode classes (`\\p{Lu}`), named lists fed from the YAML word lists
 (`\\L<words>`), atomic groups and possessive quantifiers, and a time limit on
-every match, because the text comes from untrusted reports.
+every match over more than a short window, because the text comes from
+untrusted reports.
 """
 
 from __future__ import annotations
@@ -170,6 +171,16 @@ def pattern_files() -> list[Path]:
 # drives a pattern into backtracking comes near this.
 MATCH_TIMEOUT = 2.0
 
+# A call confined to a window of at most this many characters runs without
+# a timer.  Starting regex's timer costs about 3 µs a call, several times a
+# short match, and the figures grammar tries its words in windows of a few
+# dozen characters around each number and in clauses of a few hundred,
+# thousands of times a report: timed, that stage ran a fifth slower.  In so
+# short a window no text, however crafted, drives a pattern without nested
+# repetition near the limit (even cubic backtracking is some 10^7 steps);
+# every call on a longer text, a whole report above all, is timed.
+UNTIMED_WINDOW = 256
+
 # The flags of the dialect, re-exported so that callers need not import regex.
 # REVERSE searches from the right: a pattern that must end where a number
 # starts tries once at the end of its window, not once a character.
@@ -186,7 +197,8 @@ class PatternTimeout(TimeoutError):
 
 
 class Pattern:
-    """A compiled pattern whose matching is bounded by `timeout` seconds a call.
+    """A compiled pattern whose matching is bounded by `timeout` seconds a call
+    (a call confined to UNTIMED_WINDOW characters or fewer excepted).
 
     It answers like a compiled `re` pattern (search, match, fullmatch,
     finditer, findall, sub, subn, split); a call that runs out of time
@@ -226,9 +238,16 @@ class Pattern:
             f"on a text of {len(text):,} characters"
         )
 
+    def _timeout_for(self, text: str, pos: int | None, endpos: int | None) -> float | None:
+        """No timer on a window of at most UNTIMED_WINDOW characters (see there)."""
+        if self.timeout is None:
+            return None
+        end = len(text) if endpos is None or endpos > len(text) else endpos
+        return None if end - (pos or 0) <= UNTIMED_WINDOW else self.timeout
+
     # Each method calls the compiled pattern itself, with no dispatch by
-    # name between: figures and references make tens of thousands of calls
-    # a report, and the wrapper must cost next to nothing beside the match.
+    # name between: the figures and references make tens of thousands of
+    # calls a report, and the wrapper must cost next to nothing beside them.
 
     def _walk(self, text: str, matches):
         try:
@@ -238,47 +257,47 @@ class Pattern:
 
     def search(self, text: str, pos: int | None = None, endpos: int | None = None):
         try:
-            return self.compiled.search(text, pos, endpos, timeout=self.timeout)
+            return self.compiled.search(text, pos, endpos, timeout=self._timeout_for(text, pos, endpos))
         except TimeoutError as e:
             raise self._timed_out(text) from e
 
     def match(self, text: str, pos: int | None = None, endpos: int | None = None):
         try:
-            return self.compiled.match(text, pos, endpos, timeout=self.timeout)
+            return self.compiled.match(text, pos, endpos, timeout=self._timeout_for(text, pos, endpos))
         except TimeoutError as e:
             raise self._timed_out(text) from e
 
     def fullmatch(self, text: str, pos: int | None = None, endpos: int | None = None):
         try:
-            return self.compiled.fullmatch(text, pos, endpos, timeout=self.timeout)
+            return self.compiled.fullmatch(text, pos, endpos, timeout=self._timeout_for(text, pos, endpos))
         except TimeoutError as e:
             raise self._timed_out(text) from e
 
     def finditer(self, text: str, pos: int | None = None, endpos: int | None = None):
         # The walk is lazy, and the time limit counts only the time spent matching.
-        return self._walk(text, self.compiled.finditer(text, pos, endpos, timeout=self.timeout))
+        return self._walk(text, self.compiled.finditer(text, pos, endpos, timeout=self._timeout_for(text, pos, endpos)))
 
     def findall(self, text: str, pos: int | None = None, endpos: int | None = None) -> list:
         try:
-            return self.compiled.findall(text, pos, endpos, timeout=self.timeout)
+            return self.compiled.findall(text, pos, endpos, timeout=self._timeout_for(text, pos, endpos))
         except TimeoutError as e:
             raise self._timed_out(text) from e
 
     def sub(self, repl, text: str, count: int = 0) -> str:
         try:
-            return self.compiled.sub(repl, text, count, timeout=self.timeout)
+            return self.compiled.sub(repl, text, count, timeout=self._timeout_for(text, None, None))
         except TimeoutError as e:
             raise self._timed_out(text) from e
 
     def subn(self, repl, text: str, count: int = 0) -> tuple[str, int]:
         try:
-            return self.compiled.subn(repl, text, count, timeout=self.timeout)
+            return self.compiled.subn(repl, text, count, timeout=self._timeout_for(text, None, None))
         except TimeoutError as e:
             raise self._timed_out(text) from e
 
     def split(self, text: str, maxsplit: int = 0) -> list[str]:
         try:
-            return self.compiled.split(text, maxsplit, timeout=self.timeout)
+            return self.compiled.split(text, maxsplit, timeout=self._timeout_for(text, None, None))
         except TimeoutError as e:
             raise self._timed_out(text) from e
 

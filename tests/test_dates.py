@@ -182,6 +182,22 @@ def test_period_mentions(synthetic):
     assert not [r for r in rows if r.text == "năm 2023"]
 
 
+@pytest.mark.parametrize(
+    "sentence, scopes",
+    [
+        ("Năm 2022, Sở tiếp nhận 12 hồ sơ.", True),
+        # The numbers of these clauses are labels to the figures grammar too.
+        ("Hội nghị năm 2022 được tổ chức lúc 14 giờ tại hội trường.", False),
+        ("Tuyên truyền Luật Đất đai năm 2022, Nghị quyết Hội nghị Trung ương 5 khóa XIII.", False),
+        ("Năm 2022 cung cấp dịch vụ công mức độ 4 trên cổng.", False),
+    ],
+)
+def test_a_year_is_a_period_where_its_clause_holds_a_figure(tmp_path, sentence, scopes):
+    head = SYNTHETIC[: SYNTHETIC.index("1. Thủ tục hành chính")]
+    _, _, _, rows = _rows_of_text(tmp_path, f"{head}1. Kết quả\n{sentence}\n")
+    assert bool([r for r in rows if r.text.lower() == "năm 2022" and r.role == "period_start"]) is scopes
+
+
 def test_partial_dates_are_never_filled_from_today():
     for text, iso, precision in [
         ("Hà Tĩnh, ngày tháng 9 năm 2023", "2023-09", "month"),

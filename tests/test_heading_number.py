@@ -30,3 +30,19 @@ def test_figures_are_not_headings():
     assert not looks_like_heading("1. 000 hồ sơ")
     assert not looks_like_heading("2. 5 triệu đồng")
     assert looks_like_heading("2. Cải cách thủ tục hành chính")
+
+
+@pytest.mark.parametrize(
+    "line, closed",
+    [
+        ("II. KẾT QUẢ THỰC HIỆN", True),
+        ("6.1. Cải cách thủ tục hành chính", True),
+        ("đ) Về chế độ công vụ", True),
+        ("6.1 Cải cách tổ chức bộ máy", False),
+        # At a line start in running text, a count: the PDF reader does not
+        # start a paragraph on it.
+        ("01 công chức lãnh đạo Sở hoàn thành lớp bồi dưỡng", False),
+    ],
+)
+def test_a_number_is_closed_by_its_mark(line, closed):
+    assert heading_number(line).closed is closed

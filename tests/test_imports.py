@@ -195,3 +195,31 @@ def test_the_length_check_sees_methods_and_nested_functions():
     assert _long_functions(ast.parse("def f():\n" + body(MAX_FUNCTION_LINES - 1, "    "))) == []
     nested = "class A:\n    def long(self):\n" + body(3, " " * 8) + "        def inner():\n" + body(MAX_FUNCTION_LINES, " " * 12)
     assert _long_functions(ast.parse(nested)) == [("long", MAX_FUNCTION_LINES + 5), ("inner", MAX_FUNCTION_LINES + 1)]
+
+
+def _regex_compiles(tree: ast.AST) -> list[int]:
+    """Lines that call `regex.compile`, however the module was imported."""
+    aliases = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+               for alias in node.names if alias.name == "regex"}
+    direct = {alias.asname or alias.name for node in ast.walk(tree)
+              if isinstance(node, ast.ImportFrom) and node.module == "regex" and not node.level
+              for alias in node.names if alias.name == "compile"}
+    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and (
+        isinstance(node.func, ast.Attribute) and node.func.attr == "compile"
+        and isinstance(node.func.value, ast.Name) and node.func.value.id in aliases
+        or isinstance(node.func, ast.Name) and node.func.id in direct)]
+
+
+def test_every_pattern_is_compiled_in_one_place():
+    """`compile_pattern` (pipeline/patterns.py) compiles every pattern, in the
+    dialect and under the time limit; no module compiles one of its own."""
+    own = [f"{path.relative_to(ROOT)}:{line}" for module, path in MODULES.items()
+           if module != "cchc.pipeline.patterns"
+           for line in _regex_compiles(ast.parse(path.read_text(encoding="utf-8")))]
+    assert own == []
+
+
+def test_the_compile_finder_sees_every_spelling():
+    tree = ast.parse("import regex\nimport regex as rx\nfrom regex import compile as c\n"
+                     "a = regex.compile('x')\nb = rx.compile('y')\nd = c('z')\ne = regex.escape('w')\n")
+    assert _regex_compiles(tree) == [4, 5, 6]

@@ -194,3 +194,19 @@ def test_a_pattern_that_runs_away_gives_up_and_says_which():
         runaway.search("x" * 3000)
     with pytest.raises(PatternTimeout):
         list(runaway.finditer("x" * 3000))
+
+
+def test_a_window_longer_than_the_untimed_one_is_timed():
+    """Only a call confined to a short window runs without a timer: the
+    window counts, not the text around it."""
+    from cchc.pipeline.patterns import UNTIMED_WINDOW, PatternTimeout, compile_pattern
+
+    runaway = compile_pattern(r"(?:x+x+)+y", timeout=0.05)
+    text = "a" * 10 + "x" * (UNTIMED_WINDOW + 1) + "a" * 10_000
+    with pytest.raises(PatternTimeout):
+        runaway.search(text, 10, 11 + UNTIMED_WINDOW)
+    with pytest.raises(PatternTimeout):
+        # Without an end, the window runs to the end of the text.
+        runaway.match("a" * (len(text) - 3000) + "x" * 3000, len(text) - 3000)
+    with pytest.raises(PatternTimeout):
+        list(runaway.finditer(text, 10, 11 + UNTIMED_WINDOW))

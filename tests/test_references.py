@@ -375,6 +375,25 @@ def test_sentences_end_at_stops_but_not_at_abbreviations():
 
 
 @pytest.mark.parametrize(
+    "text, sentences",
+    [
+        # Initials carry no tone or vowel mark, Đ included: an abbreviation.
+        ("ĐT. 0239 3856 123", ["ĐT. 0239 3856 123"]),
+        ("TM. UBND TỈNH", ["TM. UBND TỈNH"]),
+        # A two-letter word with its mark is a word: the sentence ends.
+        ("theo hướng dẫn của Bộ. Sở đã triển khai", ["theo hướng dẫn của Bộ.", "Sở đã triển khai"]),
+        ("báo cáo Sở. Ủy ban đã xem xét", ["báo cáo Sở.", "Ủy ban đã xem xét"]),
+        ("thôn Ô. Xã đã họp", ["thôn Ô.", "Xã đã họp"]),
+    ],
+)
+def test_an_abbreviation_is_one_or_two_unmarked_letters(text, sentences):
+    from cchc.pipeline.text.sentences import SentenceIndex
+
+    index = SentenceIndex.of(text)
+    assert [text[s:e] for s, e in zip(index.starts, index.ends)] == sentences
+
+
+@pytest.mark.parametrize(
     "text, dates",
     [
         (

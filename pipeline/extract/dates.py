@@ -31,9 +31,10 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
+from cchc.pipeline.extract.counts.not_counts import not_a_count
 from cchc.pipeline.extract.references import Reference
 from cchc.pipeline.model import Document, ReportMeta, Section
-from cchc.pipeline.patterns import IGNORECASE, compile_pattern
+from cchc.pipeline.patterns import compile_pattern
 from cchc.pipeline.text.dates import DateMention, PeriodMention, find_dates, find_periods
 from cchc.pipeline.text.locator import Locator
 from cchc.pipeline.text.numbers import CANDIDATE, parse_number
@@ -71,15 +72,12 @@ class DateRow:
 # chức", "4.131 hồ sơ", "99,71%").  Used only to tell a year that scopes a
 # figure from a year that names something.
 _FIGURE_NOUN_AFTER = compile_pattern(r"\s*(?:%|\p{L})")
-# Numbers that are labels, not counts (DESIGN: "mức độ 3", "xếp thứ 5/63",
-# "đối tượng 2", "khoản 2 Điều 9").
-_LABEL_BEFORE = compile_pattern(
-    r"(?:mức\s+độ|thứ|đối\s+tượng|khoản|điều|cấp|lần|nhóm|loại|hạng|quý|tháng|năm|ngày|giai\s+đoạn|iso|tcvn|số)\s*$",
-    IGNORECASE,
-)
 
 
 def _has_figure(text: str, start: int, end: int, excluded: Spans) -> bool:
+    """Whether text[start:end] holds a count.  A number that the figures
+    grammar reads as a label ("mức độ 3", "xếp thứ 5/63", "khoản 2 Điều 9",
+    "lúc 14 giờ": patterns/not_counts.yaml) is none."""
     for m in CANDIDATE.finditer(text, start, end):
         digits = m.group("num")
         if m.group("base") is not None or parse_number(digits) is None:
@@ -90,7 +88,7 @@ def _has_figure(text: str, start: int, end: int, excluded: Spans) -> bool:
             continue
         if not _FIGURE_NOUN_AFTER.match(text, m.end()):
             continue
-        if _LABEL_BEFORE.search(text, max(start, m.start() - 14), m.start()):
+        if not_a_count(text, m.start(), m.end(), digits, has_unit=False) is not None:
             continue
         return True
     return False

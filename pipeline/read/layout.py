@@ -45,6 +45,10 @@ class HeadingNumber:
     kind: str  # "roman", "arabic" or "letter": the level it stands for depends on it
     number: str  # "II", "6.1", "đ"
     end: int  # where the title starts in the line
+    # The number ends with its mark ("6.1. ", "II. ", "a) "), as an item of a
+    # list does; "6.1 " or "3 " is a heading number only on a heading's line,
+    # and in running text as often a count ("01 công chức").
+    closed: bool
 
 
 def heading_number(line: str) -> HeadingNumber | None:
@@ -54,10 +58,10 @@ def heading_number(line: str) -> HeadingNumber | None:
     if not m:
         return None
     if m.group("roman"):
-        return HeadingNumber("roman", m.group("roman"), m.end())
+        return HeadingNumber("roman", m.group("roman"), m.end(), True)
     if m.group("arabic"):
-        return HeadingNumber("arabic", m.group("arabic").rstrip("."), m.end())
-    return HeadingNumber("letter", m.group("letter"), m.end())
+        return HeadingNumber("arabic", m.group("arabic").rstrip("."), m.end(), m.group("number").endswith("."))
+    return HeadingNumber("letter", m.group("letter"), m.end(), True)
 
 
 def looks_like_heading(line: str) -> bool:

@@ -20,10 +20,11 @@ from cchc.pipeline.patterns import compile_pattern
 # look-ahead: a look-ahead that fails after a long run of dots would send
 # the scan back into the run once per dot.
 _END = compile_pattern(r"[.!?;…]++['\"”’)]*+|\n++")
-# "KT.", "TM.", "TP.", "Th.": one or two letters, a capital first, before the
-# dot.  The letters of these abbreviations carry no tone marks, so the class
-# is the unmarked alphabet with Đ, not \p{L}: "Hà." ends a sentence.
-_ABBREVIATION = compile_pattern(r"(?:^|[^\w])[A-ZĐ][A-Za-zĐđ]?$")
+# "KT.", "TM.", "TP.", "ĐT.": one or two letters, a capital first, before the
+# dot.  An abbreviation is made of initials, and an initial carries no tone
+# or vowel mark (a letter with one decomposes canonically, "ộ" to "o" and its
+# marks; "Đ" does not), so that "của Bộ." or "Sở." still ends a sentence.
+_ABBREVIATION = compile_pattern(r"(?:^|[^\w])(?!\p{dt=canonical})\p{Lu}(?:(?!\p{dt=canonical})\p{L})?$")
 
 
 # Within a sentence, where one clause ends and the next begins: a comma,

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cchc.pipeline.model import FOOTNOTE, HEADING, LIST_ITEM, PAGE_FOOTER, PAGE_HEADER, PARAGRAPH, TABLE, Block
-from cchc.pipeline.patterns import compile_pattern
-from cchc.pipeline.read.layout import LIST_MARKER, classify_line, ends_sentence, join_broken_paragraphs
+from cchc.pipeline.read.layout import LIST_MARKER, classify_line, ends_sentence, heading_number, join_broken_paragraphs
 from cchc.pipeline.read.pdf.furniture import _footnote_lines, _furniture
 from cchc.pipeline.read.pdf.lines import _join
 from cchc.pipeline.read.pdf.shapes import _Metrics, Line, Page, Table
@@ -47,8 +46,10 @@ def _metrics(pages: list[Page], furniture: set[int]) -> _Metrics:
     return _Metrics(body_size, pitch, left, right, {s: i + 1 for i, s in enumerate(larger)})
 
 
-# "II. ", "6.1. ", "a) ": a numbered heading or item, not a sentence going on.
-_NUMBERED = compile_pattern(r"^(?:[IVXL]{1,6}|\d{1,2}(?:\.\d{1,2}){0,3})\.\s|^[a-zđ]\)\s")
+def _opens_with_number(text: str) -> bool:
+    """"II. ", "6.1. ", "a) ": a numbered heading or item, not a sentence going on."""
+    number = heading_number(text)
+    return number is not None and number.closed
 
 
 def _centred(line: Line, m: _Metrics) -> bool:
@@ -78,7 +79,7 @@ def _starts_paragraph(prev: Line, line: Line, m: _Metrics) -> bool:
         return True
     # A sentence ends the line and a list item or a numbered heading opens
     # the next: the shape the TXT reader splits on too.
-    if ends_sentence(prev.text) and (LIST_MARKER.match(line.text) or _NUMBERED.match(line.text)):
+    if ends_sentence(prev.text) and (LIST_MARKER.match(line.text) or _opens_with_number(line.text)):
         return True
     # The previous line stopped short although this line's first word would
     # have fitted after it: it was ended on purpose.
@@ -162,7 +163,7 @@ def _continues_on_next_page(prev: _Para, nxt: _Para, m: _Metrics) -> bool:
     a, b = prev.lines[-1], nxt.lines[0]
     if abs(a.size - b.size) > 0.5 or a.bold != b.bold:
         return False
-    if b.x0 > m.left + 0.3 * b.size or LIST_MARKER.match(b.text) or _NUMBERED.match(b.text):
+    if b.x0 > m.left + 0.3 * b.size or LIST_MARKER.match(b.text) or _opens_with_number(b.text):
         return False
     full = a.x1 + 0.3 * a.size + b.first_word_w >= m.right - 1.0
     return full and not ends_sentence(a.text)
