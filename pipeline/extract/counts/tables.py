@@ -19,6 +19,8 @@ years ("Năm ban hành") are not figures; text cells are read as text.
 
 from __future__ import annotations
 
+from functools import cache
+
 from cchc.pipeline.extract.counts.assembly import CELL_NUMBER, COLUMN_NUMBER, Table, is_numeric
 from cchc.pipeline.extract.counts.figure import TABLE_SOURCE, Figure
 from cchc.pipeline.extract.counts.grammar import Grammar
@@ -29,14 +31,23 @@ from cchc.pipeline.text.dates import find_periods
 from cchc.pipeline.text.numbers import parse_number
 from cchc.pipeline.text.spans import Spans
 from cchc.pipeline.model import Document, ReportMeta
-from cchc.pipeline.patterns import IGNORECASE, compile_pattern
+from cchc.pipeline.patterns import IGNORECASE, Pattern, compile_pattern, entries, example_checker
 
-_INDEX_HEADER = compile_pattern(r"^\s*+(?:s\.?\s*tt|tt|số\s+tt|số\s+thứ\s+tự)\s*+$", IGNORECASE)
-_PERCENT_HEADER = compile_pattern(r"%|tỷ\s+lệ|tỉ\s+lệ", IGNORECASE)
-_YEAR_HEADER = compile_pattern(r"\b(?:năm|ngày|thời\s+gian)\b", IGNORECASE)
 _YEAR = compile_pattern(r"(?:19|20)\d{2}")
-# "Số trường", "Tổng số giáo viên", "Số lượng hộ": the noun a header counts.
-_COUNTED = compile_pattern(r"(?<!\w)(?:số\s+lượng|số)\s++(?=\w)", IGNORECASE)
+
+
+@cache
+def _header_words(name: str) -> Pattern:
+    """What a header cell says of its column (patterns/table_headers.yaml)."""
+    return compile_pattern(next(e["regex"] for e in entries("table_headers") if e["name"] == name), IGNORECASE)
+
+
+@example_checker("table_headers")
+def _check_header_words(entry: dict) -> list[str]:
+    pattern = _header_words(entry["name"])
+    fails = [f"{entry['name']}: {t!r} should match" for t in entry["examples"] if not pattern.search(t)]
+    fails += [f"{entry['name']}: {t!r} should not match" for t in entry["counter_examples"] if pattern.search(t)]
+    return fails
 
 Unit = tuple[str, str | None, str | None]  # as written, lexicon key, kind
 
@@ -59,7 +70,7 @@ def _label_unit(text: str, grammar: Grammar) -> Unit | None:
         end, key = window.units[start]
         if grammar.units[key].kind != "percent":
             return window.doc[start:end].text, key, grammar.units[key].kind
-    if m := _COUNTED.search(text):
+    if m := _header_words("counted").search(text):
         tok = window.token_at.get(m.end())
         noun: Noun | None = noun_at(window, grammar, tok) if tok is not None else None
         if noun is not None and noun.kind != "percent":
@@ -95,7 +106,7 @@ def _cell_unit(units: list[Unit | None], text_cols: set[int], j: int, label: str
     number column's header to its left, else its row label's.  The header of
     a label column ("Chỉ tiêu", "Tên văn bản") names the labels, not the
     numbers."""
-    if cell.endswith("%") or _PERCENT_HEADER.search(header):
+    if cell.endswith("%") or _header_words("percent").search(header):
         key = next((u.unit for u in grammar.units.values() if u.kind == "percent"), None)
         return "%", key, "percent"
     for k in range(j, -1, -1):
@@ -108,7 +119,7 @@ def _cell_unit(units: list[Unit | None], text_cols: set[int], j: int, label: str
 
 def _cell_figure(cell: str, unit: Unit, header: str, label: str, row_text: str, span: tuple[int, int], page: int, period) -> Figure | None:
     number = CELL_NUMBER.fullmatch(cell).group("num")
-    if _YEAR.fullmatch(number) and _YEAR_HEADER.search(header) and not find_periods(header):
+    if _YEAR.fullmatch(number) and _header_words("time").search(header) and not find_periods(header):
         return None  # a column of years ("Năm ban hành")
     unit_text, unit_key, kind = unit
     value = parse_number(number, kind)
@@ -139,7 +150,7 @@ def _cell_figure(cell: str, unit: Unit, header: str, label: str, row_text: str, 
 def _columns(table: Table, n_header: int, hdrs: list[str], body: list[int]) -> tuple[set[int], set[int]]:
     """(index columns, text columns) of a table."""
     rows, width = table.rows, table.width
-    index_cols = {j for j, h in enumerate(hdrs) if _INDEX_HEADER.match(h)}
+    index_cols = {j for j, h in enumerate(hdrs) if _header_words("index").search(h)}
     if not index_cols and _consecutive([rows[i][0].strip() for i in body if rows[i][0].strip()]):
         index_cols.add(0)
     text_cols = {j for j in range(width) if sum(is_numeric(rows[i][j]) for i in body) * 2 < len(body)} | index_cols

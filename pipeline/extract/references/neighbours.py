@@ -13,7 +13,8 @@ from cchc.pipeline.extract.references.reading import Mention, find_numbers, read
 from cchc.pipeline.patterns import IGNORECASE, compile_pattern
 from cchc.pipeline.text.sentences import SentenceIndex
 
-_SENTENCE_BREAK = compile_pattern(r"(?<!\b[A-ZĐ])\.\s+(?=[A-ZĐÂĂÊÔƠƯ])|\n")
+# A full stop before a capital, not after a one-letter initial ("T. Hà").
+_SENTENCE_BREAK = compile_pattern(r"(?<!\b\p{Lu})\.\s+(?=\p{Lu})|\n")
 _CLAUSE_MARKS = compile_pattern(r"[()\n]")
 
 
