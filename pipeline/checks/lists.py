@@ -14,8 +14,7 @@ from cchc.pipeline.extract.references import Reference
 from cchc.pipeline.model import BODY_KINDS, LIST_ITEM, PARAGRAPH, Document, ReportMeta
 from cchc.pipeline.outline.structure import tier_words
 from cchc.pipeline.patterns import IGNORECASE, compile_pattern, entries
-
-_SENTENCE_BREAK = compile_pattern(r"[.;!?]\s|\n")
+from cchc.pipeline.text.sentences import FULL_STOP, LIST_ITEM_BREAK
 
 
 @cache
@@ -56,9 +55,6 @@ def _listed_region(doc: Document, colon_end: int) -> tuple[int, int] | None:
     return (colon_end, end) if end else None
 
 
-_CLAUSE_BREAK = compile_pattern("[;\n]")
-
-
 # Between two documents listed side by side ("Quyết định số 12/QĐ-UBND và số
 # 13/QĐ-UBND cùng ngày 22/01/2024", "các Kế hoạch số 09/KH-UBND, số 10/KH-UBND"):
 # connectors, a shared date, nothing else.  Any other word is a summary, and
@@ -68,13 +64,18 @@ _SIDE_BY_SIDE = compile_pattern(
     IGNORECASE)
 
 
+def _breaks(text: str, start: int, end: int) -> bool:
+    """Whether a sentence or a list item ends between `start` and `end`."""
+    return bool(FULL_STOP.search(text, start, end) or LIST_ITEM_BREAK.search(text, start, end))
+
+
 def _clause_heads(text: str, region: tuple[int, int], refs: list[Reference]) -> list[Reference]:
     """The documents a list lists: in each clause (";" or a new line), the
     first cited document and those set side by side with it."""
     inside = sorted((r for r in refs if region[0] <= r.char_start < region[1]), key=lambda r: r.char_start)
     # Sorted clause breaks: each mention costs a bisection, not a scan of the
     # list, so a huge one-line "list" stays fast.
-    cuts = [m.start() for m in _CLAUSE_BREAK.finditer(text, region[0], region[1])]
+    cuts = [m.start() for m in LIST_ITEM_BREAK.finditer(text, region[0], region[1])]
     heads: list[Reference] = []
     clause, previous = None, None
     for r in inside:
@@ -100,7 +101,7 @@ def claims_against_lists(doc: Document, counts: list[Count], refs: list[Referenc
         # The claim is the last document count before the colon, in the same
         # sentence (found by bisection: a long report has many lists).
         k = bisect_right(ends, m.start()) - 1
-        if k < 0 or _SENTENCE_BREAK.search(doc.text, documents[k].char_end, m.start()):
+        if k < 0 or _breaks(doc.text, documents[k].char_end, m.start()):
             continue
         count = documents[k]
         # "các văn bản chủ yếu sau:": a selection, not the whole count.

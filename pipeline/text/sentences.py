@@ -50,6 +50,33 @@ def clause_end(text: str, at: int, end: int) -> int:
     return m.start() if m else end
 
 
+# Between the items of a list written as one sentence ("…: Quyết định số
+# 12/QĐ-UBND …; Kế hoạch số 09/KH-UBND …"): a semicolon or a line end.
+LIST_ITEM_BREAK = compile_pattern(r"[;\n]")
+# A full stop before a capital, not after a one-letter initial ("T. Hà"), or
+# a line end: where two things cited one after the other are no longer in
+# one sentence, read without the sentence index.
+SENTENCE_BREAK = compile_pattern(r"(?<!\b\p{Lu})\.\s+(?=\p{Lu})|\n")
+_ENCLOSING = compile_pattern(r"[()\n]")
+
+
+def enclosed_clause_end(text: str, start: int, limit: int) -> int:
+    """Where a clause that opens at `start` inside parentheses or a line
+    ends, no later than `limit`: at the line end, or at a ")" it did not
+    open itself ("(về việc …)" ends at its ")", "(… (sửa đổi) …)" at the
+    second)."""
+    depth = 0
+    for m in _ENCLOSING.finditer(text, start, limit):
+        c = m.group()
+        if c == "(":
+            depth += 1
+        elif c == ")" and depth:
+            depth -= 1
+        else:
+            return m.start()
+    return limit
+
+
 @dataclass
 class SentenceIndex:
     """Sentence boundaries of one text, for fast lookup of the sentence at an offset."""

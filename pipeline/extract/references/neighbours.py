@@ -11,27 +11,7 @@ from __future__ import annotations
 from cchc.pipeline.extract.references.grammar import doc_type_of_code, grammar
 from cchc.pipeline.extract.references.reading import Mention, find_numbers, read_number
 from cchc.pipeline.patterns import IGNORECASE, compile_pattern
-from cchc.pipeline.text.sentences import SentenceIndex
-
-# A full stop before a capital, not after a one-letter initial ("T. Hà").
-_SENTENCE_BREAK = compile_pattern(r"(?<!\b\p{Lu})\.\s+(?=\p{Lu})|\n")
-_CLAUSE_MARKS = compile_pattern(r"[()\n]")
-
-
-def _clause_end(text: str, start: int, limit: int) -> int:
-    """Where a summary starting at `start` ends, no later than `limit`: at a
-    line end, or at a ")" it did not open."""
-    depth = 0
-    for m in _CLAUSE_MARKS.finditer(text, start, limit):
-        c = m.group()
-        if c == "(":
-            depth += 1
-        elif c == ")" and depth:
-            depth -= 1
-        else:
-            return m.start()
-    return limit
-
+from cchc.pipeline.text.sentences import SENTENCE_BREAK, SentenceIndex, enclosed_clause_end
 
 _TRAILING = " \t\n.;,:…"
 
@@ -43,7 +23,7 @@ def _close_subjects(text: str, mentions: list[Mention], sentences: SentenceIndex
             continue
         s = mention.subject_span[0]
         sentence_start, sentence_end = sentences.span_at(s)
-        e = _clause_end(text, s, sentence_end)
+        e = enclosed_clause_end(text, s, sentence_end)
         if m := g.subject_end.search(text, s, e):
             e = m.start()
         if g.adverbial_opener.match(text, sentence_start) and (m := g.main_clause.search(text, s, e)):
@@ -79,7 +59,7 @@ def _share_list_words(text: str, mentions: list[Mention]) -> None:
             and g.list_connector.search(text, max(0, mention.start - 12), mention.start)
         ):
             head = top[-1]
-            if head.word_name and not _SENTENCE_BREAK.search(text, head.end, mention.start):
+            if head.word_name and not SENTENCE_BREAK.search(text, head.end, mention.start):
                 mention.word_name = head.word_name
                 mention.doc_type = head.word_name
         if not nested:
