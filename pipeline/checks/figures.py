@@ -13,6 +13,7 @@ from cchc.pipeline.extract.counts import Count
 from cchc.pipeline.model import BODY_KINDS, TABLE, Document, ReportMeta
 from cchc.pipeline.patterns import IGNORECASE, any_of, compile_pattern, entries
 from cchc.pipeline.text.numbers import NUMBER, parse_number
+from cchc.pipeline.text.sentences import FULL_STOP
 
 
 def _cut_by_page(body: list, starts: list[int], count: Count) -> bool:
@@ -120,14 +121,13 @@ def within(start: date, end: date, outer_start: date, outer_end: date) -> bool:
 
 # A full stop, not a semicolon: the `sentence` of a figure is its clause, and
 # the words that explain its period ("so với năm 2018 (5.612 hồ sơ); đã giải
-# quyết …") may stand in an earlier clause of the same sentence.
-_FULL_STOP = compile_pattern(r"[.!?…]['\"”’)]*\s|\n")
+# quyết …") may stand in an earlier clause of the same sentence (FULL_STOP).
 
 
 def _sentence_span(text: str, c: Count) -> tuple[int, int]:
     """Where the figure's sentence stands, from full stop to full stop."""
-    start = max((m.end() for m in _FULL_STOP.finditer(text, max(0, c.char_start - 600), c.char_start)), default=0)
-    end = _FULL_STOP.search(text, c.char_end)
+    start = max((m.end() for m in FULL_STOP.finditer(text, max(0, c.char_start - 600), c.char_start)), default=0)
+    end = FULL_STOP.search(text, c.char_end)
     return start, end.start() if end else len(text)
 
 
