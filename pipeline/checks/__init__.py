@@ -42,7 +42,7 @@ from cchc.pipeline.checks.citations import (conflicting_citations, dates_after_r
 from cchc.pipeline.checks.figures import (_PERCENT, PeriodFigure, additive_metrics, percent_window, percents_over_100, periods_outside_report,
                                      subperiod_contradictions, subperiod_message, subperiod_mismatches,
                                      sum_mismatches, within)
-from cchc.pipeline.checks.lists import _clause_heads, _listed_region, claims_against_lists, list_openings, out_of_period
+from cchc.pipeline.checks.lists import _clause_heads, _side_by_side, _listed_region, claims_against_lists, list_openings, out_of_period
 from cchc.pipeline.extract.counts import Count
 from cchc.pipeline.extract.dates import DateRow
 from cchc.pipeline.extract.references import Reference
@@ -61,6 +61,11 @@ def _check_context(entry: dict) -> list[str]:
         return _check_additive(entry)
     if entry["name"] == "not_a_share":
         return _check_not_a_share(entry)
+    if entry["name"] == "side_by_side":
+        whole_gap = _side_by_side()
+        fails = [f"side_by_side: {t!r} should be a gap" for t in entry["examples"] if not whole_gap.fullmatch(t)]
+        return fails + [f"side_by_side: {t!r} should not be a gap" for t in entry["counter_examples"]
+                        if whole_gap.fullmatch(t)]
     pattern = compile_pattern(entry["regex"], IGNORECASE)
     fails = [f"{entry['name']}: {t!r} should match" for t in entry["examples"] if not pattern.search(t)]
     fails += [f"{entry['name']}: {t!r} should not match" for t in entry["counter_examples"] if pattern.search(t)]

@@ -13,7 +13,7 @@ from cchc.pipeline.extract.counts import Count
 from cchc.pipeline.extract.references import Reference
 from cchc.pipeline.model import BODY_KINDS, LIST_ITEM, PARAGRAPH, Document, ReportMeta
 from cchc.pipeline.outline.structure import tier_words
-from cchc.pipeline.patterns import IGNORECASE, compile_pattern, entries
+from cchc.pipeline.patterns import IGNORECASE, Pattern, compile_pattern, entries
 from cchc.pipeline.text.sentences import FULL_STOP, LIST_ITEM_BREAK
 
 
@@ -55,13 +55,12 @@ def _listed_region(doc: Document, colon_end: int) -> tuple[int, int] | None:
     return (colon_end, end) if end else None
 
 
-# Between two documents listed side by side ("Quyết định số 12/QĐ-UBND và số
-# 13/QĐ-UBND cùng ngày 22/01/2024", "các Kế hoạch số 09/KH-UBND, số 10/KH-UBND"):
-# connectors, a shared date, nothing else.  Any other word is a summary, and
-# a document cited in it is not one of the list's.
-_SIDE_BY_SIDE = compile_pattern(
-    r"(?:\s|[,&]|\bvà\b|\bcùng\b|\bngày\b|\btháng\b|\bnăm\b|\bsố\b|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d+)*",
-    IGNORECASE)
+@cache
+def _side_by_side() -> Pattern:
+    """The gap between two documents listed side by side: nothing but the
+    connectors and dates of `side_by_side` in patterns/finding_context.yaml."""
+    words = next(e["regex"] for e in entries("finding_context") if e["name"] == "side_by_side")
+    return compile_pattern(f"(?:{words})*", IGNORECASE)
 
 
 def _breaks(text: str, start: int, end: int) -> bool:
@@ -84,7 +83,7 @@ def _clause_heads(text: str, region: tuple[int, int], refs: list[Reference]) -> 
             clause, previous = j, r
             heads.append(r)
             continue
-        if previous is not None and _SIDE_BY_SIDE.fullmatch(text, previous.char_end, r.char_start):
+        if previous is not None and _side_by_side().fullmatch(text, previous.char_end, r.char_start):
             heads.append(r)
             previous = r
         else:
