@@ -97,6 +97,8 @@ def _figure_problem(example: dict) -> str | None:
     figure = match[0]
     if "subject" in example and figure.subject != example["subject"]:
         return f"{example['text']!r}: subject {figure.subject!r}, want {example['subject']!r}"
+    if "own_period" in example and (figure.period_source != "report") != example["own_period"]:
+        return f"{example['text']!r}: {figure.value_text} has period {figure.period_source!r}, own period wanted: {example['own_period']}"
     if "part_of" in example:
         total = next((c.value for c in got if c.idx == figure.parent_idx), None)
         if total != example["part_of"]:

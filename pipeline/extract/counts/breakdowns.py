@@ -21,12 +21,13 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from functools import cache
 
 from cchc.pipeline.extract.counts.figure import Figure
 from cchc.pipeline.extract.counts.grammar import Grammar, comparable
 from cchc.pipeline.extract.counts.segments import Segment
 from cchc.pipeline.model import LIST_ITEM, PARAGRAPH
-from cchc.pipeline.patterns import IGNORECASE, compile_pattern
+from cchc.pipeline.patterns import IGNORECASE, Pattern, any_of, compile_pattern, load
 
 # Between two coordinated figures: words that qualify the first one (its
 # phrase may have stopped early) and a comma, "và" or "hoặc"; no clause or
@@ -41,7 +42,6 @@ _COORDINATED_IN_PARENS = compile_pattern(r"[^.:()\d]*?(?:[,;]|\bvà\b|\bhoặc\b
 _SEPARATOR = compile_pattern(r"\s*+(?:[,;]\s*+)?(?:(?:và|hoặc)\s++)?", IGNORECASE)
 _MAX_GAP = 400  # characters between two figures of one breakdown, at most
 _MAX_CONTEXT = 6  # words of coordinated figures a figure keeps as evidence
-_SHARE = compile_pattern(r"\s*+[,(]?+\s*+(?:đạt|chiếm|bằng|tương\s+ứng|là)?+\s*+", IGNORECASE)
 # A list line: "- 04 Quyết định;", "+ 02 Kế hoạch", "a) 05 Công văn", "-
 # Viên chức sự nghiệp: 1.358 người;".
 _LIST_LINE = compile_pattern(r"\s*+(?:[-–—+•*▪●○◦]|[a-zđ]\)|\d{1,2}[.)])?+\s*+(?:[^:\d\n]{1,80}+:\s*+)?+")
@@ -84,6 +84,12 @@ def own_words(fig: Figure) -> str:
     return f"{fig.lead} {fig.subject or ''}"
 
 
+@cache
+def _share() -> Pattern:
+    """What may stand between a figure and its share: `share_words` of patterns/units.yaml."""
+    return compile_pattern(rf"\s*+[,(]?+\s*+{any_of(load('units')['share_words'])}?+\s*+", IGNORECASE)
+
+
 def _shares(figures: list[Figure], text: str) -> None:
     """A percentage right after a figure is its share: "1.452 hồ sơ, đạt
     99,73%"; after a ratio, the share of the ratio's part."""
@@ -93,7 +99,7 @@ def _shares(figures: list[Figure], text: str) -> None:
             fig.is_percent
             and not prev.is_percent
             and fig.seg_start - prev.seg_end <= _MAX_GAP
-            and _SHARE.fullmatch(text[prev.seg_end : fig.seg_start])
+            and _share().fullmatch(text[prev.seg_end : fig.seg_start])
         ):
             of = ratio_parts.get(id(prev), prev)
             fig.context.append(own_words(of))

@@ -15,13 +15,14 @@ inherits its total's period.  Otherwise the report's period: "report".
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import cache
 from datetime import date
 
 from cchc.pipeline.extract.counts.figure import Figure
 from cchc.pipeline.text.dates import PeriodMention, find_periods, period_in_report_terms
 from cchc.pipeline.text.sentences import SentenceIndex, clause_end
 from cchc.pipeline.model import ReportMeta
-from cchc.pipeline.patterns import IGNORECASE, compile_pattern
+from cchc.pipeline.patterns import IGNORECASE, Pattern, any_of, compile_pattern, load
 
 
 def sentence_period(
@@ -35,7 +36,7 @@ def sentence_period(
     """The period the figure's sentence gives it: the nearest one before the
     number, back to the full stop (a period fronted before a list of ";"
     clauses covers them all), else one in the figure's own clause after it."""
-    if _DIFFERENCE_BEFORE.search(text, max(0, fig.seg_start - 16), fig.seg_start):
+    if _difference_before().search(text, max(0, fig.seg_start - 16), fig.seg_start):
         return None  # "tăng 724 hồ sơ": a difference, over the report's period
     s_start, s_end = sentences.span_at(fig.seg_start)
     k = bisect_right(full_stops, fig.seg_start) - 1
@@ -63,7 +64,11 @@ def sentence_period(
 
 
 # A difference from another period has none of its own: "tăng 2,11 điểm".
-_DIFFERENCE_BEFORE = compile_pattern(r"(?<!\w)(?:tăng|giảm|vượt|hơn)(?:\s+thêm)?\s*+$", IGNORECASE)
+@cache
+def _difference_before() -> Pattern:
+    """`difference_words` of patterns/units.yaml, right before a figure."""
+    return compile_pattern(rf"(?<!\w){any_of(load('units')['difference_words'])}(?:\s+thêm)?\s*+$", IGNORECASE)
+
 _CLAUSE_AHEAD = 300  # characters a figure's clause is looked at after it
 _FRONT_WORDS = 3  # "Trong 6 tháng đầu năm 2023, ...": a few words may come first
 
