@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-
 from cchc.pipeline.checks.base import INFO, WARNING, Finding, _vn_date, finding_at
 from cchc.pipeline.extract.dates import DateRow
 from cchc.pipeline.extract.references import Reference, doc_type_of_code

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-
 from cchc.pipeline.checks.base import ERROR, INFO, WARNING, Finding, _context, _fmt, _vn_date, finding_at, has_role
 from cchc.pipeline.extract.counts import Count
 from cchc.pipeline.model import BODY_KINDS, TABLE, Document, ReportMeta

@@ -121,12 +121,7 @@ def _closing_lines(doc: Document, max_blocks: int = 15) -> list[str]:
     body = [b for b in doc.blocks if b.kind not in (FOOTNOTE, PAGE_HEADER, PAGE_FOOTER)]
     lines: list[str] = []
     for block in body[-max_blocks:]:
-        if block.kind == TABLE and block.cells:
-            for row in block.cells:
-                for cell in row:
-                    lines.extend(cell.split("\n"))
-        else:
-            lines.extend(block.text.split("\n"))
+        lines.extend(_cell_lines(block) if block.kind == TABLE and block.cells else block.text.split("\n"))
     return [ln.strip() for ln in lines if ln.strip()]
 
 
@@ -213,19 +208,18 @@ def _agency_title(line: str) -> str:
     return " ".join(words)
 
 
-def _issuer_line(lines: list[str], last_agency: str) -> str:
-    """The issuer's line: the last agency line, with the body and its place
-    joined where the header writes them on two lines ("ỦY BAN NHÂN DÂN" over
-    "HUYỆN ĐAKRÔNG", or over "TỈNH QUẢNG TRỊ", which is no agency line by
-    itself), and a body's long form written short ("UBND"), so that one body
-    has one name across its reports."""
+def _issuer_line(lines: list[str], i: int) -> str:
+    """The issuer's line: the last agency line, `lines[i]`, with the body and
+    its place joined where the header writes them on two lines ("ỦY BAN NHÂN
+    DÂN" over "HUYỆN ĐAKRÔNG", or over "TỈNH QUẢNG TRỊ", which is no agency
+    line by itself), and a body's long form written short ("UBND"), so that
+    one body has one name across its reports."""
     grammar = _header()
-    i = lines.index(last_agency)
 
     def placeless(line: str) -> bool:
         return grammar.agency_line.match(line) is not None and grammar.level.search(line.lower()) is None
 
-    line = last_agency
+    line = lines[i]
     if grammar.place_line.match(line) and i > 0 and placeless(lines[i - 1]):
         line = f"{lines[i - 1]} {line}"
     elif placeless(line) and i + 1 < len(lines) and grammar.place_line.match(lines[i + 1]):
@@ -243,11 +237,11 @@ def _capitalise_first(text: str) -> str:
     return text if not text or text.split()[0] in _header().abbreviations else text[0].upper() + text[1:]
 
 
-def _province(agencies: list[str], text: str, issuer: str | None, place: str | None) -> str | None:
+def _province(header_lines: list[str], text: str, issuer: str | None, place: str | None) -> str | None:
     """The province: from a "TỈNH …" header line, else the one the text names
     most often, else the place line of a provincial body (a Sở writes from
     its province's capital name)."""
-    for line in agencies:
+    for line in header_lines:
         if m := _header().province_header.search(line):
             return " ".join(w.capitalize() for w in m.group("name").split())
     names: dict[str, int] = {}
@@ -281,7 +275,7 @@ def parse_header(doc: Document) -> ReportMeta:
     grammar = _header()
     header_lines = [ln for ln in front_lines if ln.isupper() and not grammar.not_agency.search(ln)
                     and (grammar.agency_line.match(ln) or grammar.place_line.match(ln))]
-    agencies = [ln for ln in header_lines if grammar.agency_line.match(ln)]
+    agencies = [i for i, ln in enumerate(header_lines) if grammar.agency_line.match(ln)]
     code = _issuer_code(meta.doc_number)
     names = _issuer_names()
     if agencies:
