@@ -17,6 +17,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")
 
+
 def _say(key: str, **values) -> str:
     """What the command says to a person, in Vietnamese (patterns/messages.yaml, `cli`):
     its messages, and the help of every command and option."""

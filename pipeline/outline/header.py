@@ -78,7 +78,7 @@ class _HeaderGrammar:
 
 
 @cache
-def _report_words(name: str) -> list[str]:
+def report_words(name: str) -> list[str]:
     return next(e["words"] for e in entries("report_parts") if e["name"] == name)
 
 
@@ -86,12 +86,12 @@ def _report_words(name: str) -> list[str]:
 def _header() -> _HeaderGrammar:
     levels = admin_levels()
     local = _levels(lv for lv in levels if lv.local)
-    bodies = any_of(_report_words("bodies"))
-    title = _report_words("title")
+    bodies = any_of(report_words("bodies"))
+    title = report_words("title")
     return _HeaderGrammar(
         # Agency lines are in capitals, which the caller checks.
         agency_line=compile_pattern(rf"^(?:{bodies}|{local})\b", IGNORECASE),
-        not_agency=compile_pattern(any_of(_report_words("national_motto") + title), IGNORECASE),
+        not_agency=compile_pattern(any_of(report_words("national_motto") + title), IGNORECASE),
         title=compile_pattern(rf"^\s*{any_of(w.upper() for w in title)}\s*$"),
         # In running text the body is written with a capital, the verb in small letters.
         intro_issuer=compile_pattern(
@@ -106,9 +106,9 @@ def _header() -> _HeaderGrammar:
         level=compile_pattern(rf"(?<!\w){_levels(levels)}(?!\w)"),
         local_level=compile_pattern(rf"(?<!\w){local}(?!\w)"),
         # "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH": the lines above a signature.
-        role_line=compile_pattern(rf"^{any_of(_report_words('signing_for'))}\.\s|\b{any_of(_report_words('roles'))}\b", IGNORECASE),
-        recipients=compile_pattern(rf"^\s*{any_of(_report_words('recipients'))}\s*:?", IGNORECASE),
-        abbreviations=frozenset(_report_words("abbreviations")),
+        role_line=compile_pattern(rf"^{any_of(report_words('signing_for'))}\.\s|\b{any_of(report_words('roles'))}\b", IGNORECASE),
+        recipients=compile_pattern(rf"^\s*{any_of(report_words('recipients'))}\s*:?", IGNORECASE),
+        abbreviations=frozenset(report_words("abbreviations")),
         # "HUYỆN ĐAKRÔNG", "TỈNH QUẢNG TRỊ": the level and the place of a body named on the line above.
         place_line=compile_pattern(rf"^{_levels(levels)}\s", IGNORECASE),
         long_forms=tuple((compile_pattern(rf"^{any_of(e['words'])}(?!\w)", IGNORECASE), e["short"])

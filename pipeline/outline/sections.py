@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from cchc.pipeline.text.normalize import normalize_text
+from cchc.pipeline.text.normalize import comparable
 from cchc.pipeline.model import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Document, Section
-from cchc.pipeline.outline.header import _report_words
+from cchc.pipeline.outline.header import report_words
 from cchc.pipeline.patterns import IGNORECASE, Pattern, any_of, compile_pattern, entries, example_checker
 from cchc.pipeline.read.layout import heading_number
+
 
 @dataclass
 class _Phrase:
@@ -25,17 +26,13 @@ def _phrase_table(name: str, key: str) -> list[_Phrase]:
     return [
         _Phrase(e[key], text, compile_pattern(rf"(?<!\w){any_of([text])}(?!\w)"))
         for e in entries(name)
-        for text in (_comparable(p) for p in e["phrases"])
+        for text in (comparable(p) for p in e["phrases"])
     ]
-
-
-def _comparable(text: str) -> str:
-    return normalize_text(text).text.lower()
 
 
 def area_of_heading(title: str) -> str | None:
     """The reform area a heading names by its own words, or None."""
-    text = _comparable(title)
+    text = comparable(title)
     best, best_len = None, 0
     for phrase in _phrase_table("areas", "area"):
         if len(phrase.text) > best_len and phrase.pattern.search(text):
@@ -45,7 +42,7 @@ def area_of_heading(title: str) -> str | None:
 
 def kind_of_heading(title: str) -> str | None:
     """result / limitation / plan / recommendation: the phrase that comes first wins."""
-    text = _comparable(title)
+    text = comparable(title)
     best, best_pos = None, len(text) + 1
     for phrase in _phrase_table("section_kinds", "kind"):
         m = phrase.pattern.search(text)
@@ -84,16 +81,16 @@ def _as_heading(words: list[str]) -> str:
 
 @cache
 def _appendix() -> _AppendixGrammar:
-    forms = _report_words("form")
+    forms = report_words("form")
     return _AppendixGrammar(
         line=compile_pattern(
-            rf"^\s*(?:(?P<appendix>{_as_heading(_report_words('appendix'))})"
+            rf"^\s*(?:(?P<appendix>{_as_heading(report_words('appendix'))})"
             r"(?:\s+(?:số\s+|SỐ\s+)?(?P<appendix_no>[IVXL]{1,5}|\d{1,3}|[A-Z])(?!\w))?"
             rf"|(?P<form>{_as_heading(forms)})\s+(?:số\s+|SỐ\s+)?(?P<form_no>\d{{1,3}}[a-zA-Z]?)(?!\w))"
             r"(?P<rest>.*)$"
         ),
         form_name=forms[0],
-        attached_to=compile_pattern(rf"^\s*\(?\s*{any_of(_report_words('attached_to'))}\b", IGNORECASE),
+        attached_to=compile_pattern(rf"^\s*\(?\s*{any_of(report_words('attached_to'))}\b", IGNORECASE),
     )
 
 

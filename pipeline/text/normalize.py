@@ -113,6 +113,12 @@ def normalize_text(raw: str) -> Normalized:
     return Normalized(text, to_source)
 
 
+def comparable(text: str) -> str:
+    """Text as words are compared with the pattern files' words: normalised
+    and in small letters."""
+    return normalize_text(text).text.lower()
+
+
 def normalize_document(doc: Document) -> Document:
     """Join the blocks, normalise the joined text, and give every block its
     span in it.  Blocks keep their order; empty blocks are dropped."""

@@ -24,7 +24,8 @@ from bisect import bisect_left
 from functools import cache
 
 from cchc.pipeline.extract.counts.figure import Figure
-from cchc.pipeline.extract.counts.grammar import Grammar, comparable
+from cchc.pipeline.extract.counts.grammar import Grammar
+from cchc.pipeline.text.normalize import comparable
 from cchc.pipeline.extract.counts.segments import Segment
 from cchc.pipeline.model import LIST_ITEM, PARAGRAPH
 from cchc.pipeline.patterns import IGNORECASE, Pattern, any_of, compile_pattern, load

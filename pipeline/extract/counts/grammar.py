@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from cchc.pipeline.text.normalize import normalize_text
+from cchc.pipeline.text.normalize import comparable, normalize_text
 from cchc.pipeline.patterns import IGNORECASE, Pattern, compile_pattern, escape, load
 
 
@@ -26,10 +26,6 @@ class UnitEntry:
     kind: str
     forms: tuple[str, ...]
     covers: frozenset[str]  # kinds of units that can be parts of a total in this unit
-
-
-def comparable(text: str) -> str:
-    return normalize_text(text).text.lower()
 
 
 def phrases(words: list[str] | None, spaced: bool = False) -> str | None:

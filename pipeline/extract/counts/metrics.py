@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from cchc.pipeline.extract.counts.figure import Figure
-from cchc.pipeline.extract.counts.grammar import comparable, whole_words
+from cchc.pipeline.extract.counts.grammar import whole_words
+from cchc.pipeline.text.normalize import comparable
 from cchc.pipeline.patterns import Pattern, entries
 
 _FAR = 1000  # a word found only in the context: weaker than any own word

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from cchc.pipeline.extract.counts.figure import TABLE_SOURCE, Figure
-from cchc.pipeline.extract.counts.grammar import comparable
+from cchc.pipeline.text.normalize import comparable
 from cchc.pipeline.patterns import IGNORECASE, Pattern, compile_pattern, entries
 
 # Sections whose every figure is a target or a plan.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from cchc.pipeline.patterns import Pattern, compile_pattern, entries, escape
+from cchc.pipeline.patterns import Pattern, any_of, compile_pattern, entries
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,6 @@ def fold(word: str) -> str:
     return " ".join(word.split()).lower()
 
 
-def _word_regex(words: list[str]) -> str:
-    return "|".join(r"\s+".join(escape(part) for part in w.split()) for w in sorted(set(words), key=len, reverse=True))
-
-
 def expand(pattern: str, pieces: dict[str, str]) -> str:
     for _ in range(10):  # pieces may use pieces
         if "{{" not in pattern:
@@ -90,9 +86,9 @@ def grammar() -> Grammar:
             abbreviations.append(a)
             word_names[fold(a)] = dt.name
     # Words in any case ("kế hoạch", "KẾ HOẠCH"); abbreviations as written.
-    type_word = f"(?i:{_word_regex(words)})"
+    type_word = f"(?i:{any_of(words)})"
     if abbreviations:
-        type_word += f"|(?:{_word_regex(abbreviations)})(?!\\w)"
+        type_word += f"|{any_of(abbreviations)}(?!\\w)"
     pieces: dict[str, str] = {"type_word": type_word}
     raw = entries("reference_forms")
     for e in raw:
