@@ -160,6 +160,15 @@ def example_checker(name: str) -> Callable[[ExampleChecker], ExampleChecker]:
     return register
 
 
+def search_failures(entry: dict[str, Any], pattern: "Pattern") -> list[str]:
+    """The failures of an entry whose words are one pattern: each example
+    must be found by it, no counter-example may be (the usual checker of a
+    `regex` entry)."""
+    name = entry_label(entry) or "entry"
+    fails = [f"{name}: {t!r} should match" for t in entry["examples"] if not pattern.search(t)]
+    return fails + [f"{name}: {t!r} should not match" for t in entry["counter_examples"] if pattern.search(t)]
+
+
 def pattern_files() -> list[Path]:
     return sorted(PATTERNS_DIR.glob("*.yaml"))
 

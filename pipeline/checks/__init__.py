@@ -47,7 +47,7 @@ from cchc.pipeline.extract.counts import Count
 from cchc.pipeline.extract.dates import DateRow
 from cchc.pipeline.extract.references import Reference
 from cchc.pipeline.model import PARAGRAPH, Document, ReportMeta
-from cchc.pipeline.patterns import IGNORECASE, compile_pattern, example_checker
+from cchc.pipeline.patterns import IGNORECASE, compile_pattern, example_checker, search_failures
 
 __all__ = [
     "ERROR", "INFO", "WARNING", "Finding", "PeriodFigure", "additive_metrics", "check_report", "finding_at",
@@ -66,10 +66,7 @@ def _check_context(entry: dict) -> list[str]:
         fails = [f"side_by_side: {t!r} should be a gap" for t in entry["examples"] if not whole_gap.fullmatch(t)]
         return fails + [f"side_by_side: {t!r} should not be a gap" for t in entry["counter_examples"]
                         if whole_gap.fullmatch(t)]
-    pattern = compile_pattern(entry["regex"], IGNORECASE)
-    fails = [f"{entry['name']}: {t!r} should match" for t in entry["examples"] if not pattern.search(t)]
-    fails += [f"{entry['name']}: {t!r} should not match" for t in entry["counter_examples"] if pattern.search(t)]
-    return fails
+    return search_failures(entry, compile_pattern(entry["regex"], IGNORECASE))
 
 
 def _check_not_a_share(entry: dict) -> list[str]:

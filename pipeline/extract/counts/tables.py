@@ -31,7 +31,7 @@ from cchc.pipeline.text.dates import find_periods
 from cchc.pipeline.text.numbers import parse_number
 from cchc.pipeline.text.spans import Spans
 from cchc.pipeline.model import Document, ReportMeta
-from cchc.pipeline.patterns import IGNORECASE, Pattern, compile_pattern, entries, example_checker
+from cchc.pipeline.patterns import IGNORECASE, Pattern, compile_pattern, entries, example_checker, search_failures
 
 _YEAR = compile_pattern(r"(?:19|20)\d{2}")
 
@@ -44,10 +44,7 @@ def _header_words(name: str) -> Pattern:
 
 @example_checker("table_headers")
 def _check_header_words(entry: dict) -> list[str]:
-    pattern = _header_words(entry["name"])
-    fails = [f"{entry['name']}: {t!r} should match" for t in entry["examples"] if not pattern.search(t)]
-    fails += [f"{entry['name']}: {t!r} should not match" for t in entry["counter_examples"] if pattern.search(t)]
-    return fails
+    return search_failures(entry, _header_words(entry["name"]))
 
 Unit = tuple[str, str | None, str | None]  # as written, lexicon key, kind
 
