@@ -38,7 +38,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
 from corpus import write_corpus  # noqa: E402
 from pdf_reading import with_plumber  # noqa: E402
 
-from cchc.flows.ingest import run_ingest  # noqa: E402
+from cchc.flows.runner import run_ingest  # noqa: E402
 from cchc.pipeline.checks import check_report  # noqa: E402
 from cchc.pipeline.extract import extract  # noqa: E402
 from cchc.pipeline.text.normalize import normalize_document  # noqa: E402

@@ -160,29 +160,13 @@ def _run_with_progress(paths: list[Path], quiet: bool, run: dict):
 def _run(paths: list[Path], on_progress, out: Path, workers: int, force: bool, record: bool, limits, dask,
          exclude, follow_links: bool, prune: bool, started: float):
     """Answered from the manifest when nothing changed (Prefect is then not
-    even imported), otherwise the ingest flow."""
-    from cchc.pipeline.output.store import OutputLocked
-    from cchc.pipeline.run.remote import is_remote
-    from cchc.pipeline.run.rerun import answer_unchanged
-    from cchc.pipeline.run.summary import RunStopped, RunSummary
+    even imported), otherwise the ingest flow, its start-up overlapped with
+    the reading (`flows.runner`)."""
+    from cchc.flows.runner import run_ingest
 
-    names = [str(p) for p in paths]
-    if not (force or record or is_remote(str(out))):
-        try:
-            summary = answer_unchanged(names, out, exclude, follow_links, prune, started)
-        except (OSError, OutputLocked) as exc:
-            raise RunStopped(exc, RunSummary(stopped=exc)) from exc
-        if summary is not None:
-            return summary
-    from cchc.flows import server
-
-    if server.may_need_temporary_server():
-        server.shared_server()  # comes up while Prefect and the flow are imported
-    from cchc.flows.ingest import run_ingest
-
-    return run_ingest(names, out=str(out), workers=workers or None, force=force, progress=on_progress,
-                      limits=limits, dask_address=dask, exclude=exclude, follow_links=follow_links, prune=prune,
-                      record=True, started=started)
+    return run_ingest([str(p) for p in paths], out=str(out), workers=workers or None, force=force,
+                      progress=on_progress, limits=limits, dask_address=dask, exclude=exclude,
+                      follow_links=follow_links, prune=prune, record=record, started=started)
 
 
 def _tell_stopped(stopped) -> None:
@@ -389,7 +373,7 @@ def serve(
     in INBOX on an interval schedule, and serve it until stopped (Ctrl-C)."""
     from prefect import serve as prefect_serve
 
-    from cchc.flows.ingest import inbox_deployment
+    from cchc.flows.inbox import inbox_deployment
 
     console.print(_say("serve.serving", inbox=inbox, out=out, every=every))
     prefect_serve(inbox_deployment(str(inbox), str(out), every, workers))

@@ -6,9 +6,9 @@ its server application in this process (about 2.6 s) and then starts the
 same server in a subprocess (about 3.5 s more), before the flow's first
 line runs.  `TemporaryServer` starts that subprocess at the beginning of
 the run instead, the way Prefect does (uvicorn on 127.0.0.1, no UI, the
-same settings and database), so that it comes up while the run discovers
-and hashes its files and starts its worker processes; the flow then talks
-to it as to any server, without importing the server in this process.
+same settings and database), so that it comes up while the run finds its
+files and parses them (`flows.runner`); the flow then talks to it as to
+any server, without importing the server in this process.
 
 A configured server (`PREFECT_API_URL`, such as a local `prefect server
 start`) is used as it is: nothing is started.
@@ -25,7 +25,7 @@ import sys
 import time
 from contextlib import closing
 
-# Prefect itself is imported only where it is needed: `cchc ingest` starts
+# Prefect itself is imported only where it is needed: `flows.runner` starts
 # the server before it imports Prefect, so that the two overlap.
 
 
@@ -39,7 +39,10 @@ def needs_temporary_server() -> bool:
 def may_need_temporary_server() -> bool:
     """A guess made before importing Prefect: no API URL in the environment.
     A server started on this guess is stopped unused if Prefect's settings
-    (a profile, prefect.toml) name one after all."""
+    (a profile, prefect.toml) name one after all.  Once Prefect is imported,
+    its settings answer."""
+    if "prefect.settings" in sys.modules:
+        return needs_temporary_server()
     return not os.environ.get("PREFECT_API_URL") and os.environ.get(
         "PREFECT_SERVER_EPHEMERAL_ENABLED", "true").lower() not in ("0", "false", "no")
 

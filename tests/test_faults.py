@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from cchc.cli import app
 from conftest import ROOT, SAMPLES, SEED_TXT, sorted_table
-from cchc.flows.ingest import RunStopped, run_ingest
+from cchc.flows.runner import RunStopped, run_ingest
 from cchc.pipeline.run import workers
 from cchc.pipeline.output.store import MANIFEST, OutputStore
 
@@ -85,13 +85,14 @@ STEPS = [
 _DRIVER = r"""
 import json, os, signal, sys
 from contextlib import nullcontext
-import cchc.flows.ingest as flow
+import cchc.flows.runner as flow
+import cchc.pipeline.run.ahead as ahead
 import cchc.pipeline.output.store as store
 from cchc.pipeline.run.process import process_file
 
 inbox, seed, trials = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 process_file(seed)
-flow.worker_pool = lambda *a, **k: nullcontext()
+ahead.worker_pool = lambda *a, **k: nullcontext()
 real_write = store.atomic_write
 
 def run(out, step):

@@ -92,7 +92,7 @@ def test_every_file_gets_one_row_with_its_documented_status(prefect_harness, inb
     # Tesseract and LibreOffice are installed: the files that waited for them are read, and only those.
     fake_tesseract(bare_path)
     fake_soffice(bare_path)
-    from cchc.flows.ingest import run_ingest
+    from cchc.flows.runner import run_ingest
 
     summary = run_ingest([str(inbox)], out=str(out), workers=2)
     # scan.pdf, cid-garbage.pdf, scan-and-text.pdf, old-word.doc, and the two

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cchc.cli import app
-from cchc.flows.ingest import run_ingest
+from cchc.flows.runner import run_ingest
 from cchc.pipeline.run.process import process_file
 from cchc.pipeline.output.store import OutputStore
 
@@ -136,7 +136,8 @@ def _latest_run(flow_name: str):
 
 def test_a_run_with_failed_files_says_so_in_its_state_artifact_and_serve_line(prefect_harness, tmp_path, capsys,
                                                                               monkeypatch):
-    from cchc.flows.ingest import COMPLETED_WITH_FAILURES, SUMMARY_ARTIFACT, ingest_inbox
+    from cchc.flows.inbox import ingest_inbox
+    from cchc.flows.ingest import COMPLETED_WITH_FAILURES, SUMMARY_ARTIFACT
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from cchc.cli import app
 from conftest import ROOT, SEED_TXT
 from corpus import fake_soffice
-from cchc.flows.ingest import run_ingest
+from cchc.flows.runner import run_ingest
 from cchc.pipeline.limits import Limits
 from cchc.pipeline.model import FAILED, OK, ReportResult
 from cchc.pipeline.run.process import process_files
@@ -156,7 +156,7 @@ def test_a_second_writer_is_refused_with_a_clear_message(tmp_path):
 
 _RUN = """
 import sys
-from cchc.flows.ingest import run_ingest
+from cchc.flows.runner import run_ingest
 from cchc.pipeline.limits import Limits
 run_ingest([sys.argv[1]], out=sys.argv[2], workers=2, batch_size=1, limits=Limits(timeout=600))
 """

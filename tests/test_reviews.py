@@ -53,7 +53,7 @@ def test_finding_ids_are_stable_and_change_with_the_evidence(tmp_path):
 
 
 def test_a_verdict_survives_force_and_a_new_cchc_version(prefect_harness, tmp_path, monkeypatch):
-    from cchc.flows.ingest import run_ingest
+    from cchc.flows.runner import run_ingest
 
     inbox = tmp_path / "in"
     inbox.mkdir()

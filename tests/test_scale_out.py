@@ -5,7 +5,7 @@ import shutil
 import pandas as pd
 from distributed import LocalCluster
 
-from cchc.flows.ingest import run_ingest
+from cchc.flows.runner import run_ingest
 
 from conftest import SAMPLES
 
@@ -32,7 +32,7 @@ def test_a_dask_cluster_gives_the_output_of_a_local_run(prefect_harness, tmp_pat
 def test_the_inbox_deployment_reads_what_arrives(prefect_harness, tmp_path):
     from datetime import timedelta
 
-    from cchc.flows.ingest import inbox_deployment, ingest_inbox
+    from cchc.flows.inbox import inbox_deployment, ingest_inbox
 
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()

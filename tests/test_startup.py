@@ -107,6 +107,48 @@ def test_an_unchanged_rerun_is_answered_from_the_manifest_without_prefect(ingest
         first.write_bytes(saved)
 
 
+# ----------------------------------------------------------- reading ahead of Prefect
+
+
+def test_files_are_parsed_before_any_flow_and_written_only_when_a_task_takes_them(tmp_path):
+    """`prepare_run` parses without Prefect, holds at most its window of
+    parsed files, and writes nothing: a run stopped before its flow leaves
+    the output as it was."""
+    from cchc.pipeline.output.store import OutputStore
+    from cchc.pipeline.run.ahead import prepare_run
+
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    inbox.mkdir()
+    names = ("so-ngoai-vu-ha-tinh-2021.txt", "so-ngoai-vu-ha-tinh-2022.txt", "ubnd-huyen-can-loc-2023-6thang.txt")
+    for name in names:
+        shutil.copy(SAMPLES / name, inbox / name)
+    events = []
+    with prepare_run([str(inbox)], str(out), time.monotonic(), workers=4, window=2,
+                     progress=lambda *event: events.append(event)) as prepared:
+        assert events == [("start", 0, 3)]
+        assert prepared.pool.size == 3  # no more workers than files to read
+        reader = prepared.reader
+        deadline = time.monotonic() + 120
+        while reader.waiting() < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        assert reader.waiting() == 2  # the window is full: the third file waits for a task to take one
+        assert not (out / "reports").exists()
+        first = reader.take(prepared.plan.todo[:2])
+        assert [r.report["source_path"] for r in first] == [p for p, _ in prepared.plan.todo[:2]]
+        assert all(r.status == "ok" for r in first)
+        last = reader.take(prepared.plan.todo[2:])
+        assert last[0].report["source_path"].endswith(names[2]) and last[0].status == "ok"
+    assert not OutputStore(out).manifest and not (out / "reports").exists()
+
+    # A run that stops before any task took its file: nothing is written.
+    with prepare_run([str(inbox / names[0])], str(out), time.monotonic(), workers=4) as prepared:
+        assert prepared.pool.size == 1
+        while prepared.reader.waiting() < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert not OutputStore(out).manifest and not (out / "reports").exists()
+
+
 # ------------------------------------------------------- a real Prefect server
 
 

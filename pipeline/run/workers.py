@@ -25,8 +25,9 @@ whose other end only the parent holds, and when the parent is gone (even by
 (PR_SET_PDEATHSIG, see pipeline.tools).  The forkserver cannot do this for
 it: every worker holds the forkserver's own lifeline, so the forkserver
 outlives the parent for as long as a worker does.
-Workers come from a forkserver that has imported the readers once, so a
-replacement starts in milliseconds.
+Workers come from a forkserver that has imported the readers and read one
+short report once (`pipeline.run.warm`), so a replacement starts in
+milliseconds, ready to read.
 
 `call` is thread-safe: the flow's tasks run in threads and share one pool;
 a call waits for a free worker, then holds it until its answer.
@@ -48,8 +49,10 @@ from typing import Any, Callable, Iterable, Iterator
 from cchc.pipeline import limits as _limits
 from cchc.pipeline.tools import die_with_parent
 
-# Imported once by the forkserver, so that every worker starts with them.
-PRELOAD = ("cchc.pipeline.run.process", "cchc.pipeline.read.txt", "cchc.pipeline.read.docx", "cchc.pipeline.read.pdf")
+# Imported once by the forkserver, so that every worker starts with them;
+# `warm` also reads a short report there, so that no worker pays for its
+# first file's set-up (spaCy, the patterns).
+PRELOAD = ("cchc.pipeline.read.txt", "cchc.pipeline.read.docx", "cchc.pipeline.read.pdf", "cchc.pipeline.run.warm")
 # A worker's own alarm rings this long after its call's deadline.
 _GRACE_S = 10.0
 # Time for a new worker to answer its first call (the forkserver's imports included).

@@ -1,0 +1,178 @@
+"""A run's files, parsed from the moment the run knows them.
+
+Prefect's start takes seconds: its API server when none is configured, its
+own imports, the creation of the flow run.  The files do not wait for it.
+`prepare_run` takes the output folder's lock, finds the files and what
+changed (`plan_run`), starts the worker pool and begins parsing the changed
+files in it (`ReadAhead`), all before Prefect is imported; the flow starts
+when Prefect is ready.
+
+The flow's tasks still own each batch: a task takes its batch's results
+from the read-ahead (waiting for those still being parsed), writes them and
+reports the batch's state.  What no task took is never written, so a run
+stopped before its flow began leaves the output as it was.  The read-ahead
+holds at most `window` parsed files that no task has taken, so memory does
+not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from cchc.pipeline.limits import Limits
+from cchc.pipeline.model import ReportResult
+from cchc.pipeline.output.store import OutputStore
+from cchc.pipeline.run.discover import Discovery, discover, mark_output
+from cchc.pipeline.run.process import process_files
+from cchc.pipeline.run.workers import WorkerPool
+
+# Files per task: Prefect spends a few milliseconds on each task run, more
+# than parsing a short text report takes, so small files travel in batches.
+DEFAULT_BATCH_SIZE = 8
+
+ProgressCallback = Callable[[str, int, int], None]  # (event, done, total)
+
+
+@dataclass
+class Plan:
+    """What a run has to do, from discovery and the manifest."""
+
+    found: Discovery
+    todo: list[tuple[str, str | None]]  # (path, SHA-256 when it was computed) of the files to read
+    unchanged: list[str]
+    warnings: list[str] = field(default_factory=list)  # from the recovery of an interrupted run
+
+
+def plan_run(store: OutputStore, paths: list[str], exclude: list[str] | tuple[str, ...] = (),
+             follow_links: bool = False, force: bool = False) -> Plan:
+    """Under `store`'s lock: recover an interrupted run, find the files, and
+    sort them into those to read and those unchanged since the last run."""
+    warnings = store.recover()
+    mark_output(store.root)
+    found = discover(paths, exclude, follow_links=follow_links)
+    todo, unchanged = [], []
+    for path in found.files:
+        try:
+            same, sha = (False, None) if force else store.is_unchanged(path)
+        except OSError:
+            same, sha = False, None  # unreadable: the parser says so in its row
+        if same:
+            unchanged.append(path)
+        else:
+            todo.append((path, sha))
+    return Plan(found, todo, unchanged, warnings)
+
+
+class ReadAhead:
+    """Parses `files` in `pool`, in their order, at most `window` of them
+    parsed and not yet taken; `take(batch)` returns a batch's results."""
+
+    def __init__(self, pool: WorkerPool, files: list[tuple[str, str | None]], window: int):
+        self._pool = pool
+        self._futures: dict[str, Future] = {path: Future() for path, _ in files}
+        # Each file with its future, which `take` may have popped from the
+        # dict before a reader gets to the file.
+        self._files = iter([(item, self._futures[item[0]]) for item in files])
+        self._next = threading.Lock()
+        self._room = threading.Semaphore(max(1, window))
+        self._stopped = False
+        self._threads = [threading.Thread(target=self._read, name="cchc-read-ahead", daemon=True)
+                         for _ in range(min(pool.size, len(files)))]
+        for thread in self._threads:
+            thread.start()
+
+    def _read(self) -> None:
+        while True:
+            self._room.acquire()
+            with self._next:
+                item, future = (None, None) if self._stopped else next(self._files, (None, None))
+            if item is None:
+                self._room.release()
+                return
+            try:
+                future.set_result(process_files([item], self._pool)[0])
+            except BaseException as exc:  # noqa: BLE001 - a pool that cannot go on: the taking task raises it
+                future.set_exception(exc)
+
+    def waiting(self) -> int:
+        """Files parsed that no task has taken yet."""
+        return sum(future.done() for future in list(self._futures.values()))
+
+    def take(self, batch: list[tuple[str, str | None]]) -> list[ReportResult]:
+        """The results of `batch`, waiting for the files still being parsed.
+        Raises what stopped the pool (it cannot start, the run was stopped)."""
+        results = []
+        for path, _ in batch:
+            future = self._futures.pop(path)
+            try:
+                results.append(future.result())
+            finally:
+                self._room.release()
+        return results
+
+    def stop(self) -> None:
+        """Parse nothing more: a file not begun is cancelled (a task waiting
+        for it raises CancelledError); the files being parsed finish or are
+        killed with the pool."""
+        with self._next:
+            self._stopped = True
+            for _, future in self._files:
+                future.cancel()
+        for _ in self._threads:
+            self._room.release()
+
+
+@contextmanager
+def worker_pool(workers: int, limits: Limits | None = None) -> Iterator[WorkerPool | None]:
+    """The run's worker processes, started now (each worker comes from a
+    forkserver that has imported the readers and built the patterns once,
+    `pipeline.run.warm`); Ctrl-C kills them at once."""
+    with WorkerPool(workers, limits) as pool, pool.stopped_by_ctrl_c():
+        threading.Thread(target=pool.warm, name="cchc-warm-workers", daemon=True).start()
+        yield pool
+
+
+@dataclass
+class Prepared:
+    """A run before its flow: the locked output, what to do, and the files
+    being parsed.  `pool` and `reader` are None for a run whose tasks parse
+    elsewhere (on a Dask cluster)."""
+
+    store: OutputStore
+    plan: Plan
+    pool: WorkerPool | None
+    reader: ReadAhead | None
+    started: float  # time.monotonic() when the command started
+    progress: ProgressCallback | None = None
+
+    def notify(self, event: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(event, done, total)
+
+
+@contextmanager
+def prepare_run(paths: list[str], out: str, started: float, workers: int, limits: Limits | None = None,
+                force: bool = False, exclude: list[str] | tuple[str, ...] = (), follow_links: bool = False,
+                window: int = 32, local: bool = True,
+                progress: ProgressCallback | None = None) -> Iterator[Prepared]:
+    """Lock `out`, plan the run and, with `local` workers, start parsing;
+    the lock and the workers last until the block ends.  Raises what the
+    output folder raises (`OutputLocked`, `OutputError`) before anything is
+    read.  No more workers are started than there are files to read."""
+    store = OutputStore(out)
+    with store.lock():
+        plan = plan_run(store, paths, exclude, follow_links, force)
+        if progress is not None:
+            progress("start", 0, len(plan.todo))
+        pooled = worker_pool(max(1, min(workers, len(plan.todo))), limits) if local else nullcontext()
+        with pooled as pool:
+            reader = ReadAhead(pool, plan.todo, window) if pool is not None and plan.todo else None
+            try:
+                yield Prepared(store, plan, pool, reader, started, progress)
+            finally:
+                if reader is not None:
+                    reader.stop()
