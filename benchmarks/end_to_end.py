@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import threading
@@ -111,13 +112,22 @@ def ingest_run(files_dir: Path, out: Path, workers: int) -> float:
     seconds, summary = timed(run_ingest, [str(files_dir)], out=str(out), workers=workers)
     if summary.failed:
         raise SystemExit(f"{len(summary.failed)} files failed: {summary.failed[:3]}")
+    if summary.parsed + summary.unchanged != summary.discovered:
+        raise SystemExit(f"of {summary.discovered} files, {summary.parsed} were read and {summary.unchanged} "
+                         f"unchanged: {summary.by_status}")
     return seconds
 
 
 def subset(corpus: Path, names: list[str], into: Path) -> Path:
+    """A folder of `names` from the corpus, as hard links where the file
+    system allows them (a symbolic link out of the input folders is not
+    read), as copies otherwise."""
     into.mkdir(parents=True, exist_ok=True)
     for name in names:
-        (into / name).symlink_to(corpus / name)
+        try:
+            os.link(corpus / name, into / name)
+        except OSError:
+            shutil.copy(corpus / name, into / name)
     return into
 
 
