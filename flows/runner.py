@@ -31,6 +31,7 @@ from cchc.pipeline.run.rerun import answer_unchanged
 from cchc.pipeline.run.summary import RunStopped, RunSummary
 from cchc.pipeline.run.workers import WorkerError
 
+
 def run_ingest(
     paths: list[str],
     out: str = "out",
