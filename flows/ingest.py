@@ -127,8 +127,7 @@ def ingest(
     command_started = prepared.started if prepared is not None else started
     summary = RunSummary(startup=round(started - command_started, 2))
     try:
-        with _this_run(paths, out, started, force, exclude or [], follow_links, in_flight * batch_size,
-                       tasks_write) as prepared:
+        with _this_run(paths, out, started, force, exclude or [], follow_links, tasks_write) as prepared:
             _ingest(summary, prepared, paths, batch_size, in_flight, tasks_write, prune)
     except (OSError, OutputLocked, WorkerError) as exc:
         summary.stopped = exc
@@ -144,14 +143,14 @@ def ingest(
 
 @contextmanager
 def _this_run(paths: list[str], out: str, started: float, force: bool, exclude: list[str], follow_links: bool,
-              window: int, local: bool) -> Iterator[Prepared]:
+              local: bool) -> Iterator[Prepared]:
     """The run prepared by `flows.runner`, or, for a flow run started
     otherwise, one prepared here."""
     if (prepared := _current()) is not None:
         yield prepared
         return
     with prepare_run(paths, out, started, os.cpu_count() or 1, force=force, exclude=exclude,
-                     follow_links=follow_links, window=window, local=local) as prepared, preparing(prepared):
+                     follow_links=follow_links, local=local) as prepared, preparing(prepared):
         yield prepared
 
 

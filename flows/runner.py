@@ -84,7 +84,7 @@ def run_ingest(
         if _server.may_need_temporary_server():
             _server.shared_server()  # comes up while the files are parsed and Prefect is imported
         with prepare_run(paths, str(out), started, workers, limits, force, exclude, follow_links,
-                         window=in_flight * batch_size, local=not dask_address, progress=progress) as prepared:
+                         local=not dask_address, progress=progress) as prepared:
             summary = _run_flow(prepared, dict(
                 paths=paths, out=str(out), force=force, batch_size=batch_size, in_flight=in_flight,
                 tasks_write=not dask_address, follow_links=follow_links, prune=prune, exclude=exclude),

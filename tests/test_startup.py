@@ -5,6 +5,7 @@ flow run, its tasks (named by their files) and its summary artifact."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import weakref
 from contextlib import closing
 from pathlib import Path
 
@@ -111,9 +113,9 @@ def test_an_unchanged_rerun_is_answered_from_the_manifest_without_prefect(ingest
 
 
 def test_files_are_parsed_before_any_flow_and_written_only_when_a_task_takes_them(tmp_path):
-    """`prepare_run` parses without Prefect, holds at most its window of
-    parsed files, and writes nothing: a run stopped before its flow leaves
-    the output as it was."""
+    """`prepare_run` parses without Prefect, stops parsing while the parsed
+    files no task has taken hold its budget of text, and writes nothing: a
+    run stopped before its flow leaves the output as it was."""
     from cchc.pipeline.output.store import OutputStore
     from cchc.pipeline.run.ahead import prepare_run
 
@@ -122,30 +124,42 @@ def test_files_are_parsed_before_any_flow_and_written_only_when_a_task_takes_the
     names = ("so-ngoai-vu-ha-tinh-2021.txt", "so-ngoai-vu-ha-tinh-2022.txt", "ubnd-huyen-can-loc-2023-6thang.txt")
     for name in names:
         shutil.copy(SAMPLES / name, inbox / name)
+    deadline = time.monotonic() + 120
+
+    def settled(reader, parsed: int) -> None:
+        while reader.waiting() < parsed and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # time enough to parse one more file, if the budget let it
+        assert reader.waiting() == parsed
+
     events = []
-    with prepare_run([str(inbox)], str(out), time.monotonic(), workers=4, window=2,
+    # A budget of one character: one parsed file fills it.
+    with prepare_run([str(inbox)], str(out), time.monotonic(), workers=1, held_chars=1,
                      progress=lambda *event: events.append(event)) as prepared:
         assert events == [("start", 0, 3)]
-        assert prepared.pool.size == 3  # no more workers than files to read
-        reader = prepared.reader
-        deadline = time.monotonic() + 120
-        while reader.waiting() < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.5)
-        assert reader.waiting() == 2  # the window is full: the third file waits for a task to take one
+        reader, todo = prepared.reader, prepared.plan.todo
+        settled(reader, 1)  # the next files wait for a task to take this one
         assert not (out / "reports").exists()
-        first = reader.take(prepared.plan.todo[:2])
-        assert [r.report["source_path"] for r in first] == [p for p, _ in prepared.plan.todo[:2]]
-        assert all(r.status == "ok" for r in first)
-        last = reader.take(prepared.plan.todo[2:])
-        assert last[0].report["source_path"].endswith(names[2]) and last[0].status == "ok"
+        first = reader.take(todo[:1])
+        assert first[0].report["source_path"] == todo[0][0] and first[0].status == "ok"
+        settled(reader, 1)  # taking it made room for one more
+        # A result taken is held by nothing of the read-ahead's, while files
+        # are still to be read: memory stays flat over a long run.
+        taken = weakref.ref(first[0])
+        del first
+        gc.collect()
+        assert taken() is None
+        rest = reader.take(todo[1:])
+        assert [r.report["source_path"] for r in rest] == [p for p, _ in todo[1:]]
+        assert all(r.status == "ok" for r in rest)
     assert not OutputStore(out).manifest and not (out / "reports").exists()
 
-    # A run that stops before any task took its file: nothing is written.
-    with prepare_run([str(inbox / names[0])], str(out), time.monotonic(), workers=4) as prepared:
-        assert prepared.pool.size == 1
-        while prepared.reader.waiting() < 1 and time.monotonic() < deadline:
-            time.sleep(0.05)
+    # With the default budget every file is parsed at once, by no more
+    # workers than there are files; a run that stops before any task took
+    # them writes nothing.
+    with prepare_run([str(inbox)], str(out), time.monotonic(), workers=4) as prepared:
+        assert prepared.pool.size == 3
+        settled(prepared.reader, 3)
     assert not OutputStore(out).manifest and not (out / "reports").exists()
 
 

@@ -11,13 +11,15 @@ The flow's tasks still own each batch: a task takes its batch's results
 from the read-ahead (waiting for those still being parsed), writes them and
 reports the batch's state.  What no task took is never written, so a run
 stopped before its flow began leaves the output as it was.  The read-ahead
-holds at most `window` parsed files that no task has taken, so memory does
-not grow with the corpus.
+holds at most `held_chars` characters of parsed text that no task has taken,
+so memory does not grow with the corpus, while a run of short files is not
+kept waiting for Prefect once a few batches are parsed.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import deque
 from concurrent.futures import Future
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -35,6 +37,18 @@ from cchc.pipeline.run.workers import WorkerPool
 DEFAULT_BATCH_SIZE = 8
 
 ProgressCallback = Callable[[str, int, int], None]  # (event, done, total)
+
+# How much parsed work may wait for the flow's tasks, in characters of text:
+# a parsed file takes 13 to 18 bytes of memory a character of its text (its
+# facts and their sentences included, measured on the samples), so about
+# 70 MB.  A file counts for at least a short report, so that the files held
+# stay bounded in number too.
+HELD_CHARS = 4_000_000
+_LEAST_CHARS = 10_000
+
+
+def _weight(result: ReportResult) -> int:
+    return max(_LEAST_CHARS, len(result.text))
 
 
 @dataclass
@@ -68,17 +82,20 @@ def plan_run(store: OutputStore, paths: list[str], exclude: list[str] | tuple[st
 
 
 class ReadAhead:
-    """Parses `files` in `pool`, in their order, at most `window` of them
-    parsed and not yet taken; `take(batch)` returns a batch's results."""
+    """Parses `files` in `pool`, in their order, while the parsed files that
+    no task has taken hold less than `held_chars` characters of text;
+    `take(batch)` returns a batch's results."""
 
-    def __init__(self, pool: WorkerPool, files: list[tuple[str, str | None]], window: int):
+    def __init__(self, pool: WorkerPool, files: list[tuple[str, str | None]], held_chars: int = HELD_CHARS):
         self._pool = pool
         self._futures: dict[str, Future] = {path: Future() for path, _ in files}
         # Each file with its future, which `take` may have popped from the
-        # dict before a reader gets to the file.
-        self._files = iter([(item, self._futures[item[0]]) for item in files])
+        # dict before a reader gets to the file.  A reader pops its file, so
+        # that a result taken is held by nothing here.
+        self._files = deque((item, self._futures[item[0]]) for item in files)
         self._next = threading.Lock()
-        self._room = threading.Semaphore(max(1, window))
+        self._room = threading.Condition()
+        self._held, self._held_chars = 0, held_chars
         self._stopped = False
         self._threads = [threading.Thread(target=self._read, name="cchc-read-ahead", daemon=True)
                          for _ in range(min(pool.size, len(files)))]
@@ -87,16 +104,20 @@ class ReadAhead:
 
     def _read(self) -> None:
         while True:
-            self._room.acquire()
+            with self._room:
+                self._room.wait_for(lambda: self._stopped or self._held < self._held_chars)
             with self._next:
-                item, future = (None, None) if self._stopped else next(self._files, (None, None))
+                item, future = (None, None) if self._stopped or not self._files else self._files.popleft()
             if item is None:
-                self._room.release()
                 return
             try:
-                future.set_result(process_files([item], self._pool)[0])
+                result = process_files([item], self._pool)[0]
             except BaseException as exc:  # noqa: BLE001 - a pool that cannot go on: the taking task raises it
                 future.set_exception(exc)
+                continue
+            with self._room:
+                self._held += _weight(result)
+            future.set_result(result)
 
     def waiting(self) -> int:
         """Files parsed that no task has taken yet."""
@@ -107,11 +128,11 @@ class ReadAhead:
         Raises what stopped the pool (it cannot start, the run was stopped)."""
         results = []
         for path, _ in batch:
-            future = self._futures.pop(path)
-            try:
-                results.append(future.result())
-            finally:
-                self._room.release()
+            result = self._futures.pop(path).result()
+            with self._room:
+                self._held -= _weight(result)
+                self._room.notify_all()
+            results.append(result)
         return results
 
     def stop(self) -> None:
@@ -122,8 +143,9 @@ class ReadAhead:
             self._stopped = True
             for _, future in self._files:
                 future.cancel()
-        for _ in self._threads:
-            self._room.release()
+            self._files.clear()
+        with self._room:
+            self._room.notify_all()
 
 
 @contextmanager
@@ -157,7 +179,7 @@ class Prepared:
 @contextmanager
 def prepare_run(paths: list[str], out: str, started: float, workers: int, limits: Limits | None = None,
                 force: bool = False, exclude: list[str] | tuple[str, ...] = (), follow_links: bool = False,
-                window: int = 32, local: bool = True,
+                held_chars: int = HELD_CHARS, local: bool = True,
                 progress: ProgressCallback | None = None) -> Iterator[Prepared]:
     """Lock `out`, plan the run and, with `local` workers, start parsing;
     the lock and the workers last until the block ends.  Raises what the
@@ -170,7 +192,7 @@ def prepare_run(paths: list[str], out: str, started: float, workers: int, limits
             progress("start", 0, len(plan.todo))
         pooled = worker_pool(max(1, min(workers, len(plan.todo))), limits) if local else nullcontext()
         with pooled as pool:
-            reader = ReadAhead(pool, plan.todo, window) if pool is not None and plan.todo else None
+            reader = ReadAhead(pool, plan.todo, held_chars) if pool is not None and plan.todo else None
             try:
                 yield Prepared(store, plan, pool, reader, started, progress)
             finally:
