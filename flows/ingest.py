@@ -206,7 +206,7 @@ def _ingest(summary: RunSummary, prepared: Prepared, paths: list[str], batch_siz
     # What groups and compares reports changes only when a report did, or
     # when the comparison was written by a cchc that declared other columns.
     if store.across_pending or not comparison_is_current(store.root):
-        summary.rows_written += mark_duplicates(store.root).rows_rewritten
+        summary.rows_written += mark_duplicates(store.root, store.sketches).rows_rewritten
         comparison, findings = compare_task(str(store.root))
         summary.rows_written += store.write_across(comparison, findings)
         summary.comparison_rows = len(comparison)

@@ -216,6 +216,7 @@ class ReportResult:
     # A tool (tools.TESSERACT, tools.SOFFICE) whose installation would let a
     # re-run read more of the file: the manifest does not skip it then.
     waits_for: str | None = None
+    sketch: list[int] | None = None  # of its text, for grouping duplicates (pipeline.text.sketch)
 
     @property
     def report_id(self) -> str:

@@ -22,7 +22,8 @@ from typer.testing import CliRunner
 from cchc.cli import app
 from conftest import ROOT, SAMPLES, SEED, SEED_DOCX, SEED_PDF, SEED_TXT, sorted_table
 from cchc.pipeline.run.discover import OUTPUT_MARKER, discover
-from cchc.pipeline.output.duplicates import Report, group_reports, sketch, similarity
+from cchc.pipeline.output.duplicates import Report, group_reports
+from cchc.pipeline.text.sketch import similarity, sketch
 from cchc.pipeline.run.process import process_file
 
 PNG_1x1 = bytes.fromhex(
@@ -325,7 +326,7 @@ def test_grouping_picks_the_richest_format_and_flags_versions(seed_texts):
 
 def test_two_versions_are_both_kept_and_flagged(tmp_path):
     from cchc.pipeline.output.compare import compare_reports
-    from cchc.pipeline.output.duplicates import mark_duplicates
+    from cchc.pipeline.output.duplicates import SKETCHES, mark_duplicates
     from cchc.pipeline.output.store import OutputStore
 
     text = (SAMPLES / "so-ngoai-vu-ha-tinh-2022.txt").read_text(encoding="utf-8")
@@ -339,10 +340,14 @@ def test_two_versions_are_both_kept_and_flagged(tmp_path):
     store = OutputStore(out)
     for p in (first, second):
         store.write(process_file(p))
-    run = mark_duplicates(out)
+    run = mark_duplicates(out, store.sketches)
     assert (run.duplicates, run.versioned) == (0, 2)
     reports = pd.read_parquet(out / "reports").set_index("source_path")
     ids = reports.report_id.to_dict()
+    # The sketches made where the files were read are those of the texts written.
+    assert set(store.sketches) == set(ids.values())
+    assert json.loads((out / SKETCHES).read_text(encoding="utf-8")) == {
+        i: sketch((out / "text" / f"{i}.txt").read_text(encoding="utf-8")) for i in ids.values()}
     assert reports.loc[str(first)].other_versions == ids[str(second)]
     assert reports.loc[str(second)].other_versions == ids[str(first)]
     _, findings = compare_reports(out)

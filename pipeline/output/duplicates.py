@@ -21,23 +21,20 @@ itself.  So, after each run, the reports that were read are grouped:
   whose texts differ (a corrected re-issue) are both kept, and each row's
   `other_versions` lists the other versions' report_ids.
 
-"Nearly the same text" is the Jaccard similarity of the sets of 5-word
-shingles, estimated from a bottom-k sketch (the k smallest shingle hashes)
-of each text: the same report in two formats measures 0.97 and more (headers,
-footers and page numbers differ), two years of one department's report
-about 0.1.  Candidates are found through an index of the sketch values, not
-by comparing every pair, so the cost grows with the number of reports, not
-its square.  Sketches are kept in `OUT/_text_sketches.json` by report_id, so
-a report's text is hashed once.
+"Nearly the same text" is the similarity of the texts' sketches
+(`pipeline.text.sketch`), made by the worker that read each file.
+Candidates are found through an index of the sketch values, not by comparing
+every pair, so the cost grows with the number of reports, not its square.
+Sketches are kept in `OUT/_text_sketches.json` by report_id, so a report's
+text is sketched once; a report read by an earlier cchc without a sketch in
+that file is sketched from its text here.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import zlib
 from dataclasses import dataclass
-from heapq import nsmallest
 from pathlib import Path
 
 import duckdb
@@ -46,9 +43,8 @@ import pyarrow.parquet as pq
 from cchc.pipeline.patterns import compile_pattern
 from cchc.pipeline.output.store import PARKED, atomic_write
 from cchc.pipeline.output.tables import PARTITION, TABLES, to_arrow
+from cchc.pipeline.text.sketch import SKETCH_SIZE, similarity, sketch
 
-SKETCH_SIZE = 128
-SHINGLE_WORDS = 5
 # Estimated Jaccard similarity above which two texts are one report.
 NEAR_SAME_TEXT = 0.8
 # Below this, two files with the same header are two versions, not copies.
@@ -63,7 +59,6 @@ READ = tuple(_STATUS_RANK)  # statuses of reports that were read, in whole or pa
 
 SKETCHES = "_text_sketches.json"
 _FACT_TABLES = [t for t in TABLES if t not in ("reports", "comparison")]
-_WORD = compile_pattern(r"\w+")
 
 
 @dataclass
@@ -105,22 +100,6 @@ class Report:
 class Marks:
     duplicate_of: str | None = None
     other_versions: str | None = None
-
-
-def sketch(text: str) -> list[int]:
-    """The SKETCH_SIZE smallest hashes of the text's 5-word shingles (lower case)."""
-    words = _WORD.findall(text.lower())
-    shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
-    return sorted(nsmallest(SKETCH_SIZE, {zlib.crc32(s.encode("utf-8")) for s in shingles if s}))
-
-
-def similarity(a: list[int], b: list[int]) -> float:
-    """Estimated Jaccard similarity of two texts from their sketches."""
-    if not a or not b:
-        return 0.0
-    union = nsmallest(SKETCH_SIZE, set(a) | set(b))
-    both = set(a) & set(b)
-    return sum(1 for v in union if v in both) / len(union)
 
 
 class _Groups:
@@ -215,11 +194,12 @@ class DuplicateRun:
     rows_rewritten: int = 0
 
 
-def mark_duplicates(out: str | Path) -> DuplicateRun:
+def mark_duplicates(out: str | Path, sketched: dict[str, list[int]] | None = None) -> DuplicateRun:
     """Group the reports of an output folder, write `duplicate_of` and
     `other_versions` into the `reports` rows whose marks changed, and move
     the duplicates' facts out of the tables (back in, for a report that is
-    no longer a duplicate)."""
+    no longer a duplicate).  `sketched` has the sketches made by this run's
+    workers, by report_id."""
     out = Path(out)
     if not any((out / "reports").rglob("*.parquet")):
         return DuplicateRun()
@@ -229,7 +209,7 @@ def mark_duplicates(out: str | Path) -> DuplicateRun:
         "filename = true)")
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, values)) for values in cursor.fetchall()]
-    sketches = _sketches(out, {r["report_id"] for r in rows if r["status"] in READ})
+    sketches = _sketches(out, {r["report_id"] for r in rows if r["status"] in READ}, sketched or {})
     read = [
         Report(r["report_id"], r["source_path"], r["format"], r["status"],
                (r["province"], r["issuer_code"] or r["issuer"]) if r["issuer"] or r["issuer_code"] else None,
@@ -291,8 +271,9 @@ def _fragments(folder: Path, report_id: str) -> list[Path]:
             if _REPORT_ID.match(p.name).group() == report_id]
 
 
-def _sketches(out: Path, report_ids: set[str]) -> dict[str, list[int]]:
-    """The text sketch of each report, from the cache or from its text."""
+def _sketches(out: Path, report_ids: set[str], sketched: dict[str, list[int]]) -> dict[str, list[int]]:
+    """The text sketch of each report: from the cache, from this run's
+    workers, or from its text."""
     path = out / SKETCHES
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))
@@ -301,7 +282,9 @@ def _sketches(out: Path, report_ids: set[str]) -> dict[str, list[int]]:
     kept = {i: s for i, s in cached.items() if i in report_ids}
     for report_id in report_ids - kept.keys():
         text_path = out / "text" / f"{report_id}.txt"
-        if text_path.exists():
+        if report_id in sketched:
+            kept[report_id] = sketched[report_id]
+        elif text_path.exists():
             kept[report_id] = sketch(text_path.read_text(encoding="utf-8", errors="replace"))
     if kept != cached:
         text = json.dumps(kept, sort_keys=True)

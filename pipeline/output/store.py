@@ -185,6 +185,9 @@ class OutputStore:
         # longer names them is on disk.
         self._superseded: set[str] = set()
         self._paths_by_report: dict[str, set[str]] | None = None  # built when first needed
+        # The sketches of the texts written by this run, by report_id, for
+        # grouping duplicates (`pipeline.output.duplicates`).
+        self.sketches: dict[str, list[int]] = {}
 
     def _sharing(self, report_id: str | None) -> set[str]:
         """The paths whose entries have this report_id (the same bytes)."""
@@ -459,6 +462,8 @@ class OutputStore:
             tables.append(table)
             files.append(self._rel(target))
         if result.text:
+            if result.sketch is not None:
+                self.sketches[report_id] = result.sketch
             text_path = self.root / "text" / f"{report_id}.txt"  # the same bytes give the same text
             written_files.append(text_path)
             self._put(text_path,

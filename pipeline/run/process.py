@@ -42,6 +42,7 @@ from cchc.pipeline.model import (
     FAILED, NEEDS_OCR, NOT_A_REPORT, OK, PARTIAL, SKIPPED, Document, ReportMeta, ReportResult, Section,
 )  # fmt: skip
 from cchc.pipeline.text.normalize import normalize_document
+from cchc.pipeline.text.sketch import sketch
 from cchc.pipeline.read import UnsupportedFormat, read_document
 from cchc.pipeline.read.detect import detect_format, file_sha256, report_id_of
 from cchc.pipeline.outline.report_marks import content_reason, format_reason
@@ -140,7 +141,7 @@ def process_file(path: str | Path, sha256: str | None = None, limits: _limits.Li
 
     report.update(format=doc.format, encoding=doc.encoding, n_pages=doc.n_pages, page_source=doc.page_source,
                   warnings="\n".join(doc.warnings) or None, status=OK)
-    result = ReportResult(report, text=doc.text)
+    result = ReportResult(report, text=doc.text, sketch=sketch(doc.text))
     if doc.scanned_pages:
         _mark_scanned(report, doc, result)
     read_lost = len(doc.lost)
