@@ -198,7 +198,7 @@ def _ingest(summary: RunSummary, prepared: Prepared, paths: list[str], batch_siz
             summary.rows_written += result.rows
             summary.parsed += 1
             count_file(summary, result.source_path, result.status, result.error)
-        store.save_manifest()
+        store.checkpoint()
         done += len(results)
         prepared.notify("parsed", done, len(todo))
     _gone(summary, store, paths, set(files) | {p for p, _ in links}, prune)

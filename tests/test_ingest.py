@@ -35,6 +35,31 @@ def test_process_file_never_raises_on_bad_input(tmp_path):
     assert missing.status == "failed" and "open" in missing.report["error"]
 
 
+def test_a_checkpoint_saves_the_manifest_unless_the_last_save_was_recent(tmp_path, monkeypatch):
+    """After each batch the flow asks for a checkpoint; the whole manifest is
+    written only when twenty of its last save's lengths have passed, so a
+    large run does not spend its time rewriting it."""
+    import cchc.pipeline.output.store as store_module
+
+    clock = [100.0]
+    monkeypatch.setattr(store_module.time, "monotonic", lambda: clock[0])
+    out = tmp_path / "out"
+    store = OutputStore(out)
+    store.write(process_file(SEED_TXT))
+    store.checkpoint()  # never saved: saves
+    assert OutputStore(out).manifest.keys() == {str(SEED_TXT)}
+    store._save_seconds = 0.5  # as if that save had taken half a second
+    other = tmp_path / "b.txt"
+    shutil.copy(SAMPLES / "so-ngoai-vu-ha-tinh-2022.txt", other)
+    store.write(process_file(other))
+    clock[0] += 9.9
+    store.checkpoint()  # less than 20 × 0.5 s later: not saved
+    assert OutputStore(out).manifest.keys() == {str(SEED_TXT)}
+    clock[0] += 0.1
+    store.checkpoint()
+    assert OutputStore(out).manifest.keys() == {str(SEED_TXT), str(other)}
+
+
 def test_store_rewrites_identically_and_replaces_one_report(tmp_path):
     src = tmp_path / "in"
     src.mkdir()

@@ -184,6 +184,7 @@ class OutputStore:
         # Files of replaced generations: removed once the manifest that no
         # longer names them is on disk.
         self._superseded: set[str] = set()
+        self._saved_at, self._save_seconds = 0.0, 0.0  # time.monotonic() of the last save, and its length
         self._paths_by_report: dict[str, set[str]] | None = None  # built when first needed
         # The sketches of the texts written by this run, by report_id, for
         # grouping duplicates (`pipeline.output.duplicates`).
@@ -284,9 +285,20 @@ class OutputStore:
         self.generation, self.across_pending = generation, True
         return manifest
 
+    def checkpoint(self) -> None:
+        """Save the manifest after a batch, unless the last save was less
+        than twenty of its own lengths ago.  The manifest is written whole,
+        so saving it after every batch would make a large run's saving grow
+        with the square of its files; so it stays a twentieth of the run's
+        time at most.  A run stopped between saves loses the files written
+        since the last one, which the next run reads again."""
+        if time.monotonic() - self._saved_at >= 20 * self._save_seconds:
+            self.save_manifest()
+
     def save_manifest(self) -> None:
         """Write the manifest (the commit record), then remove the files of
         the generations it no longer names."""
+        started = time.monotonic()
         with self._writing:
             data = {"pipeline_version": __version__, "generation": self.generation,
                     "across_pending": self.across_pending, "files": {p: asdict(e) for p, e in sorted(self.manifest.items())}}
@@ -302,6 +314,8 @@ class OutputStore:
                     (self.root / PARKED / rel).unlink(missing_ok=True)
                 except OSError:
                     pass  # a left-over: the next run's `recover` removes it
+            self._saved_at = time.monotonic()
+            self._save_seconds = self._saved_at - started
 
     def recover(self) -> list[str]:
         """Make the folder consistent after a run that was stopped (kill -9,
