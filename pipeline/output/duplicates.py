@@ -242,21 +242,23 @@ def _park(out: Path, parked: set[str], current: set[str]) -> None:
     facts of any other report come back when the report is current and has
     none in the table, and are dropped otherwise."""
     for table in _FACT_TABLES:
+        in_table = _fragments(out / table)
         for report_id in parked:
-            for fragment in _fragments(out / table, report_id):
+            for fragment in in_table.get(report_id, ()):
                 target = out / PARKED / fragment.relative_to(out)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 fragment.replace(target)
-        for kept in (out / PARKED / table).glob(f"{PARTITION.name}=*/*.parquet"):
-            report_id = _REPORT_ID.match(kept.name).group()
+        for report_id, kept_files in _fragments(out / PARKED / table).items():
             if report_id in parked:
                 continue
-            back = out / kept.relative_to(out / PARKED)
-            if report_id in current and not any(_fragments(out / table, report_id)):
-                back.parent.mkdir(parents=True, exist_ok=True)
-                kept.replace(back)
-            else:
-                kept.unlink()
+            for kept in kept_files:
+                back = out / kept.relative_to(out / PARKED)
+                if report_id in current and not in_table.get(report_id):
+                    back.parent.mkdir(parents=True, exist_ok=True)
+                    kept.replace(back)
+                    in_table[report_id] = [back]  # one file back; any other is dropped
+                else:
+                    kept.unlink()
     if (out / PARKED).exists() and not any((out / PARKED).rglob("*.parquet")):
         shutil.rmtree(out / PARKED, ignore_errors=True)
 
@@ -265,10 +267,13 @@ def _park(out: Path, parked: set[str], current: set[str]) -> None:
 _REPORT_ID = compile_pattern(r"[0-9a-f]*+", timeout=None)
 
 
-def _fragments(folder: Path, report_id: str) -> list[Path]:
-    """The files of one report in a fact table's folder."""
-    return [p for p in folder.glob(f"{PARTITION.name}=*/{report_id}*.parquet")
-            if _REPORT_ID.match(p.name).group() == report_id]
+def _fragments(folder: Path) -> dict[str, list[Path]]:
+    """The files of a fact table's folder, by report_id: listed once, since a
+    run may park hundreds of reports."""
+    by_report: dict[str, list[Path]] = {}
+    for path in folder.glob(f"{PARTITION.name}=*/*.parquet"):
+        by_report.setdefault(_REPORT_ID.match(path.name).group(), []).append(path)
+    return by_report
 
 
 def _sketches(out: Path, report_ids: set[str], sketched: dict[str, list[int]]) -> dict[str, list[int]]:
