@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import sys
 import tempfile
@@ -57,19 +56,25 @@ def timed(fn, *args, **kwargs):
 
 class RssSampler:
     """The largest resident size of this process while the flow runs, read
-    from /proc every 20 ms.  (ru_maxrss would also count what this script
-    does before and after the runs, such as pdfplumber's baseline.)"""
+    from /proc every 20 ms (ru_maxrss would also count what this script
+    does before and after the runs, such as pdfplumber's baseline), and of
+    its largest worker process, read every 0.2 s (the workers are forked by
+    the forkserver, so they are not this process's children)."""
 
     def __init__(self) -> None:
         self.peak = 0
+        self.worker_peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         page = os.sysconf("SC_PAGE_SIZE")
+        n = 0
         while not self._stop.is_set():
-            with open("/proc/self/statm") as f:
-                self.peak = max(self.peak, int(f.read().split()[1]) * page)
+            self.peak = max(self.peak, _rss_pages("self") * page)
+            if n % 10 == 0:
+                self.worker_peak = max([self.worker_peak] + [_rss_pages(pid) * page for pid in _workers()])
+            n += 1
             self._stop.wait(0.02)
 
     def __enter__(self) -> "RssSampler":
@@ -81,9 +86,37 @@ class RssSampler:
         self._thread.join()
 
 
-def largest_worker_mb() -> float:
-    """Peak RSS of the largest finished child process (the workers), in MB."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+def _rss_pages(pid: str) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0  # it has just exited
+
+
+def _workers() -> list[str]:
+    """The worker processes of this process's runs: descendants whose
+    command line is multiprocessing's forkserver (the workers are its forks)."""
+    parents, workers = {}, []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                parents[pid] = f.read().rsplit(")", 1)[1].split()[1]
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"multiprocessing.forkserver" in f.read():
+                    workers.append(pid)
+        except (OSError, IndexError):
+            continue
+    me = str(os.getpid())
+
+    def descends(pid: str) -> bool:
+        while pid in parents and pid not in ("0", "1"):
+            pid = parents[pid]
+            if pid == me:
+                return True
+        return False
+
+    return [pid for pid in workers if descends(pid)]
 
 
 def pdf_ratio(pdfs: list[Path]) -> tuple[float, float, float]:
@@ -164,24 +197,24 @@ def main() -> None:
     print(f"TXT and DOCX       {len(txt_docx) / seconds:8.1f} reports/s end to end ({len(txt_docx)} reports)")
 
     print("\nmixed corpus (a third each of TXT, DOCX, PDF):")
-    first, peaks = {}, {}
+    first, peaks, worker_peak = {}, {}, 0.0
     for n in sizes:
         folder = subset(args.corpus, names[:n], work / f"mixed-{n}")
         with RssSampler() as rss:
             first[n] = ingest_run(folder, work / f"out-{n}", args.workers)
         peaks[n] = rss.peak / 1e6
+        worker_peak = max(worker_peak, rss.worker_peak / 1e6)
         print(f"  {n:5d} reports  {first[n]:7.1f} s  {n / first[n]:6.1f} reports/s  {1000 * first[n] / n:6.1f} ms per report"
               f"  flow process at most {peaks[n]:.0f} MB")
     n = largest
     rerun = ingest_run(work / f"mixed-{n}", work / f"out-{n}", args.workers)
     print(f"  re-run of {n} with nothing changed: {rerun:.2f} s = {100 * rerun / first[n]:.1f}% of the first run")
-    child = largest_worker_mb()
 
     serial, _ = timed(lambda: [process_files([(str(args.corpus / name), None)]) and None for name in names[:n]])
     share = 1 - serial / (first[n] * args.workers)
     print(f"  orchestration share of the {n}-report run: {100 * max(share, 0):.0f}% "
           f"(parsing alone, one process: {serial:.1f} s; wall × workers: {first[n] * args.workers:.1f} s)")
-    print(f"\npeak memory        flow process {max(peaks.values()):.0f} MB, largest worker {child:.0f} MB")
+    print(f"\npeak memory        flow process {max(peaks.values()):.0f} MB, largest worker {worker_peak:.0f} MB")
 
 
 if __name__ == "__main__":
