@@ -8,7 +8,7 @@ block's span in it, so every later fact can point at `Document.text[start:end]`.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 # Block kinds, in the words of the data contract.
@@ -225,3 +225,17 @@ class ReportResult:
     @property
     def status(self) -> str:
         return self.report["status"]
+
+
+_FIELD_NAMES: dict[type, list[str]] = {}
+
+
+def as_row(obj) -> dict:
+    """A dataclass of plain values (a fact, a manifest entry) as a table row:
+    its fields by name.  Unlike `dataclasses.asdict`, lists and dicts are
+    the object's own, not deep copies: a report has hundreds of facts, and
+    copying them cost a tenth of its reading."""
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None:
+        names = _FIELD_NAMES[type(obj)] = [f.name for f in fields(obj)]
+    return {name: getattr(obj, name) for name in names}

@@ -35,6 +35,26 @@ def test_process_file_never_raises_on_bad_input(tmp_path):
     assert missing.status == "failed" and "open" in missing.report["error"]
 
 
+def test_a_fact_becomes_the_row_dataclasses_would_make_of_it():
+    """`as_row` gives each fact of the shared report the row
+    `dataclasses.asdict` gives (a fact holding a dataclass would fail here)."""
+    from dataclasses import asdict
+
+    from cchc.pipeline.checks import check_report
+    from cchc.pipeline.extract import extract
+    from cchc.pipeline.model import as_row
+    from cchc.pipeline.outline.structure import build_sections, parse_header
+    from cchc.pipeline.read import read_document
+    from cchc.pipeline.text.normalize import normalize_document
+
+    doc = normalize_document(read_document(SEED_TXT))
+    meta, sections = parse_header(doc), build_sections(doc)
+    facts = extract(doc, sections, meta)
+    findings = check_report(doc, meta, facts.references, facts.dates, facts.counts)
+    for kind in (facts.references, facts.dates, facts.counts, findings):
+        assert kind and [as_row(f) for f in kind] == [asdict(f) for f in kind]
+
+
 def test_a_checkpoint_saves_the_manifest_unless_the_last_save_was_recent(tmp_path, monkeypatch):
     """After each batch the flow asks for a checkpoint; the whole manifest is
     written only when twenty of its last save's lengths have passed, so a

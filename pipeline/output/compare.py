@@ -38,7 +38,7 @@ Python.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 from pathlib import Path
@@ -48,6 +48,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from cchc.pipeline.checks import INFO, WARNING, additive_metrics, finding_at, subperiod_contradictions, subperiod_message
+from cchc.pipeline.model import as_row
 from cchc.pipeline.output.labels import vn_date, vn_number
 from cchc.pipeline.output.query import connect, has_column
 from cchc.pipeline.output.tables import PARTITION, TABLES
@@ -218,7 +219,7 @@ def _across(row: dict, check: str, message: str, stated=None, computed=None, evi
     """A finding row about the report of `row`, pointing at the first report."""
     finding = finding_at(SimpleNamespace(**row), check, WARNING, message, stated, computed, evidence)
     finding.related_report_id = row["first_report"]
-    return {"report_id": row["report_id"], **asdict(finding)}
+    return {"report_id": row["report_id"], **as_row(finding)}
 
 
 def comparison_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:

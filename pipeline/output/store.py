@@ -48,7 +48,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Iterator
 
@@ -57,7 +57,7 @@ import pyarrow.parquet as pq
 from cchc.pipeline import __version__, tools
 from cchc.pipeline.output.labels import say
 from cchc.pipeline.patterns import compile_pattern
-from cchc.pipeline.model import FAILED, MISSING, ReportResult
+from cchc.pipeline.model import FAILED, MISSING, ReportResult, as_row
 from cchc.pipeline.read.detect import file_sha256
 from cchc.pipeline.output.tables import PARTITION, TABLES, to_arrow
 
@@ -301,7 +301,7 @@ class OutputStore:
         started = time.monotonic()
         with self._writing:
             data = {"pipeline_version": __version__, "generation": self.generation,
-                    "across_pending": self.across_pending, "files": {p: asdict(e) for p, e in sorted(self.manifest.items())}}
+                    "across_pending": self.across_pending, "files": {p: as_row(e) for p, e in sorted(self.manifest.items())}}
             text = json.dumps(data, ensure_ascii=False, indent=1)
             self._put(self.root / MANIFEST,
                       lambda tmp: Path(tmp).write_text(text, encoding="utf-8", errors="surrogateescape"))

@@ -32,14 +32,13 @@ from __future__ import annotations
 
 import os
 import traceback
-from dataclasses import asdict
 from pathlib import Path
 
 from cchc.pipeline import __version__, limits as _limits, tools
 from cchc.pipeline.checks import check_report
 from cchc.pipeline.extract import extract
 from cchc.pipeline.model import (
-    FAILED, NEEDS_OCR, NOT_A_REPORT, OK, PARTIAL, SKIPPED, Document, ReportMeta, ReportResult, Section,
+    FAILED, NEEDS_OCR, NOT_A_REPORT, OK, PARTIAL, SKIPPED, Document, ReportMeta, ReportResult, Section, as_row,
 )  # fmt: skip
 from cchc.pipeline.text.normalize import normalize_document
 from cchc.pipeline.text.sketch import sketch
@@ -158,11 +157,11 @@ def process_file(path: str | Path, sha256: str | None = None, limits: _limits.Li
     year = meta.report_year
     try:
         facts = extract(doc, sections, meta)
-        result.rows["references"] = [asdict(r) for r in facts.references]
-        result.rows["dates"] = [asdict(d) for d in facts.dates]
-        result.rows["metrics"] = [asdict(c) for c in facts.counts]
+        result.rows["references"] = [as_row(r) for r in facts.references]
+        result.rows["dates"] = [as_row(d) for d in facts.dates]
+        result.rows["metrics"] = [as_row(c) for c in facts.counts]
         findings = check_report(doc, meta, facts.references, facts.dates, facts.counts)
-        result.rows["findings"] = [asdict(f) for f in findings]
+        result.rows["findings"] = [as_row(f) for f in findings]
     except Exception as exc:
         _step_failed(report, _error_text("extract", exc) + "\n" + traceback.format_exc(limit=3))
     # Extraction stops at its own bounds (figures per report) and says so in doc.lost.
