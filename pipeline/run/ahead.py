@@ -93,7 +93,7 @@ class ReadAhead:
         # dict before a reader gets to the file.  A reader pops its file, so
         # that a result taken is held by nothing here.
         self._files = deque((item, self._futures[item[0]]) for item in files)
-        self._next = threading.Lock()
+        # One lock for the files left, the text held and the stop.
         self._room = threading.Condition()
         self._held, self._held_chars = 0, held_chars
         self._stopped = False
@@ -106,7 +106,6 @@ class ReadAhead:
         while True:
             with self._room:
                 self._room.wait_for(lambda: self._stopped or self._held < self._held_chars)
-            with self._next:
                 item, future = (None, None) if self._stopped or not self._files else self._files.popleft()
             if item is None:
                 return
@@ -139,12 +138,11 @@ class ReadAhead:
         """Parse nothing more: a file not begun is cancelled (a task waiting
         for it raises CancelledError); the files being parsed finish or are
         killed with the pool."""
-        with self._next:
+        with self._room:
             self._stopped = True
             for _, future in self._files:
                 future.cancel()
             self._files.clear()
-        with self._room:
             self._room.notify_all()
 
 
